@@ -1,0 +1,54 @@
+// Package explorer explores every execution of a [model.Program] that a
+// memory model allows, and reports violations and the final states.
+//
+// # Executions as graphs
+//
+// The explorer builds execution graphs ([model.Execution]) one event at a
+// time. A CPU's code is deterministic given the values its reads return,
+// so its next event is a function of its events so far (package interp.go
+// runs the code between events). Adding a read means choosing the write it
+// reads from; adding a write means choosing its place in the coherence
+// order (an RMW's write goes right after the write its read half read).
+// After each step the memory model's checker judges the graph, and
+// inconsistent graphs are dropped at once: the models are prefix-closed.
+//
+// # Optimal DPOR (the default)
+//
+// [DPOR] is TruSt (Kokologiannakis, Marmanis, Gladstein, Vafeiadis,
+// "Truly stateless, optimal dynamic partial order reduction", POPL 2022).
+// Events are always added for the first CPU that can move, so no two
+// schedules of independent events are ever explored. Reads that were
+// added before the write they should read from are reached by backward
+// revisits: when a write is added, each earlier read of its location that
+// is not in the write's po ∪ rf prefix may be changed to read from it,
+// deleting the events added after the read that are not in that prefix.
+// A revisit is done only from the one graph whose deleted part was added
+// "maximally" (reads of coherence-latest writes, writes placed last), which
+// makes every consistent graph appear exactly once. The search is a
+// depth-first recursion; memory is linear in the graph.
+//
+// # The reference search
+//
+// [Interleave] adds the next event of every CPU in every order, and skips
+// a graph it has seen before: the key of a graph (graph.key) is a canonical
+// encoding of its events, reads-from and coherence order; equal graphs have
+// equal keys, and since CPUs are deterministic, equal thread states. It is
+// complete for models without load buffering, simple enough to trust, and
+// the tests use it as the oracle for DPOR (same executions, same final
+// states).
+//
+// # What is checked
+//
+// Checks inside a CPU (BUG_ON, WARN_ON, assert, NULL and wild pointers,
+// array bounds, division by zero) stop the CPU at once. When no CPU can
+// move, the graph is finished: double frees and uses after free (an access
+// to an object that the model's checker does not order before its kfree),
+// deadlocks (a CPU blocked in an await whose reads all read
+// coherence-latest writes), leaks, and, for complete executions, the final
+// state and the condition. Executions blocked in an await that could still
+// be released are dropped (another execution reads the later values);
+// executions cut by the loop bound make the verdict inconclusive.
+//
+// The explorer never prints: it returns a [Result], which package reports
+// renders.
+package explorer

@@ -1,0 +1,367 @@
+package explorer
+
+import (
+	"mmcheck/model"
+)
+
+// runDPOR is the optimal search (TruSt, Kokologiannakis et al., POPL 2022,
+// as GenMC implements it): events are added one at a time, always for the
+// first CPU that can move (an RMW's write right after its read); a read
+// tries every write it may read from (forward revisits); a write takes
+// every coherence position and, in addition, may revisit each earlier read
+// of its location that is not in its po ∪ rf prefix: the read is changed
+// to read from it and every event added after the read that is not in
+// the write's prefix is deleted. A revisit is performed only from the one
+// graph in which the revisited read and every deleted event were added
+// "maximally" (see maximal), which makes every consistent graph reachable
+// exactly once. Memory is linear in the graph size: the search is a
+// depth-first recursion over graphs with no visited set.
+func (e *engine) runDPOR() {
+	w := e.newWorker()
+	defer w.done()
+	w.visit(w.initial())
+}
+
+// nextThread picks the CPU whose event is added next: one in the middle of
+// an RMW, else the first that can move; -1 if none can.
+func (g *graph) nextThread() int {
+	t := -1
+	for i := range g.pend {
+		if g.pend[i].kind == actNone {
+			continue
+		}
+		if g.pend[i].kind == actWrite && g.pend[i].rmw {
+			return i
+		}
+		if t < 0 {
+			t = i
+		}
+	}
+	return t
+}
+
+func (w *worker) visit(g *graph) {
+	if w.stopped() || w.e.ctx.Err() != nil {
+		return
+	}
+	if !w.countState() {
+		return
+	}
+	t := g.nextThread()
+	if t < 0 {
+		w.finish(g)
+		return
+	}
+	a := &g.pend[t]
+	switch a.kind {
+	case actRead:
+		co := g.x.CO[a.loc]
+		for i := len(co) - 1; i >= -1; i-- {
+			src := model.InitID(a.loc)
+			if i >= 0 {
+				src = co[i]
+			}
+			h, id := w.addRead(g, t, src)
+			if w.consistent(h) && !hopeless(h, id) {
+				w.visit(h)
+			}
+		}
+	case actWrite:
+		h, id := w.appendWrite(g, t)
+		w.backwardRevisits(h, id)
+		lo, hi := 0, len(h.x.CO[a.loc])
+		if a.rmw {
+			lo = h.rmwPos(id)
+			hi = lo
+		}
+		for pos := hi; pos >= lo; pos-- {
+			h2 := place(h, id, pos)
+			if w.consistent(h2) {
+				w.visit(h2)
+			}
+		}
+	default:
+		h, _ := w.addOther(g, t)
+		if w.consistent(h) {
+			w.visit(h)
+		}
+	}
+}
+
+// hopeless reports whether read id just blocked its CPU in an await for
+// good in this part of the search: it did not read the coherence-latest
+// write, so it can never read it later (and no revisit of it will be
+// tried), so every extension of the graph stays blocked without being a
+// deadlock. (GenMC: mootExecutionIfFullyBlocked.)
+func hopeless(g *graph, id model.EventID) bool {
+	if g.ts[id.Thread].status != model.Blocked {
+		return false
+	}
+	if int(id.Index) != len(g.x.Events[id.Thread])-1 {
+		return false
+	}
+	m := g.metaOf(id)
+	return !m.addedMax || !m.revisitable
+}
+
+// rmwPos returns the only coherence position RMW write id may take: right
+// after the write its read half read from.
+func (g *graph) rmwPos(id model.EventID) int {
+	r := g.x.Events[id.Thread][id.Index-1]
+	return g.coPosAfter(r.RF, r.Loc)
+}
+
+// porfPrefix returns, per thread, how many of its first events are in the
+// po ∪ rf prefix of event a (a included). The prefix is closed under po,
+// so a count per thread describes it.
+func porfPrefix(g *graph, a model.EventID) []int32 {
+	k := make([]int32, len(g.x.Events))
+	k[a.Thread] = a.Index + 1
+	stack := []model.EventID{a}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		evs := g.x.Events[e.Thread]
+		for i := e.Index; i >= 0; i-- {
+			ev := &evs[i]
+			if ev.Kind == model.EvRead && !ev.RF.IsInit() {
+				src := ev.RF
+				if src.Index+1 > k[src.Thread] {
+					k[src.Thread] = src.Index + 1
+					stack = append(stack, src)
+				}
+			}
+		}
+	}
+	return k
+}
+
+func inPrefix(k []int32, id model.EventID) bool { return id.IsInit() || id.Index < k[id.Thread] }
+
+// backwardRevisits tries to make each earlier read of a's location that is
+// not in a's prefix read from a. a is in g but not yet in coherence order.
+func (w *worker) backwardRevisits(g *graph, a model.EventID) {
+	x := g.x
+	loc := x.Ev(a).Loc
+	var porf []int32
+	for t, evs := range x.Events {
+		for i := range evs {
+			ev := &evs[i]
+			if ev.Kind != model.EvRead || ev.Loc != loc {
+				continue
+			}
+			m := g.meta[t][i]
+			if !m.revisitable || !m.addedMax {
+				continue
+			}
+			if porf == nil {
+				porf = porfPrefix(g, a)
+			}
+			if int32(i) < porf[t] {
+				continue
+			}
+			r := model.EventID{Thread: int32(t), Index: int32(i)}
+			keep := keepSet(g, r, porf)
+			if !maximal(g, r, a, keep) {
+				continue
+			}
+			h := w.revisit(g, r, a, keep)
+			w.stats.Revisits++
+			lo, hi := 0, len(h.x.CO[loc])
+			if x.Ev(a).RMW {
+				lo = h.rmwPos(a)
+				hi = lo
+				if lo < 0 {
+					continue // the write a's RMW read from was deleted: impossible, it is in a's prefix
+				}
+			}
+			for pos := hi; pos >= lo; pos-- {
+				h2 := place(h, a, pos)
+				m := h2.metaOf(r)
+				m.addedMax = pos == len(h.x.CO[loc])
+				h2.setMeta(r, m)
+				if w.consistent(h2) && !hopeless(h2, r) {
+					w.visit(h2)
+				}
+			}
+			if w.e.ctx.Err() != nil {
+				return
+			}
+		}
+	}
+}
+
+// keepSet returns, per thread, how many events survive the revisit of r:
+// those added no later than r, and a's prefix.
+func keepSet(g *graph, r model.EventID, porf []int32) []int32 {
+	sr := g.stampOf(r)
+	keep := make([]int32, len(g.x.Events))
+	for t := range g.x.Events {
+		ms := g.meta[t]
+		n := int32(0)
+		for n < int32(len(ms)) && ms[n].stamp <= sr {
+			n++
+		}
+		keep[t] = max(n, porf[t])
+	}
+	return keep
+}
+
+// maximal is TruSt's condition for revisiting r with a: the revisited read
+// (judged on what it read before) and every deleted event must have been
+// added maximally: a read read the coherence-latest write when it was
+// added, and no kept write is coherence-after what it read; a write was
+// placed last when added (RMW writes have no choice), and no kept write is
+// coherence-after it; and no deleted read reads from a write added after
+// it that is deleted too. Of all the graphs that differ only in the
+// deleted part, exactly one satisfies it.
+func maximal(g *graph, r, a model.EventID, keep []int32) bool {
+	x := g.x
+	coAfterKept := func(w model.EventID, loc int) bool {
+		co := x.CO[loc]
+		k := 0
+		if !w.IsInit() {
+			k = x.COIndex(w)
+		}
+		for _, s := range co[k:] {
+			if s != a && inPrefix(keep, s) {
+				return true
+			}
+		}
+		return false
+	}
+	check := func(id model.EventID) bool {
+		ev := x.Ev(id)
+		m := g.metaOf(id)
+		switch ev.Kind {
+		case model.EvRead:
+			if !m.addedMax {
+				return false
+			}
+			if coAfterKept(ev.RF, ev.Loc) {
+				return false
+			}
+			if !ev.RF.IsInit() && !inPrefix(keep, ev.RF) && g.stampOf(ev.RF) > m.stamp {
+				return false
+			}
+		case model.EvWrite:
+			if !ev.RMW && !m.addedMax {
+				return false
+			}
+			if coAfterKept(id, ev.Loc) {
+				return false
+			}
+		}
+		return true
+	}
+	if !check(r) {
+		return false
+	}
+	for t, evs := range x.Events {
+		for i := keep[t]; i < int32(len(evs)); i++ {
+			id := model.EventID{Thread: int32(t), Index: i}
+			if id != a && !check(id) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// revisit builds the graph in which r reads from a and the events outside
+// keep are gone; a's prefix becomes non-revisitable. a is not placed in
+// coherence order yet.
+func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
+	x := g.x
+	h := g.clone()
+	for t := range x.Events {
+		if keep[t] < int32(len(x.Events[t])) {
+			h.x.Events[t] = x.Events[t][:keep[t]:keep[t]]
+			h.meta[t] = g.meta[t][:keep[t]:keep[t]]
+		}
+	}
+	for l, co := range x.CO {
+		drop := false
+		for _, id := range co {
+			if id.Index >= keep[id.Thread] {
+				drop = true
+				break
+			}
+		}
+		if drop {
+			nc := make([]model.EventID, 0, len(co))
+			for _, id := range co {
+				if id.Index < keep[id.Thread] {
+					nc = append(nc, id)
+				}
+			}
+			h.x.CO[l] = nc
+		}
+	}
+	ev := *x.Ev(r)
+	ev.RF = a
+	ev.Val = x.Ev(a).Val
+	h.setEvent(r, ev)
+	// Nothing in a's prefix may be revisited again in this subtree.
+	porf := porfPrefix(h, a)
+	for t := range h.meta {
+		if porf[t] == 0 {
+			continue
+		}
+		ms := append([]evMeta(nil), h.meta[t]...)
+		for i := int32(0); i < porf[t]; i++ {
+			ms[i].revisitable = false
+		}
+		h.meta[t] = ms
+	}
+	for t := range x.Events {
+		if int(keep[t]) < len(x.Events[t]) || t == int(r.Thread) {
+			w.replay(h, t)
+		}
+	}
+	return h
+}
+
+// replay rebuilds thread t's local state from its events (after a
+// revisit changed or removed some of them), fixes the revisited read's
+// RMW flag and order, and settles the thread on its next action.
+func (w *worker) replay(g *graph, t int) {
+	th := w.e.prog.Threads[t]
+	s := newTstate(th)
+	evs := g.x.Events[t]
+	var fixed []model.Event
+	for i := range evs {
+		a := w.ip.next(th, &s, i)
+		if a.kind == actNone {
+			panic("explorer: replay ran out of code")
+		}
+		ev := &evs[i]
+		if a.kind == actRead {
+			rmw := false
+			order := a.order
+			if a.rmw {
+				rmw = w.ip.rmwWrites(th, &s, &a, ev.Val)
+				if !rmw && !a.lock {
+					order = model.Once
+				}
+			}
+			if rmw != ev.RMW || order != ev.Order {
+				if fixed == nil {
+					fixed = append([]model.Event(nil), evs...)
+				}
+				fixed[i].RMW = rmw
+				fixed[i].Order = order
+			}
+		}
+		w.ip.complete(th, &s, &a, ev.Val)
+	}
+	if fixed != nil {
+		g.x.Events[t] = fixed[:len(fixed):len(fixed)]
+	}
+	g.ts[t] = s
+	g.pend[t] = action{}
+	g.x.Status[t] = s.status
+	if s.status == model.Running {
+		w.settle(g, t)
+	}
+}

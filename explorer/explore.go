@@ -1,0 +1,597 @@
+package explorer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// Algorithm selects the search.
+type Algorithm uint8
+
+const (
+	// DPOR is optimal dynamic partial order reduction (TruSt): each
+	// consistent execution graph is built once, memory linear in the graph.
+	DPOR Algorithm = iota
+	// Interleave adds the next event of every CPU in every order and
+	// prunes graphs already seen: the unreduced reference search.
+	Interleave
+)
+
+// Options configure an exploration.
+type Options struct {
+	Model         *memmodel.Model // default memmodel.RA
+	Algorithm     Algorithm
+	LoopBound     int   // iterations of a bounded loop before the execution is cut; default 8
+	Workers       int   // parallel workers (DPOR only); default 1
+	MaxStates     int64 // stop (inconclusive) after this many states; 0 means no limit
+	AllViolations bool  // keep exploring after the first violation
+	CheckLeaks    bool  // every object must be freed at the end (as if all were in leak_check)
+
+	// Progress, if set, is called now and then (about every 250 ms) with
+	// the statistics so far. It must be quick and must not block.
+	Progress func(s Stats, elapsed time.Duration)
+
+	_ struct{}
+}
+
+// Explore explores every execution of p that the model allows and returns
+// what it found. It returns an error (a model.ErrorList) only when p cannot
+// be explored under the model at all, before exploring anything. Cancelling
+// ctx stops the search; the result is then Unknown with what was explored.
+func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, error) {
+	if opts.Model == nil {
+		opts.Model = memmodel.RA
+	}
+	if opts.LoopBound <= 0 {
+		opts.LoopBound = 8
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 1
+	}
+	if err := checkSupported(p, opts.Model); err != nil {
+		return nil, err
+	}
+	e := &engine{prog: p, opts: opts, outcomes: map[string]*Outcome{}, start: time.Now()}
+	e.ctx, e.cancel = context.WithCancel(ctx)
+	defer e.cancel()
+
+	stop := make(chan struct{})
+	var progressDone sync.WaitGroup
+	if opts.Progress != nil {
+		progressDone.Add(1)
+		go func() {
+			defer progressDone.Done()
+			tk := time.NewTicker(250 * time.Millisecond)
+			defer tk.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tk.C:
+					opts.Progress(e.snapshot(), time.Since(e.start))
+				}
+			}
+		}()
+	}
+
+	switch opts.Algorithm {
+	case Interleave:
+		e.runInterleave()
+	default:
+		e.runDPOR()
+	}
+	close(stop)
+	progressDone.Wait()
+	return e.result(ctx), nil
+}
+
+// checkSupported rejects programs that use primitives the model does not
+// define, with the position of each use.
+func checkSupported(p *model.Program, m *memmodel.Model) error {
+	var errs model.ErrorList
+	for _, t := range p.Threads {
+		for i := range t.Code {
+			in := &t.Code[i]
+			if in.Prim != "" && !m.SupportsPrim(in.Prim) {
+				errs.Addf(in.Pos, "%s is not supported yet under --model %s", in.Prim, m.Name)
+			}
+		}
+	}
+	errs.RemoveMultiples()
+	return errs.Err()
+}
+
+// engine is the state shared by the workers of one exploration.
+type engine struct {
+	prog   *model.Program
+	opts   Options
+	ctx    context.Context
+	cancel context.CancelFunc
+	start  time.Time
+
+	mu         sync.Mutex
+	stats      Stats
+	live       []*Stats // per-worker stats, read racily for progress only
+	outcomes   map[string]*Outcome
+	violations []*Counterexample
+	witness    *Counterexample
+	stopReason string // why the search stopped early (bound, interrupt)
+	cutSeen    atomic.Bool
+	states     atomic.Int64
+}
+
+func (e *engine) snapshot() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.stats
+	for _, l := range e.live {
+		s.Add(*l)
+	}
+	return s
+}
+
+// worker is one exploring goroutine: its own interpreter and checker.
+type worker struct {
+	e     *engine
+	ip    interp
+	chk   memmodel.Checker
+	stats Stats
+	buf   []byte
+	tick  int
+}
+
+func (e *engine) newWorker() *worker {
+	w := &worker{e: e, ip: interp{prog: e.prog, loopBound: e.opts.LoopBound}, chk: e.opts.Model.NewChecker()}
+	e.mu.Lock()
+	e.live = append(e.live, &w.stats)
+	e.mu.Unlock()
+	return w
+}
+
+func (w *worker) done() {
+	e := w.e
+	e.mu.Lock()
+	for i, l := range e.live {
+		if l == &w.stats {
+			e.live = append(e.live[:i], e.live[i+1:]...)
+			break
+		}
+	}
+	e.stats.Add(w.stats)
+	e.mu.Unlock()
+}
+
+// stopped reports whether the search must end (cancelled, or a bound).
+func (w *worker) stopped() bool {
+	w.tick++
+	if w.tick&255 == 0 {
+		if w.e.ctx.Err() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *worker) countState() bool {
+	w.stats.States++
+	if m := w.e.opts.MaxStates; m > 0 {
+		if w.e.states.Add(1) > m {
+			w.e.stopWith(fmt.Sprintf("--max-states %d reached", m))
+			return false
+		}
+	}
+	return true
+}
+
+func (e *engine) stopWith(reason string) {
+	e.mu.Lock()
+	if e.stopReason == "" {
+		e.stopReason = reason
+	}
+	e.mu.Unlock()
+	e.cancel()
+}
+
+// settle runs thread t from its current state to its next action.
+func (w *worker) settle(g *graph, t int) {
+	s := g.ts[t].clone()
+	g.pend[t] = w.ip.next(w.e.prog.Threads[t], &s, len(g.x.Events[t]))
+	g.ts[t] = s
+	g.x.Status[t] = s.status
+}
+
+func (w *worker) initial() *graph {
+	g := newGraph(w.e.prog)
+	for t := range g.ts {
+		w.settle(g, t)
+	}
+	return g
+}
+
+// addRead adds thread t's pending read, reading from write src.
+func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.EventID) {
+	a := g.pend[t]
+	v := g.x.WriteVal(src)
+	h := g.clone()
+	s := h.ts[t].clone()
+	ev := model.Event{Kind: model.EvRead, Order: a.order, Lock: a.lock, Loc: a.loc, Val: v, RF: src, Instr: int(a.instr)}
+	if a.rmw {
+		ev.RMW = w.ip.rmwWrites(w.e.prog.Threads[t], &s, &a, v)
+		if !ev.RMW && !a.lock {
+			ev.Order = model.Once // a failed cmpxchg (or add_unless) orders nothing
+		}
+	}
+	id := h.add(t, ev)
+	if src == g.x.COLast(a.loc) {
+		h.meta[t][len(h.meta[t])-1].addedMax = true // the slice was just copied by add
+	}
+	w.ip.complete(w.e.prog.Threads[t], &s, &a, v)
+	h.ts[t] = s
+	h.pend[t] = action{}
+	if s.status == model.Running {
+		w.settle(h, t)
+	} else {
+		h.x.Status[t] = s.status
+	}
+	return h, id
+}
+
+// appendWrite adds thread t's pending write, not yet placed in coherence
+// order (see place).
+func (w *worker) appendWrite(g *graph, t int) (*graph, model.EventID) {
+	a := g.pend[t]
+	h := g.clone()
+	s := h.ts[t].clone()
+	ev := model.Event{Kind: model.EvWrite, Order: a.order, RMW: a.rmw, Lock: a.lock, Loc: a.loc, Val: a.val, RF: model.NoEvent, Instr: int(a.instr)}
+	id := h.add(t, ev)
+	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
+	h.ts[t] = s
+	w.settle(h, t)
+	return h, id
+}
+
+// place returns a copy of g with write id at coherence position pos.
+func place(g *graph, id model.EventID, pos int) *graph {
+	h := g.clone()
+	loc := h.x.Ev(id).Loc
+	m := h.metaOf(id)
+	m.addedMax = pos == len(h.x.CO[loc])
+	h.setMeta(id, m)
+	h.insertCO(loc, pos, id)
+	return h
+}
+
+// addWrite adds thread t's pending write at coherence position pos.
+func (w *worker) addWrite(g *graph, t int, pos int) (*graph, model.EventID) {
+	h, id := w.appendWrite(g, t)
+	return place(h, id, pos), id
+}
+
+// addOther adds thread t's pending fence or free.
+func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
+	a := g.pend[t]
+	h := g.clone()
+	s := h.ts[t].clone()
+	ev := model.Event{Kind: model.EvFence, Fence: a.fence, RF: model.NoEvent, Instr: int(a.instr), Loc: -1}
+	if a.kind == actFree {
+		ev = model.Event{Kind: model.EvFree, Loc: a.loc, RF: model.NoEvent, Instr: int(a.instr), Order: model.Plain}
+	}
+	id := h.add(t, ev)
+	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
+	h.ts[t] = s
+	w.settle(h, t)
+	return h, id
+}
+
+// consistent asks the model.
+func (w *worker) consistent(g *graph) bool {
+	return w.chk.Check(g.x) == nil
+}
+
+// finish handles a graph in which no CPU can move: a complete execution,
+// a blocked or cut one, or one stopped by a violation.
+func (w *worker) finish(g *graph) {
+	x := g.x
+	p := w.e.prog
+	// Program violations: a CPU stopped at a failed check.
+	assumed := false
+	for t := range g.ts {
+		s := &g.ts[t]
+		if s.status == model.Stopped {
+			if s.viol != nil {
+				v := *s.viol
+				w.violation(g, v)
+				return
+			}
+			assumed = true
+		}
+	}
+	// Frees: double frees, and accesses not ordered before the free.
+	if v, ok := w.checkFrees(g); ok {
+		w.violation(g, v)
+		return
+	}
+	if assumed {
+		w.stats.Assumed++
+		return
+	}
+	blocked, cut := false, false
+	for t := range g.ts {
+		switch g.ts[t].status {
+		case model.Blocked:
+			blocked = true
+		case model.Cut:
+			cut = true
+		}
+	}
+	if cut {
+		w.stats.Cut++
+		w.e.cutSeen.Store(true)
+		return
+	}
+	if blocked {
+		for t := range g.ts {
+			if g.ts[t].status == model.Blocked && w.stuck(g, t) {
+				ev := model.EventID{Thread: int32(t), Index: int32(len(x.Events[t]) - 1)}
+				pos := model.Pos{}
+				if ev.Index >= 0 {
+					pos = p.Threads[t].Code[x.Ev(ev).Instr].Pos
+				}
+				w.violation(g, model.Violation{Kind: model.Deadlock, Thread: t, Event: ev, Other: model.NoEvent, Pos: pos,
+					Msg: fmt.Sprintf("P%d waits forever: every other CPU has finished or is blocked, and the values it waits on are final", t)})
+				return
+			}
+		}
+		w.stats.Blocked++
+		return
+	}
+	// A complete execution.
+	for t := range g.ts {
+		x.Regs[t] = g.ts[t].regs
+	}
+	fs := x.Final()
+	if p.Filter != nil && !fs.Holds(p.Filter) {
+		w.stats.Assumed++
+		return
+	}
+	w.stats.Executions++
+	// Leaks.
+	if v, ok := w.checkLeaks(g, fs); ok {
+		w.violation(g, v)
+		return
+	}
+	w.outcome(g, fs)
+}
+
+// stuck reports whether blocked thread t waits for good: each read of its
+// last await iteration reads the coherence-latest write, so no write can
+// ever release it.
+func (w *worker) stuck(g *graph, t int) bool {
+	from := int(g.ts[t].awaitFrom)
+	evs := g.x.Events[t]
+	if from < 0 {
+		from = len(evs)
+	}
+	for i := from; i < len(evs); i++ {
+		e := &evs[i]
+		if e.Kind == model.EvRead && e.RF != g.x.COLast(e.Loc) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFrees finds double frees and uses after free in g (whose last
+// Check must have been this graph).
+func (w *worker) checkFrees(g *graph) (model.Violation, bool) {
+	x := g.x
+	p := w.e.prog
+	var frees []model.EventID
+	for t, evs := range x.Events {
+		for i := range evs {
+			if evs[i].Kind == model.EvFree {
+				frees = append(frees, model.EventID{Thread: int32(t), Index: int32(i)})
+			}
+		}
+	}
+	if len(frees) == 0 {
+		return model.Violation{}, false
+	}
+	pos := func(id model.EventID) model.Pos { return p.Threads[id.Thread].Code[x.Ev(id).Instr].Pos }
+	text := func(id model.EventID) string { return p.Threads[id.Thread].Code[x.Ev(id).Instr].Text }
+	for i, f := range frees {
+		for _, f2 := range frees[:i] {
+			if x.Ev(f).Loc == x.Ev(f2).Loc {
+				a, b := f2, f
+				if g.stampOf(b) < g.stampOf(a) {
+					a, b = b, a
+				}
+				return model.Violation{Kind: model.DoubleFree, Thread: int(b.Thread), Event: b, Other: a, Pos: pos(b), OtherPos: pos(a),
+					Msg: fmt.Sprintf("%s frees %s, which %s on P%d already frees", text(b), p.Objects[x.Ev(b).Loc].Name, text(a), a.Thread)}, true
+			}
+		}
+	}
+	if w.chk.Check(x) != nil {
+		panic("explorer: finished an inconsistent graph")
+	}
+	for _, f := range frees {
+		obj := x.Ev(f).Loc
+		o := p.Objects[obj]
+		for t, evs := range x.Events {
+			for i := range evs {
+				e := &evs[i]
+				if !e.IsAccess() || e.Loc < o.Base || e.Loc >= o.Base+o.Size {
+					continue
+				}
+				a := model.EventID{Thread: int32(t), Index: int32(i)}
+				if !w.chk.Ordered(a, f) {
+					why := "is not ordered before"
+					if int32(t) == f.Thread && a.Index > f.Index {
+						why = "comes after"
+					}
+					return model.Violation{Kind: model.UseAfterFree, Thread: t, Event: a, Other: f, Pos: pos(a), OtherPos: pos(f),
+						Msg: fmt.Sprintf("%s on P%d %s %s on P%d", text(a), t, why, text(f), f.Thread)}, true
+				}
+			}
+		}
+	}
+	return model.Violation{}, false
+}
+
+func (g *graph) stampOf(id model.EventID) int32 { return g.meta[id.Thread][id.Index].stamp }
+
+func (w *worker) checkLeaks(g *graph, fs *model.FinalState) (model.Violation, bool) {
+	p := w.e.prog
+	objs := p.LeakCheck
+	if w.e.opts.CheckLeaks {
+		objs = nil
+		for i := range p.Objects {
+			objs = append(objs, i)
+		}
+	}
+	for _, o := range objs {
+		if !fs.Freed[o] {
+			return model.Violation{Kind: model.Leak, Thread: -1, Event: model.NoEvent, Other: model.NoEvent, Pos: p.Objects[o].Pos,
+				Msg: fmt.Sprintf("%s is still allocated when every CPU has finished", p.Objects[o].Name)}, true
+		}
+	}
+	return model.Violation{}, false
+}
+
+func (w *worker) violation(g *graph, v model.Violation) {
+	e := w.e
+	cx := &Counterexample{Violation: v, Exec: w.snapshotExec(g)}
+	e.mu.Lock()
+	first := len(e.violations) == 0
+	if first || e.opts.AllViolations {
+		e.violations = append(e.violations, cx)
+	}
+	e.mu.Unlock()
+	if !e.opts.AllViolations {
+		e.cancel()
+	}
+}
+
+// snapshotExec copies a graph's execution for a report, with the final
+// registers and a linearization.
+func (w *worker) snapshotExec(g *graph) *model.Execution {
+	x := g.x.Clone()
+	for t := range g.ts {
+		x.Regs[t] = append([]model.Value(nil), g.ts[t].regs...)
+		x.Status[t] = g.ts[t].status
+	}
+	return x
+}
+
+func (w *worker) outcome(g *graph, fs *model.FinalState) {
+	p := w.e.prog
+	vals := make([]model.Value, len(p.Observed))
+	for i, t := range p.Observed {
+		vals[i] = fs.Eval(t)
+	}
+	sat := true
+	if p.Cond != nil {
+		sat = fs.Holds(p.Cond.Expr)
+	}
+	var sb strings.Builder
+	for _, v := range vals {
+		fmt.Fprintf(&sb, "%d,", v)
+	}
+	k := sb.String()
+	e := w.e
+	e.mu.Lock()
+	o := e.outcomes[k]
+	if o == nil {
+		o = &Outcome{Values: vals, Satisfies: sat}
+		e.outcomes[k] = o
+	}
+	o.Count++
+	refutes := false
+	if p.Cond != nil {
+		switch p.Cond.Kind {
+		case model.Exists, model.NotExists:
+			refutes = sat
+		case model.Forall:
+			refutes = !sat
+		}
+	}
+	if refutes && e.witness == nil {
+		e.witness = &Counterexample{Exec: w.snapshotExec(g), Violation: model.Violation{Kind: model.CondWitness, Thread: -1,
+			Event: model.NoEvent, Other: model.NoEvent, Pos: p.Cond.Pos, Msg: condMsg(p.Cond)}}
+	}
+	e.mu.Unlock()
+}
+
+func condMsg(c *model.Cond) string {
+	switch c.Kind {
+	case model.Exists:
+		return "a final state satisfies exists " + c.Text
+	case model.NotExists:
+		return "a final state satisfies " + c.Text + ", which ~exists forbids"
+	default:
+		return "a final state does not satisfy forall " + c.Text
+	}
+}
+
+// result assembles the Result once every worker has stopped.
+func (e *engine) result(parent context.Context) *Result {
+	r := &Result{Prog: e.prog, Model: e.opts.Model, Stats: e.stats, Duration: time.Since(e.start), Workers: e.opts.Workers}
+	for _, o := range e.outcomes {
+		r.Outcomes = append(r.Outcomes, *o)
+		if o.Satisfies {
+			r.Positive += o.Count
+		} else {
+			r.Negative += o.Count
+		}
+	}
+	sort.Slice(r.Outcomes, func(i, j int) bool {
+		a, b := r.Outcomes[i].Values, r.Outcomes[j].Values
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	})
+	switch {
+	case r.Positive == 0:
+		r.Observation = Never
+	case r.Negative == 0:
+		r.Observation = Always
+	default:
+		r.Observation = Sometimes
+	}
+	r.Violations = e.violations
+	r.Witness = e.witness
+	switch {
+	case len(r.Violations) > 0:
+		r.Verdict = Fail
+		v := r.Violations[0].Violation
+		r.Reason = v.Kind.String() + ": " + v.Msg
+	case e.stopReason != "":
+		r.Verdict, r.Reason = Unknown, e.stopReason
+	case parent.Err() != nil:
+		r.Verdict = Unknown
+		if parent.Err() == context.DeadlineExceeded {
+			r.Reason = "timeout"
+		} else {
+			r.Reason = "interrupted"
+		}
+	case r.Witness != nil:
+		r.Verdict, r.Reason = Fail, r.Witness.Violation.Msg
+	case e.cutSeen.Load():
+		r.Verdict = Unknown
+		r.Reason = fmt.Sprintf("%d executions were cut by --loop-bound %d", r.Stats.Cut, e.opts.LoopBound)
+	default:
+		r.Verdict = Pass
+	}
+	return r
+}

@@ -1,0 +1,140 @@
+package explorer
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// randomProgram builds a small random program from a seed: 2–4 CPUs, 1–4
+// operations each, over 2–3 locations; every register and location is
+// observed.
+func randomProgram(seed int64) *model.Program {
+	rng := rand.New(rand.NewSource(seed))
+	nloc := 2 + rng.Intn(2)
+	names := []string{"x", "y", "z"}[:nloc]
+	b := newTB(names...)
+	nth := 2 + rng.Intn(3)
+	val := model.Value(1)
+	orders := []model.Order{model.Once, model.Once, model.Acquire, model.Release, model.Plain}
+	for i := 0; i < nth; i++ {
+		nops := 1 + rng.Intn(4)
+		th := b.thread(nops)
+		for j := 0; j < nops; j++ {
+			loc := rng.Intn(nloc)
+			switch k := rng.Intn(10); {
+			case k < 4:
+				o := orders[rng.Intn(len(orders))]
+				if o == model.Release {
+					o = model.Acquire
+				}
+				th.load(j, loc, o)
+			case k < 7:
+				o := orders[rng.Intn(len(orders))]
+				if o == model.Acquire {
+					o = model.Release
+				}
+				th.store(loc, val, o)
+				val++
+			case k < 8:
+				th.fence([]model.FenceKind{model.FenceMb, model.FenceRmb, model.FenceWmb}[rng.Intn(3)])
+			case k < 9:
+				th.emit(model.Instr{Op: model.OpRMW, RMW: model.RMWXchg, Dst: int32(j), A: model.Imm(model.Ptr(loc)), B: model.Imm(val),
+					Order: []model.Order{model.Mb, model.Once, model.Acquire, model.Release}[rng.Intn(4)]})
+				val++
+			default:
+				th.emit(model.Instr{Op: model.OpRMW, RMW: model.RMWCmpXchg, Dst: int32(j), A: model.Imm(model.Ptr(loc)),
+					B: model.Imm(model.Value(rng.Intn(int(val)))), C: model.Imm(val), Order: model.Mb})
+				val++
+			}
+		}
+		th.halt()
+	}
+	for t, th := range b.p.Threads {
+		for r := 0; r < th.NumRegs; r++ {
+			b.p.Observed = append(b.p.Observed, &model.RegTerm{Thread: t, Reg: r, Name: th.Regs[r].Name})
+		}
+	}
+	for l := range b.p.Locs {
+		b.p.Observed = append(b.p.Observed, &model.LocTerm{Loc: l})
+	}
+	return b.p
+}
+
+func outcomeSet(r *Result) map[string]int64 {
+	m := map[string]int64{}
+	for _, o := range r.Outcomes {
+		m[fmt.Sprint(o.Values)] = o.Count
+	}
+	return m
+}
+
+// checkAgreement is the differential property: DPOR and the reference
+// search find the same executions and final states under each model, and
+// the final states of sc ⊆ tso ⊆ ra.
+func checkAgreement(t *testing.T, seed int64) {
+	p := randomProgram(seed)
+	var prev map[string]int64
+	var prevName string
+	for _, m := range memmodel.All {
+		ref := run(t, p, m, Interleave)
+		opt := run(t, p, m, DPOR)
+		if ref.Stats.Executions != opt.Stats.Executions {
+			t.Errorf("seed %d %s: DPOR %d executions, reference %d", seed, m.Name, opt.Stats.Executions, ref.Stats.Executions)
+		}
+		a, b := outcomeSet(ref), outcomeSet(opt)
+		for k, n := range a {
+			if b[k] != n {
+				t.Errorf("seed %d %s: state %s: DPOR %d executions, reference %d", seed, m.Name, k, b[k], n)
+			}
+		}
+		for k := range b {
+			if _, ok := a[k]; !ok {
+				t.Errorf("seed %d %s: DPOR found state %s the reference did not", seed, m.Name, k)
+			}
+		}
+		for k := range prev {
+			if _, ok := a[k]; !ok {
+				t.Errorf("seed %d: state %s allowed by %s but not by %s", seed, k, prevName, m.Name)
+			}
+		}
+		prev, prevName = a, m.Name
+	}
+}
+
+func TestDifferentialRandom(t *testing.T) {
+	n := int64(300)
+	if testing.Short() {
+		n = 60
+	}
+	for seed := int64(0); seed < n; seed++ {
+		checkAgreement(t, seed)
+		if t.Failed() {
+			t.Logf("program:\n%s", dumpProgram(randomProgram(seed)))
+			return
+		}
+	}
+}
+
+func FuzzExplore(f *testing.F) {
+	for s := int64(0); s < 8; s++ {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) {
+		checkAgreement(t, seed)
+	})
+}
+
+func dumpProgram(p *model.Program) string {
+	s := ""
+	for _, th := range p.Threads {
+		s += fmt.Sprintf("P%d:\n", th.ID)
+		for _, in := range th.Code {
+			s += fmt.Sprintf("  %v %v A=%v B=%v C=%v dst=%d %v %v\n", in.Op, in.Order, in.A, in.B, in.C, in.Dst, in.RMW, in.Fence)
+		}
+	}
+	return s
+}

@@ -1,0 +1,151 @@
+package explorer
+
+import (
+	"encoding/binary"
+
+	"mmcheck/model"
+)
+
+// graph is an execution graph under construction, with each CPU's local
+// state after its last event and its next action. Slices are shared
+// copy-on-write between a graph and its clones: every modification goes
+// through a method that copies first.
+type graph struct {
+	x     *model.Execution
+	ts    []tstate
+	pend  []action
+	meta  [][]evMeta // per event: insertion order and DPOR flags
+	clock int32      // next stamp
+}
+
+func newGraph(p *model.Program) *graph {
+	n := len(p.Threads)
+	g := &graph{
+		x: &model.Execution{
+			Prog:   p,
+			Events: make([][]model.Event, n),
+			CO:     make([][]model.EventID, len(p.Locs)),
+			Status: make([]model.ThreadStatus, n),
+			Regs:   make([][]model.Value, n),
+		},
+		ts:   make([]tstate, n),
+		pend: make([]action, n),
+		meta: make([][]evMeta, n),
+	}
+	for i, t := range p.Threads {
+		g.ts[i] = newTstate(t)
+	}
+	return g
+}
+
+// clone makes a copy sharing all slices; the copy-on-write methods below
+// keep the two apart.
+func (g *graph) clone() *graph {
+	n := len(g.ts)
+	h := &graph{clock: g.clock}
+	h.x = &model.Execution{
+		Prog:   g.x.Prog,
+		Events: make([][]model.Event, n),
+		CO:     make([][]model.EventID, len(g.x.CO)),
+		Status: make([]model.ThreadStatus, n),
+		Regs:   make([][]model.Value, n),
+	}
+	for i := range g.x.Events {
+		e := g.x.Events[i]
+		h.x.Events[i] = e[:len(e):len(e)]
+	}
+	for i, c := range g.x.CO {
+		h.x.CO[i] = c[:len(c):len(c)]
+	}
+	h.ts = append([]tstate(nil), g.ts...)
+	h.pend = append([]action(nil), g.pend...)
+	h.meta = make([][]evMeta, n)
+	for i, s := range g.meta {
+		h.meta[i] = s[:len(s):len(s)]
+	}
+	return h
+}
+
+// evMeta is what optimal DPOR remembers about each event.
+type evMeta struct {
+	stamp       int32 // when it was added (kept across revisits)
+	addedMax    bool  // a read that read the coherence-latest write, or a write placed last, when added
+	revisitable bool  // may still be revisited (false once in the prefix of a revisiting write)
+}
+
+// setMeta replaces an event's metadata (copying the thread's slice).
+func (g *graph) setMeta(id model.EventID, m evMeta) {
+	s := append([]evMeta(nil), g.meta[id.Thread]...)
+	s[id.Index] = m
+	g.meta[id.Thread] = s
+}
+
+func (g *graph) metaOf(id model.EventID) evMeta { return g.meta[id.Thread][id.Index] }
+
+// add appends an event to thread t (copying the thread's slice).
+func (g *graph) add(t int, ev model.Event) model.EventID {
+	g.x.Events[t] = append(g.x.Events[t], ev)
+	g.meta[t] = append(g.meta[t], evMeta{stamp: g.clock, revisitable: true})
+	g.clock++
+	return model.EventID{Thread: int32(t), Index: int32(len(g.x.Events[t]) - 1)}
+}
+
+// setEvent replaces an event (copying the thread's slice).
+func (g *graph) setEvent(id model.EventID, ev model.Event) {
+	s := append([]model.Event(nil), g.x.Events[id.Thread]...)
+	s[id.Index] = ev
+	g.x.Events[id.Thread] = s
+}
+
+// insertCO puts write w at position pos (0 = right after the initial
+// write) in loc's coherence order.
+func (g *graph) insertCO(loc, pos int, w model.EventID) {
+	old := g.x.CO[loc]
+	c := make([]model.EventID, 0, len(old)+1)
+	c = append(c, old[:pos]...)
+	c = append(c, w)
+	c = append(c, old[pos:]...)
+	g.x.CO[loc] = c
+}
+
+// coPos returns the position after which a write immediately following w
+// goes (0 for the initial write).
+func (g *graph) coPosAfter(w model.EventID, loc int) int {
+	if w.IsInit() {
+		return 0
+	}
+	for i, c := range g.x.CO[loc] {
+		if c == w {
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// key is a canonical encoding of the graph: events per thread with the
+// values and reads-from, and the coherence order. Two graphs with equal
+// keys are the same execution graph, and (since CPUs are deterministic)
+// have the same thread states.
+func (g *graph) key(buf []byte) []byte {
+	buf = buf[:0]
+	for t, evs := range g.x.Events {
+		buf = binary.AppendUvarint(buf, uint64(len(evs)))
+		for i := range evs {
+			e := &evs[i]
+			buf = append(buf, byte(e.Kind))
+			if e.Kind == model.EvRead {
+				buf = binary.AppendVarint(buf, int64(e.RF.Thread))
+				buf = binary.AppendVarint(buf, int64(e.RF.Index))
+			}
+		}
+		buf = append(buf, byte(g.ts[t].status))
+	}
+	for _, c := range g.x.CO {
+		buf = binary.AppendUvarint(buf, uint64(len(c)))
+		for _, w := range c {
+			buf = binary.AppendUvarint(buf, uint64(w.Thread))
+			buf = binary.AppendUvarint(buf, uint64(w.Index))
+		}
+	}
+	return buf
+}

@@ -1,0 +1,373 @@
+package explorer
+
+import (
+	"fmt"
+
+	"mmcheck/model"
+)
+
+// tstate is a CPU's local state between two events: where it is in its
+// code and its registers. It is a pure function of the values its events
+// read, so the explorer can always rebuild it by replaying the thread.
+type tstate struct {
+	pc        int32
+	regs      []model.Value // shared copy-on-write between graph copies
+	status    model.ThreadStatus
+	awaitFrom int32 // po index of the first event of the current await iteration, -1 outside one
+	rmwWrite  bool  // the read half of the RMW at pc was added; its write half (rmwVal) is next
+	rmwVal    model.Value
+	viol      *model.Violation // why the thread stopped (status Stopped), nil for a failed assume
+	cut       bool
+}
+
+func newTstate(t *model.Thread) tstate {
+	regs := make([]model.Value, t.NumRegs)
+	for _, in := range t.Init {
+		regs[in.Reg] = in.Val
+	}
+	return tstate{regs: regs, awaitFrom: -1}
+}
+
+func (s *tstate) clone() tstate {
+	c := *s
+	c.regs = append([]model.Value(nil), s.regs...)
+	return c
+}
+
+// actKind is what a thread wants to do next.
+type actKind uint8
+
+const (
+	actNone  actKind = iota // the thread cannot move (finished, blocked, stopped)
+	actRead                 // a read (plain load, RMW read half, lock read)
+	actWrite                // a write (store, RMW write half, unlock)
+	actFence
+	actFree
+)
+
+// action is a thread's next event, before the explorer decides what a read
+// reads.
+type action struct {
+	kind  actKind
+	instr int32
+	loc   int         // location; object for actFree
+	val   model.Value // value written
+	order model.Order
+	fence model.FenceKind
+	rmw   bool // read: an RMW read half (may write); write: an RMW write half
+	lock  bool
+	await bool // a read inside an await iteration or a lock acquisition
+}
+
+type interp struct {
+	prog      *model.Program
+	loopBound int
+	steps     int // local steps executed (a guard against runaway straight-line code)
+}
+
+const maxLocalSteps = 1 << 20
+
+func (ip *interp) arg(s *tstate, a model.Arg) model.Value {
+	if a.Reg < 0 {
+		return a.Imm
+	}
+	return s.regs[a.Reg]
+}
+
+func (ip *interp) set(s *tstate, r int32, v model.Value) {
+	if r >= 0 {
+		s.regs[r] = v
+	}
+}
+
+func (ip *interp) stop(s *tstate, t *model.Thread, in *model.Instr, k model.ViolationKind, msg string) action {
+	s.status = model.Stopped
+	s.viol = &model.Violation{Kind: k, Msg: msg, Thread: t.ID, Event: model.NoEvent, Other: model.NoEvent, Pos: in.Pos}
+	return action{}
+}
+
+// addr validates an address operand: a pointer to a location.
+func (ip *interp) addr(s *tstate, t *model.Thread, in *model.Instr, v model.Value) (int, bool) {
+	if v == 0 {
+		ip.stop(s, t, in, model.NullDeref, fmt.Sprintf("%s dereferences NULL", in.Text))
+		return 0, false
+	}
+	l, ok := ip.prog.PtrLoc(v)
+	if !ok {
+		ip.stop(s, t, in, model.WildDeref, fmt.Sprintf("%s dereferences %d, which is not a pointer to shared memory", in.Text, v))
+		return 0, false
+	}
+	return l, true
+}
+
+// next runs thread t's local instructions from s (which it modifies; the
+// caller passes a private copy) up to its next event, and returns that
+// event. nev is the number of events the thread has so far (for awaits).
+// It returns actNone when the thread finished, blocked or stopped.
+func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
+	if s.status != model.Running {
+		return action{}
+	}
+	code := t.Code
+	for n := 0; ; n++ {
+		if n > maxLocalSteps {
+			s.status = model.Cut
+			s.cut = true
+			return action{}
+		}
+		in := &code[s.pc]
+		switch in.Op {
+		case model.OpNop:
+		case model.OpMove:
+			ip.set(s, in.Dst, ip.arg(s, in.A))
+		case model.OpUnary:
+			a := ip.arg(s, in.A)
+			var v model.Value
+			switch in.Alu {
+			case model.AluNeg:
+				v = -a
+			case model.AluNot:
+				v = b2v(a == 0)
+			case model.AluBitNot:
+				v = ^a
+			}
+			ip.set(s, in.Dst, v)
+		case model.OpBinary:
+			a, b := ip.arg(s, in.A), ip.arg(s, in.B)
+			var v model.Value
+			switch in.Alu {
+			case model.AluAdd:
+				v = a + b
+			case model.AluSub:
+				v = a - b
+			case model.AluMul:
+				v = a * b
+			case model.AluDiv, model.AluMod:
+				if b == 0 {
+					return ip.stop(s, t, in, model.DivZero, fmt.Sprintf("%s divides by zero", in.Text))
+				}
+				if in.Alu == model.AluDiv {
+					v = a / b
+				} else {
+					v = a % b
+				}
+			case model.AluAnd:
+				v = a & b
+			case model.AluOr:
+				v = a | b
+			case model.AluXor:
+				v = a ^ b
+			case model.AluShl:
+				v = a << uint64(b&63)
+			case model.AluShr:
+				v = a >> uint64(b&63)
+			case model.AluEq:
+				v = b2v(a == b)
+			case model.AluNe:
+				v = b2v(a != b)
+			case model.AluLt:
+				v = b2v(a < b)
+			case model.AluLe:
+				v = b2v(a <= b)
+			case model.AluGt:
+				v = b2v(a > b)
+			case model.AluGe:
+				v = b2v(a >= b)
+			}
+			ip.set(s, in.Dst, v)
+		case model.OpJump:
+			s.pc = in.Target
+			continue
+		case model.OpJumpIf:
+			if ip.arg(s, in.A) != 0 {
+				s.pc = in.Target
+				continue
+			}
+		case model.OpJumpIfNot:
+			if ip.arg(s, in.A) == 0 {
+				s.pc = in.Target
+				continue
+			}
+		case model.OpCheck:
+			if ip.arg(s, in.A) != 0 {
+				k := model.BugOn
+				switch in.Check {
+				case model.CheckWarn:
+					k = model.WarnOn
+				case model.CheckAssert:
+					k = model.AssertFail
+				case model.CheckIndex:
+					k = model.IndexRange
+				case model.CheckDivZero:
+					k = model.DivZero
+				}
+				msg := in.Text + " triggered"
+				if k == model.AssertFail {
+					msg = in.Text + " failed"
+				}
+				return ip.stop(s, t, in, k, msg)
+			}
+		case model.OpAssume:
+			if ip.arg(s, in.A) == 0 {
+				s.status = model.Stopped
+				s.viol = nil
+				return action{}
+			}
+		case model.OpBoundsCheck:
+			i, n := ip.arg(s, in.A), ip.arg(s, in.B)
+			if i < 0 || i >= n {
+				return ip.stop(s, t, in, model.IndexRange, fmt.Sprintf("index %d out of range [0, %d) in %s", i, n, in.Text))
+			}
+		case model.OpLoopIter:
+			c := s.regs[in.Dst] + 1
+			s.regs[in.Dst] = c
+			if c > model.Value(ip.loopBound) {
+				s.status = model.Cut
+				s.cut = true
+				return action{}
+			}
+		case model.OpAwaitBegin:
+			s.awaitFrom = int32(nev)
+		case model.OpAwaitEnd:
+			if ip.arg(s, in.A) != 0 {
+				s.status = model.Blocked
+				return action{}
+			}
+			s.awaitFrom = -1
+		case model.OpHalt:
+			s.status = model.Done
+			return action{}
+
+		case model.OpLoad, model.OpIsLocked:
+			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
+			if !ok {
+				return action{}
+			}
+			o := in.Order
+			if in.Op == model.OpIsLocked {
+				o = model.Once
+			}
+			return action{kind: actRead, instr: s.pc, loc: l, order: o, await: s.awaitFrom >= 0}
+		case model.OpStore, model.OpUnlock:
+			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
+			if !ok {
+				return action{}
+			}
+			if in.Op == model.OpUnlock {
+				return action{kind: actWrite, instr: s.pc, loc: l, val: 0, order: model.Release, lock: true}
+			}
+			return action{kind: actWrite, instr: s.pc, loc: l, val: ip.arg(s, in.B), order: in.Order}
+		case model.OpRMW, model.OpLock, model.OpTrylock:
+			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
+			if !ok {
+				return action{}
+			}
+			o := in.Order
+			lock := false
+			switch in.Op {
+			case model.OpLock:
+				o, lock = model.Acquire, true
+			case model.OpTrylock:
+				o, lock = model.Acquire, true
+			}
+			if s.rmwWrite {
+				return action{kind: actWrite, instr: s.pc, loc: l, val: s.rmwVal, order: o, rmw: true, lock: lock}
+			}
+			if in.Op == model.OpLock && s.awaitFrom < 0 {
+				s.awaitFrom = int32(nev) // a lock acquisition is an await on the lock word
+			}
+			return action{kind: actRead, instr: s.pc, loc: l, order: o, rmw: true, lock: lock,
+				await: s.awaitFrom >= 0 || in.Op == model.OpLock}
+		case model.OpFence:
+			return action{kind: actFence, instr: s.pc, fence: in.Fence}
+		case model.OpFree:
+			v := ip.arg(s, in.A)
+			if v == 0 {
+				// kfree(NULL) is a no-op in the kernel.
+				break
+			}
+			l, ok := ip.prog.PtrLoc(v)
+			obj := -1
+			if ok {
+				obj = ip.prog.Locs[l].Obj
+				if ip.prog.Objects[obj].Base != l {
+					obj = -1
+				}
+			}
+			if obj < 0 {
+				return ip.stop(s, t, in, model.BadFree, fmt.Sprintf("%s frees %s, which is not the start of an object", in.Text, ip.prog.FormatValue(v, true)))
+			}
+			return action{kind: actFree, instr: s.pc, loc: obj}
+		default:
+			panic(fmt.Sprintf("explorer: unknown op %v", in.Op))
+		}
+		s.pc++
+	}
+}
+
+// complete finishes the instruction that made an event, given the value
+// read (for reads). It updates s past the event.
+func (ip *interp) complete(t *model.Thread, s *tstate, a *action, readVal model.Value) {
+	in := &t.Code[a.instr]
+	switch a.kind {
+	case actRead:
+		switch in.Op {
+		case model.OpLoad:
+			ip.set(s, in.Dst, readVal)
+			s.pc++
+		case model.OpIsLocked:
+			ip.set(s, in.Dst, b2v(readVal != 0))
+			s.pc++
+		case model.OpRMW:
+			ip.set(s, in.Dst, readVal)
+			if nv, w := in.RMW.Apply(readVal, ip.arg(s, in.B), ip.arg(s, in.C)); w {
+				s.rmwWrite, s.rmwVal = true, nv
+			} else {
+				s.pc++
+			}
+		case model.OpLock:
+			if readVal != 0 {
+				// Spinning on a held lock: blocked, as an await.
+				s.status = model.Blocked
+				return
+			}
+			s.rmwWrite, s.rmwVal = true, 1
+		case model.OpTrylock:
+			ip.set(s, in.Dst, b2v(readVal == 0))
+			if readVal == 0 {
+				s.rmwWrite, s.rmwVal = true, 1
+			} else {
+				s.pc++
+			}
+		}
+	case actWrite:
+		s.rmwWrite = false
+		if in.Op == model.OpLock {
+			s.awaitFrom = -1
+		}
+		s.pc++
+	default:
+		s.pc++
+	}
+}
+
+// rmwWrites reports whether an RMW read of value v at instruction a will
+// write (so the read is the read half of an RMW pair).
+func (ip *interp) rmwWrites(t *model.Thread, s *tstate, a *action, v model.Value) bool {
+	in := &t.Code[a.instr]
+	switch in.Op {
+	case model.OpRMW:
+		_, w := in.RMW.Apply(v, ip.arg(s, in.B), ip.arg(s, in.C))
+		return w
+	case model.OpLock, model.OpTrylock:
+		return v == 0
+	}
+	return false
+}
+
+func b2v(b bool) model.Value {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,93 @@
+package explorer
+
+import (
+	"time"
+
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// Verdict is the three-valued result of an exploration.
+type Verdict uint8
+
+const (
+	Pass    Verdict = iota // every execution explored; no violation; the condition holds as stated
+	Fail                   // a violation, or a final state that refutes the condition
+	Unknown                // a bound, the timeout, --max-states or an interrupt stopped the search
+)
+
+var verdictNames = [...]string{"verified", "counterexample", "inconclusive"}
+
+func (v Verdict) String() string { return verdictNames[v] }
+
+// Observation is herd7's summary of the final condition.
+type Observation uint8
+
+const (
+	Never Observation = iota
+	Sometimes
+	Always
+)
+
+var obsNames = [...]string{"Never", "Sometimes", "Always"}
+
+func (o Observation) String() string { return obsNames[o] }
+
+// Stats counts what an exploration did. Per-worker stats merge with Add.
+type Stats struct {
+	Executions int64 // complete, consistent executions (each graph once)
+	Blocked    int64 // executions that end with a CPU spinning in an await (dropped)
+	Cut        int64 // executions stopped by the loop bound
+	Assumed    int64 // executions discarded by assume() or a filter
+	States     int64 // partial graphs visited
+	Revisits   int64 // backward revisits (optimal DPOR)
+	Duplicates int64 // graphs reached twice (interleaving explorer, pruned by the cache)
+}
+
+// Add merges o into s.
+func (s *Stats) Add(o Stats) {
+	s.Executions += o.Executions
+	s.Blocked += o.Blocked
+	s.Cut += o.Cut
+	s.Assumed += o.Assumed
+	s.States += o.States
+	s.Revisits += o.Revisits
+	s.Duplicates += o.Duplicates
+}
+
+// Outcome is one distinct final state: the values of Program.Observed.
+type Outcome struct {
+	Values    []model.Value
+	Count     int64 // executions that end in it
+	Satisfies bool  // the condition's proposition holds in it
+}
+
+// Counterexample is a violation with the execution that shows it.
+type Counterexample struct {
+	Violation model.Violation
+	Exec      *model.Execution // the execution graph (a prefix of a complete one, if it stopped)
+	Order     []model.EventID  // the order in which the explorer added the events: a valid linearization
+}
+
+// Result is what an exploration found.
+type Result struct {
+	Prog    *model.Program
+	Model   *memmodel.Model
+	Verdict Verdict
+	Reason  string // for Unknown: what stopped the search; for Fail: what failed, in one line
+
+	Stats    Stats
+	Duration time.Duration
+	Workers  int
+
+	Outcomes    []Outcome // sorted by values
+	Positive    int64     // executions whose final state satisfies the condition's proposition
+	Negative    int64     // executions whose final state does not
+	Observation Observation
+
+	Violations []*Counterexample // the first violation found (more with Options.AllViolations)
+	Witness    *Counterexample   // a witness of the condition's failure (exists satisfied / ~exists, forall refuted)
+}
+
+// Bounded reports whether some bound cut the search.
+func (r *Result) Bounded() bool { return r.Verdict == Unknown }
