@@ -1,0 +1,124 @@
+package memmodel
+
+import (
+	"fmt"
+
+	"mmcheck/model"
+)
+
+// Model is a memory model: a named, documented consistency predicate on
+// execution graphs. Models are logically constant values; [All] lists them
+// from strongest to weakest.
+type Model struct {
+	Name string // "sc", "tso", "ra"
+	Doc  string // first line: one-sentence summary; then the rules
+
+	// Axioms names the axioms Check may report in [Failure.Axiom], in the
+	// order Check tries them (the first that fails is reported).
+	Axioms []string
+
+	// LoadBuffering reports whether consistent executions may have a cycle
+	// in po ∪ rf. Explorers that add events in po ∪ rf order (without
+	// backward revisits) are complete only for models where this is false.
+	LoadBuffering bool
+
+	// Supports reports whether the model gives a meaning to a primitive
+	// (e.g. "rcu_read_lock"); nil means every primitive but the RCU ones.
+	Supports func(prim string) bool
+
+	// NewChecker returns a fresh checker. A checker is not safe for
+	// concurrent use: keep one per worker.
+	NewChecker func() Checker
+}
+
+// Checker judges execution graphs for one model.
+type Checker interface {
+	// Check returns nil if x is consistent under the model, else the first
+	// failing axiom (in the order of [Model.Axioms]) in a new Failure that
+	// the caller may keep. x may be complete or a prefix of an execution
+	// closed under po and rf (what an explorer holds while building an
+	// execution); the models here are prefix-closed: a prefix of a
+	// consistent execution is consistent. Check panics if x breaks the
+	// invariants of [model.Execution] (a read of a missing event or of a
+	// non-write, a write missing from CO).
+	Check(x *model.Execution) *Failure
+
+	// Ordered reports whether event a is ordered before event b in the
+	// sense used for use-after-free: an access a to an object must be
+	// Ordered before the kfree b of that object. It answers for the
+	// execution most recently passed to Check, as it was then; it panics if
+	// that Check failed or there was none. An initial write is ordered
+	// before every other event; no event is ordered before itself.
+	Ordered(a, b model.EventID) bool
+}
+
+// Failure names the axiom an execution violates.
+type Failure struct {
+	Axiom  string          // as the .cat file or paper names it: "sc", "coherence", "atomicity"
+	Events []model.EventID // events on the offending cycle or pair, if known
+}
+
+func (f *Failure) Error() string { return "inconsistent: " + f.Axiom }
+
+// All lists the models from strongest to weakest (outcomes of each are a
+// subset of the next one's).
+var All = []*Model{SC, TSO, RA}
+
+// Lookup returns the model with the given name, or nil.
+func Lookup(name string) *Model {
+	for _, m := range All {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Names returns the names of all models.
+func Names() []string {
+	var s []string
+	for _, m := range All {
+		s = append(s, m.Name)
+	}
+	return s
+}
+
+// Validate checks that the model list is well formed: unique non-empty
+// names, a doc, a checker.
+func Validate(models []*Model) error {
+	seen := map[string]bool{}
+	for _, m := range models {
+		if m == nil || m.Name == "" {
+			return fmt.Errorf("memmodel: model without a name")
+		}
+		if seen[m.Name] {
+			return fmt.Errorf("memmodel: duplicate model %q", m.Name)
+		}
+		seen[m.Name] = true
+		if m.Doc == "" {
+			return fmt.Errorf("memmodel: model %q has no Doc", m.Name)
+		}
+		if m.NewChecker == nil {
+			return fmt.Errorf("memmodel: model %q has no checker", m.Name)
+		}
+	}
+	return nil
+}
+
+// IsRCU reports whether a primitive belongs to RCU, which only lkmm models.
+func IsRCU(prim string) bool {
+	switch prim {
+	case "rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_rcu_expedited",
+		"srcu_read_lock", "srcu_read_unlock", "synchronize_srcu", "synchronize_srcu_expedited":
+		return true
+	}
+	return false
+}
+
+// SupportsPrim reports whether m gives prim a meaning.
+func (m *Model) SupportsPrim(prim string) bool {
+	if m.Supports != nil {
+		return m.Supports(prim)
+	}
+	return !IsRCU(prim)
+}
