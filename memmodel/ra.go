@@ -18,9 +18,13 @@ import (
 //     of spin_lock) are acquire; Release writes (smp_store_release, the
 //     write half of *_release RMWs, spin_unlock) are release;
 //   - an access with Order Mb (a fully ordered RMW such as xchg or
-//     atomic_dec_and_test) is smp_mb(); relaxed access; smp_mb(): the
+//     atomic_dec_and_test) is smp_mb(); acq_rel access; smp_mb(): the
 //     checker adds a virtual SC fence right before an Mb RMW's read and one
-//     right after its write;
+//     right after its write, and the RMW itself is acquire and release (as
+//     a value-returning kernel atomic is at least that: without it the
+//     RMW's own accesses would not be ordered before what its readers do,
+//     and the refcount idiom "if (atomic_dec_and_test(&c)) kfree(obj)"
+//     would race with itself);
 //   - smp_mb, smp_mb__before_atomic, smp_mb__after_atomic,
 //     smp_mb__after_spinlock and smp_mb__after_unlock_lock are SC fences,
 //     smp_wmb a release fence and smp_rmb an acquire fence.
@@ -40,13 +44,13 @@ import (
 // plain (relaxed) write. Ordered(a, b) is hb.
 var RA = &Model{
 	Name: "ra",
-	Doc: `RC11 with kernel orderings: once/plain are relaxed, acquire/release as C11, mb RMWs are smp_mb(); RMW; smp_mb().
+	Doc: `RC11 with kernel orderings: once/plain are relaxed, acquire/release as C11, mb RMWs are smp_mb(); acq_rel RMW; smp_mb().
 
 Mapping: READ_ONCE/WRITE_ONCE and plain accesses are relaxed atomics;
 smp_load_acquire and *_acquire RMWs (and spin_lock) are acquire;
 smp_store_release and *_release RMWs (and spin_unlock) are release; a fully
-ordered RMW (xchg, atomic_dec_and_test, ...) is an SC fence, a relaxed RMW
-and an SC fence; smp_mb and the smp_mb__* barriers are SC fences, smp_wmb a
+ordered RMW (xchg, atomic_dec_and_test, ...) is an SC fence, an acq_rel
+RMW and an SC fence; smp_mb and the smp_mb__* barriers are SC fences, smp_wmb a
 release fence, smp_rmb an acquire fence.
 With hb = (po ∪ sw)+ (sw through release sequences and fences, as RC11)
 and eco = (rf ∪ co ∪ fr)+, an execution is consistent when
@@ -277,7 +281,7 @@ func (c *raChecker) Check(x *model.Execution) *Failure {
 			if e.Kind != model.EvWrite {
 				continue
 			}
-			if e.Order == model.Release {
+			if e.Order == model.Release || e.Order == model.Mb {
 				c.head[v] = u
 				f.locGen[e.Loc], f.locNode[e.Loc] = f.gen, u
 				continue
@@ -299,7 +303,7 @@ func (c *raChecker) Check(x *model.Execution) *Failure {
 				continue
 			}
 			if v := c.evOf[u]; f.ev[v].Kind == model.EvRead {
-				if f.ev[v].Order == model.Acquire {
+				if f.ev[v].Order == model.Acquire || f.ev[v].Order == model.Mb {
 					c.acq[v] = u
 				} else {
 					c.acq[v] = next

@@ -284,10 +284,10 @@ func refRA(x *model.Execution) (string, *refGraph, brel) {
 		return raFenceFlags(&ev[i].e)
 	}
 	Erel := ident(n, func(i int) bool {
-		return g.isW(i) && ev[i].e.Order == model.Release || fk(i)&raRel != 0
+		return g.isW(i) && (ev[i].e.Order == model.Release || ev[i].e.Order == model.Mb) || fk(i)&raRel != 0
 	})
 	Eacq := ident(n, func(i int) bool {
-		return g.isR(i) && ev[i].e.Order == model.Acquire || fk(i)&raAcq != 0
+		return g.isR(i) && (ev[i].e.Order == model.Acquire || ev[i].e.Order == model.Mb) || fk(i)&raAcq != 0
 	})
 	F := ident(n, g.isF)
 	Fsc := ident(n, func(i int) bool { return fk(i)&raSC != 0 })

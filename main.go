@@ -1,0 +1,298 @@
+// Command mmcheck is an exhaustive model checker for the memory-ordering
+// protocols of kernel code: it explores every execution of a litmus file
+// under a memory model and prints a verdict, statistics and, when something
+// goes wrong, a counterexample trace.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"mmcheck/explorer"
+	"mmcheck/litmus"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+	"mmcheck/reports"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// Exit statuses.
+const (
+	exitVerified       = 0
+	exitCounterexample = 1
+	exitBadInput       = 2
+	exitInconclusive   = 3
+)
+
+type exploreCmd struct {
+	Model         string        `help:"Memory model: ${models}." default:"ra" enum:"${models}"`
+	LoopBound     int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
+	Timeout       time.Duration `help:"Stop after this long (the verdict is then inconclusive); 0 means no limit." default:"0"`
+	MaxStates     int64         `help:"Stop after this many states (the verdict is then inconclusive); 0 means no limit." default:"0"`
+	Workers       int           `help:"Parallel workers." default:"1"`
+	Interleave    bool          `help:"Use the unreduced reference search (every interleaving, graphs cached) instead of optimal DPOR."`
+	AllViolations bool          `help:"Keep exploring after the first violation."`
+	CheckLeaks    bool          `help:"Report every object still allocated when all CPUs have finished."`
+	AllErrors     bool          `help:"Report every input error, not just the first 10."`
+	JSON          bool          `name:"json" help:"Print the report as JSON."`
+	Quiet         bool          `short:"q" help:"Print only the verdict line; no progress."`
+	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them." type:"path"`
+}
+
+type modelsCmd struct{}
+
+type cli struct {
+	Explore exploreCmd `cmd:"" help:"Explore every execution of litmus files under a memory model."`
+	Models  modelsCmd  `cmd:"" help:"List the memory models."`
+}
+
+// run is main without the process: it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	var c cli
+	exit := -1
+	parser, err := kong.New(&c,
+		kong.Name("mmcheck"),
+		kong.Description("An exhaustive model checker for kernel memory-ordering protocols."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exit = code; panic(exitPanic{}) }),
+		kong.Vars{"models": strings.Join(memmodel.Names(), ",")},
+		kong.UsageOnError(),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	var kctx *kong.Context
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(exitPanic); !ok {
+					panic(r)
+				}
+			}
+		}()
+		kctx, err = parser.Parse(args)
+	}()
+	if exit >= 0 {
+		if exit != 0 {
+			return exitBadInput
+		}
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	switch kctx.Command() {
+	case "models":
+		for _, m := range memmodel.All {
+			fmt.Fprintf(stdout, "%-5s %s\n", m.Name, firstLine(m.Doc))
+		}
+		return 0
+	default:
+		return c.Explore.run(stdout, stderr)
+	}
+}
+
+type exitPanic struct{}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func (c *exploreCmd) run(stdout, stderr io.Writer) int {
+	files, err := expandFiles(c.Files)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	m := memmodel.Lookup(c.Model)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
+	status := exitVerified
+	worst := func(s int) {
+		rank := map[int]int{exitVerified: 0, exitInconclusive: 1, exitCounterexample: 2, exitBadInput: 3}
+		if rank[s] > rank[status] {
+			status = s
+		}
+	}
+	counts := map[string]int{}
+	for _, f := range files {
+		s := c.one(ctx, f, m, stdout, stderr)
+		worst(s)
+		counts[map[int]string{0: "verified", 1: "counterexample", 2: "bad input", 3: "inconclusive"}[s]]++
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			break // interrupted: report what we have
+		}
+	}
+	if len(files) > 1 && !c.JSON {
+		var parts []string
+		for _, k := range []string{"verified", "counterexample", "inconclusive", "bad input"} {
+			if counts[k] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+			}
+		}
+		fmt.Fprintf(stdout, "%d files: %s\n", len(files), strings.Join(parts, ", "))
+	}
+	return status
+}
+
+func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, stdout, stderr io.Writer) int {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	prog, err := litmus.Load(file, src)
+	if err != nil {
+		printErrors(stderr, err, src, c.AllErrors)
+		return exitBadInput
+	}
+	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: c.Workers, MaxStates: c.MaxStates,
+		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks}
+	if c.Interleave {
+		opts.Algorithm = explorer.Interleave
+	}
+	var prog_ *progress
+	if !c.Quiet && isTerminal(stderr) {
+		prog_ = &progress{w: stderr}
+		opts.Progress = prog_.update
+	}
+	res, err := explorer.Explore(ctx, prog, opts)
+	if prog_ != nil {
+		prog_.clear()
+	}
+	if err != nil {
+		printErrors(stderr, err, src, c.AllErrors)
+		return exitBadInput
+	}
+	ropts := reports.Options{Quiet: c.Quiet}
+	if c.JSON {
+		err = reports.JSON(stdout, res, ropts)
+	} else {
+		err = reports.Text(stdout, res, ropts)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+	}
+	switch res.Verdict {
+	case explorer.Pass:
+		return exitVerified
+	case explorer.Fail:
+		return exitCounterexample
+	}
+	return exitInconclusive
+}
+
+// expandFiles replaces directories by the litmus files under them.
+func expandFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(p, ".lit") || strings.HasSuffix(p, ".litmus")) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// printErrors prints input errors as file:line:col: message, the source
+// line and a caret under the column.
+func printErrors(w io.Writer, err error, src []byte, all bool) {
+	var list model.ErrorList
+	if !errors.As(err, &list) {
+		fmt.Fprintln(w, err)
+		return
+	}
+	lines := strings.Split(string(src), "\n")
+	for i, e := range list {
+		if i == 10 && !all {
+			fmt.Fprintf(w, "(and %d more errors)\n", len(list)-10)
+			break
+		}
+		fmt.Fprintln(w, e.Error())
+		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
+			line := strings.TrimRight(lines[e.Pos.Line-1], "\r")
+			fmt.Fprintf(w, "\t%s\n", line)
+			if e.Pos.Col >= 1 {
+				var pad strings.Builder
+				for j := 0; j < e.Pos.Col-1 && j < len(line); j++ {
+					if line[j] == '\t' {
+						pad.WriteByte('\t')
+					} else {
+						pad.WriteByte(' ')
+					}
+				}
+				fmt.Fprintf(w, "\t%s^\n", pad.String())
+			}
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress draws a live line on a terminal once a run lasts over a second.
+type progress struct {
+	w     io.Writer
+	shown bool
+}
+
+func (p *progress) update(s explorer.Stats, elapsed time.Duration) {
+	if elapsed < time.Second {
+		return
+	}
+	rate := float64(s.Executions) / elapsed.Seconds()
+	fmt.Fprintf(p.w, "\r\x1b[K%d executions, %.0f/s, %d states, %s", s.Executions, rate, s.States, elapsed.Round(100*time.Millisecond))
+	p.shown = true
+}
+
+func (p *progress) clear() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}

@@ -1,0 +1,108 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"mmcheck/explorer"
+	"mmcheck/model"
+)
+
+// Options control rendering.
+type Options struct {
+	Quiet bool // only the verdict line
+	Width int  // terminal width for traces; 0 means 100
+
+	_ struct{}
+}
+
+// Text writes a human-readable report of r: the verdict, the statistics,
+// the final states and, for a counterexample, its trace.
+func Text(w io.Writer, r *explorer.Result, opts Options) error {
+	v := buildView(r)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s under %s: %s", v.File, v.Test, v.Model, v.Verdict)
+	if v.Reason != "" {
+		fmt.Fprintf(&b, " (%s)", v.Reason)
+	}
+	b.WriteString("\n")
+	if opts.Quiet {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	fmt.Fprintf(&b, "  %d executions", v.Stats.Executions)
+	var extra []string
+	if v.Stats.Blocked > 0 {
+		extra = append(extra, fmt.Sprintf("%d blocked", v.Stats.Blocked))
+	}
+	if v.Stats.Cut > 0 {
+		extra = append(extra, fmt.Sprintf("%d cut by the loop bound", v.Stats.Cut))
+	}
+	if v.Stats.Assumed > 0 {
+		extra = append(extra, fmt.Sprintf("%d discarded by assume/filter", v.Stats.Assumed))
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(&b, " (+%s)", strings.Join(extra, ", "))
+	}
+	fmt.Fprintf(&b, ", %d states, %s\n", v.Stats.States, fmtDuration(r.Duration))
+	if len(v.States) > 0 {
+		fmt.Fprintf(&b, "  final states (%d):\n", len(v.States))
+		for _, s := range v.States {
+			mark := " "
+			if s.Satisfies && v.Cond != "" {
+				mark = "*"
+			}
+			fmt.Fprintf(&b, "   %s %s  (%d)\n", mark, s.Text, s.Count)
+		}
+	}
+	if v.Cond != "" {
+		fmt.Fprintf(&b, "  condition %s: %s (%d satisfy, %d do not)\n", v.Cond, v.Observation, v.Positive, v.Negative)
+	}
+	for _, cx := range v.Counterexamples {
+		writeTrace(&b, r.Prog, cx)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+func writeTrace(b *strings.Builder, p *model.Program, cx *traceView) {
+	fmt.Fprintf(b, "\n%s: %s\n", cx.Kind, cx.Msg)
+	if cx.Where != "" {
+		fmt.Fprintf(b, "  at %s\n", cx.Where)
+	}
+	fmt.Fprintf(b, "\ntrace (%d steps):\n", len(cx.Steps))
+	wop := 0
+	for _, s := range cx.Steps {
+		if n := len(s.Op); n > wop {
+			wop = n
+		}
+	}
+	if wop > 60 {
+		wop = 60
+	}
+	for _, s := range cx.Steps {
+		call := ""
+		if s.Call != "" {
+			call = "  [" + s.Call + "]"
+		}
+		fmt.Fprintf(b, "  %3d  P%-2d %-16s %-*s  %s%s\n", s.N, s.CPU, s.Where, wop, s.Op, s.Effect, call)
+	}
+	for _, l := range cx.Ends {
+		fmt.Fprintf(b, "  %s\n", l)
+	}
+}
+
+func base(path string) string { return filepath.Base(path) }
