@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ type exploreCmd struct {
 	LoopBound     int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
 	Timeout       time.Duration `help:"Stop after this long (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	MaxStates     int64         `help:"Stop after this many states (the verdict is then inconclusive); 0 means no limit." default:"0"`
-	Workers       int           `help:"Parallel workers." default:"1"`
+	Workers       int           `help:"Parallel workers; 0 means one per CPU." default:"0"`
 	Interleave    bool          `help:"Use the unreduced reference search (every interleaving, graphs cached) instead of optimal DPOR."`
 	AllViolations bool          `help:"Keep exploring after the first violation."`
 	CheckLeaks    bool          `help:"Report every object still allocated when all CPUs have finished."`
@@ -167,7 +168,11 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 		printErrors(stderr, err, src, c.AllErrors)
 		return exitBadInput
 	}
-	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: c.Workers, MaxStates: c.MaxStates,
+	workers := c.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates,
 		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks}
 	if c.Interleave {
 		opts.Algorithm = explorer.Interleave

@@ -1,6 +1,10 @@
 package explorer
 
 import (
+	"context"
+	"sync"
+	"sync/atomic"
+
 	"mmcheck/model"
 )
 
@@ -17,9 +21,119 @@ import (
 // exactly once. Memory is linear in the graph size: the search is a
 // depth-first recursion over graphs with no visited set.
 func (e *engine) runDPOR() {
-	w := e.newWorker()
-	defer w.done()
-	w.visit(w.initial())
+	if e.opts.Workers <= 1 {
+		w := e.newWorker()
+		defer w.done()
+		w.visit(w.initial())
+		return
+	}
+	// Parallel: subtrees are independent (graphs are never modified once
+	// built), so a worker that finds another one idle hands it a child
+	// graph instead of recursing into it.
+	p := &pool{n: e.opts.Workers}
+	p.cond = sync.NewCond(&p.mu)
+	first := e.newWorker()
+	p.queue = append(p.queue, first.initial())
+	var wg sync.WaitGroup
+	for i := 0; i < e.opts.Workers; i++ {
+		w := first
+		if i > 0 {
+			w = e.newWorker()
+		}
+		w.pool = p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer w.done()
+			for {
+				g := p.get()
+				if g == nil {
+					return
+				}
+				w.visit(g)
+				p.finished()
+			}
+		}()
+	}
+	// Cancellation must wake idle workers.
+	stop := context.AfterFunc(e.ctx, func() {
+		p.mu.Lock()
+		p.closed = true
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	})
+	wg.Wait()
+	stop()
+}
+
+// pool hands subtrees to idle workers.
+type pool struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []*graph
+	n      int          // workers
+	busy   int          // workers visiting a graph
+	idle   atomic.Int32 // workers waiting for work (read without the lock)
+	closed bool
+}
+
+// get returns the next graph to visit, or nil when the search is over:
+// the queue is empty and no worker is busy (so none can add to it).
+func (p *pool) get() *graph {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		if p.closed {
+			return nil
+		}
+		if len(p.queue) > 0 {
+			g := p.queue[len(p.queue)-1]
+			p.queue = p.queue[:len(p.queue)-1]
+			p.busy++
+			return g
+		}
+		if p.busy == 0 {
+			p.closed = true
+			p.cond.Broadcast()
+			return nil
+		}
+		p.idle.Add(1)
+		p.cond.Wait()
+		p.idle.Add(-1)
+	}
+}
+
+// finished marks the end of one visit started by get.
+func (p *pool) finished() {
+	p.mu.Lock()
+	p.busy--
+	if p.busy == 0 && len(p.queue) == 0 {
+		p.cond.Broadcast()
+	}
+	p.mu.Unlock()
+}
+
+// offer gives g to an idle worker if there is one.
+func (p *pool) offer(g *graph) bool {
+	if p == nil || p.idle.Load() == 0 {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) >= p.n {
+		return false
+	}
+	p.queue = append(p.queue, g)
+	p.cond.Signal()
+	return true
+}
+
+// descend visits g here or hands it to an idle worker.
+func (w *worker) descend(g *graph) {
+	if w.pool.offer(g) {
+		return
+	}
+	w.visit(g)
 }
 
 // nextThread picks the CPU whose event is added next: one in the middle of
@@ -62,8 +176,8 @@ func (w *worker) visit(g *graph) {
 				src = co[i]
 			}
 			h, id := w.addRead(g, t, src)
-			if w.consistent(h) && !hopeless(h, id) {
-				w.visit(h)
+			if w.consistentExt(h, i == len(co)-1) && !hopeless(h, id) {
+				w.descend(h)
 			}
 		}
 	case actWrite:
@@ -76,14 +190,14 @@ func (w *worker) visit(g *graph) {
 		}
 		for pos := hi; pos >= lo; pos-- {
 			h2 := place(h, id, pos)
-			if w.consistent(h2) {
-				w.visit(h2)
+			if w.consistentExt(h2, pos == len(h.x.CO[a.loc])) {
+				w.descend(h2)
 			}
 		}
 	default:
 		h, _ := w.addOther(g, t)
-		if w.consistent(h) {
-			w.visit(h)
+		if w.consistentExt(h, true) {
+			w.descend(h)
 		}
 	}
 }
@@ -181,7 +295,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				m.addedMax = pos == len(h.x.CO[loc])
 				h2.setMeta(r, m)
 				if w.consistent(h2) && !hopeless(h2, r) {
-					w.visit(h2)
+					w.descend(h2)
 				}
 			}
 			if w.e.ctx.Err() != nil {

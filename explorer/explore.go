@@ -146,6 +146,7 @@ type worker struct {
 	stats Stats
 	buf   []byte
 	tick  int
+	pool  *pool // parallel DPOR; nil with one worker
 }
 
 func (e *engine) newWorker() *worker {
@@ -294,6 +295,24 @@ func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
 // consistent asks the model.
 func (w *worker) consistent(g *graph) bool {
 	return w.chk.Check(g.x) == nil
+}
+
+// paranoid makes consistentExt check maximal extensions too, and panic if
+// the model's MaximalConsistent promise is broken (set by tests).
+var paranoid = false
+
+// consistentExt judges g, the extension of a consistent graph by one
+// event; maximal says the event was added maximally (see
+// memmodel.Model.MaximalConsistent), in which case the model may promise
+// consistency without a check.
+func (w *worker) consistentExt(g *graph, maximal bool) bool {
+	if maximal && w.e.opts.Model.MaximalConsistent {
+		if paranoid && !w.consistent(g) {
+			panic("explorer: model " + w.e.opts.Model.Name + " broke its MaximalConsistent promise")
+		}
+		return true
+	}
+	return w.consistent(g)
 }
 
 // finish handles a graph in which no CPU can move: a complete execution,

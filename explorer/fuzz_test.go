@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"testing"
@@ -85,6 +86,14 @@ func checkAgreement(t *testing.T, seed int64) {
 		if ref.Stats.Executions != opt.Stats.Executions {
 			t.Errorf("seed %d %s: DPOR %d executions, reference %d", seed, m.Name, opt.Stats.Executions, ref.Stats.Executions)
 		}
+		par, err := Explore(context.Background(), p, Options{Model: m, Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(outcomeSet(par)) != fmt.Sprint(outcomeSet(opt)) || par.Stats.Executions != opt.Stats.Executions {
+			t.Errorf("seed %d %s: 3 workers found %d executions %v, 1 worker %d %v", seed, m.Name,
+				par.Stats.Executions, outcomeSet(par), opt.Stats.Executions, outcomeSet(opt))
+		}
 		a, b := outcomeSet(ref), outcomeSet(opt)
 		for k, n := range a {
 			if b[k] != n {
@@ -106,9 +115,11 @@ func checkAgreement(t *testing.T, seed int64) {
 }
 
 func TestDifferentialRandom(t *testing.T) {
-	n := int64(300)
+	paranoid = true
+	defer func() { paranoid = false }()
+	n := int64(120)
 	if testing.Short() {
-		n = 60
+		n = 40
 	}
 	for seed := int64(0); seed < n; seed++ {
 		checkAgreement(t, seed)
@@ -124,6 +135,7 @@ func FuzzExplore(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, seed int64) {
+		paranoid = true
 		checkAgreement(t, seed)
 	})
 }

@@ -22,6 +22,14 @@ type Model struct {
 	// backward revisits) are complete only for models where this is false.
 	LoadBuffering bool
 
+	// MaximalConsistent promises that adding to a consistent execution an
+	// event with no po-successor that reads the coherence-latest write, a
+	// write placed last in coherence order, a fence or a kfree, gives a
+	// consistent execution. Explorers may then skip Check for such
+	// "maximal" extensions (TruSt's default choices). A test checks the
+	// promise on random executions.
+	MaximalConsistent bool
+
 	// Supports reports whether the model gives a meaning to a primitive
 	// (e.g. "rcu_read_lock"); nil means every primitive but the RCU ones.
 	Supports func(prim string) bool

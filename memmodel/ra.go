@@ -59,8 +59,9 @@ and eco = (rf ∪ co ∪ fr)+, an execution is consistent when
   sc:          acyclic([F_sc]; (hb ∪ hb; eco; hb); [F_sc])
   no-thin-air: acyclic(po ∪ rf)
 An access is ordered before a kfree (a relaxed write) when hb relates them.`,
-	Axioms:     []string{"coherence", "atomicity", "sc", "no-thin-air"},
-	NewChecker: func() Checker { return new(raChecker) },
+	Axioms:            []string{"coherence", "atomicity", "sc", "no-thin-air"},
+	MaximalConsistent: true,
+	NewChecker:        func() Checker { return new(raChecker) },
 }
 
 // Fence flags of an ra node.

@@ -24,8 +24,9 @@ An execution is consistent when
   atomicity: empty(rmw ∩ (fre; coe))  (no other CPU's write between an RMW's read and its write)
 Orderings (once, acquire, release, mb) and barriers add nothing.
 An access is ordered before a kfree when (po ∪ rf ∪ co ∪ fr)+ relates them.`,
-	Axioms:     []string{"sc", "atomicity"},
-	NewChecker: func() Checker { return new(scChecker) },
+	Axioms:            []string{"sc", "atomicity"},
+	MaximalConsistent: true,
+	NewChecker:        func() Checker { return new(scChecker) },
 }
 
 // scChecker checks SC on a graph of po edges between consecutive events,

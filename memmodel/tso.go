@@ -38,8 +38,9 @@ smp_mb__* barriers, and implied orders W→R pairs where either is locked:
 every RMW (whatever its ordering), lock acquisitions, and mb accesses.
 smp_rmb, smp_wmb, acquire and release add nothing.
 An access is ordered before a kfree (a plain write) when ghb+ relates them.`,
-	Axioms:     []string{"uniproc", "atomicity", "ghb"},
-	NewChecker: func() Checker { return new(tsoChecker) },
+	Axioms:            []string{"uniproc", "atomicity", "ghb"},
+	MaximalConsistent: true,
+	NewChecker:        func() Checker { return new(tsoChecker) },
 }
 
 // tsoChecker checks uniproc with a linear scan (see flat.poLoc) and ghb on
