@@ -30,6 +30,9 @@ type Model struct {
 	// promise on random executions.
 	MaximalConsistent bool
 
+	// NeedsDeps asks the explorer to fill model.Execution.Deps.
+	NeedsDeps bool
+
 	// Supports reports whether the model gives a meaning to a primitive
 	// (e.g. "rcu_read_lock"); nil means every primitive but the RCU ones.
 	Supports func(prim string) bool
@@ -58,6 +61,14 @@ type Checker interface {
 	// that Check failed or there was none. An initial write is ordered
 	// before every other event; no event is ordered before itself.
 	Ordered(a, b model.EventID) bool
+}
+
+// Flagger is implemented by checkers whose model raises flags on
+// consistent executions (herd7's "flag ~empty ... as data-race").
+type Flagger interface {
+	// Flags returns the flags raised by the execution most recently passed
+	// to Check (which was consistent), e.g. "data-race"; nil if none.
+	Flags() []string
 }
 
 // Failure names the axiom an execution violates.

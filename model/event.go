@@ -23,7 +23,7 @@ const (
 	EvRead  EventKind = iota // reads Loc, value Val, from RF
 	EvWrite                  // writes Val to Loc
 	EvFence                  // a barrier (Fence)
-	EvFree                   // kfree of object Obj (conflicts with all its locations)
+	EvFree                   // kfree of the object Loc (conflicts with all its locations)
 )
 
 var kindNames = [...]string{"R", "W", "F", "FREE"}
@@ -33,7 +33,7 @@ func (k EventKind) String() string { return kindNames[k] }
 // Event is one node of an execution graph.
 type Event struct {
 	Kind  EventKind
-	Order Order     // access ordering; for a failed cmpxchg, Once
+	Order Order     // access ordering; both halves of an RMW carry the RMW's; a failed cmpxchg's read is Once
 	Fence FenceKind // for EvFence
 	RMW   bool      // read: its po-successor is the write half of the same RMW; write: its po-predecessor is the read half
 	Lock  bool      // part of spin_lock/spin_unlock (lock.cat's LKR/LKW/UL)
@@ -71,6 +71,20 @@ type Execution struct {
 	CO     [][]EventID    // per location: writes in coherence order (without the initial write)
 	Status []ThreadStatus // per thread
 	Regs   [][]Value      // per thread: final register values (when known)
+
+	// Deps, when the model asks for them (memmodel.Model.NeedsDeps), gives
+	// each event's dependencies: Deps[t][i] for Events[t][i]. Nil otherwise.
+	Deps [][]Deps
+}
+
+// Deps lists the po-earlier reads of the same thread (by po index) that an
+// event depends on, as the Linux-kernel memory model defines them:
+//   - Addr: reads whose values were used to compute the event's address;
+//   - Data: reads whose values were used to compute the value it writes;
+//   - Ctrl: reads whose values decided a conditional branch that is
+//     po-before the event (every event after such a branch depends on it).
+type Deps struct {
+	Addr, Data, Ctrl []int32
 }
 
 // Ev returns the event with the given ID (not an initial write).
@@ -136,6 +150,12 @@ func (x *Execution) Clone() *Execution {
 		y.CO[i] = append([]EventID(nil), c...)
 	}
 	y.Status = append([]ThreadStatus(nil), x.Status...)
+	if x.Deps != nil {
+		y.Deps = make([][]Deps, len(x.Deps))
+		for i, d := range x.Deps {
+			y.Deps[i] = append([]Deps(nil), d...)
+		}
+	}
 	y.Regs = make([][]Value, len(x.Regs))
 	for i, r := range x.Regs {
 		y.Regs[i] = append([]Value(nil), r...)
