@@ -48,7 +48,7 @@ type exploreCmd struct {
 	AllErrors     bool          `help:"Report every input error, not just the first 10."`
 	JSON          bool          `name:"json" help:"Print the report as JSON."`
 	Quiet         bool          `short:"q" help:"Print only the verdict line; no progress."`
-	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them." type:"path"`
+	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them."`
 }
 
 type modelsCmd struct{}
