@@ -32,8 +32,12 @@ type Options struct {
 	LoopBound     int   // iterations of a bounded loop before the execution is cut; default 8
 	Workers       int   // parallel workers (DPOR only); default 1
 	MaxStates     int64 // stop (inconclusive) after this many states; 0 means no limit
-	AllViolations bool  // keep exploring after the first violation
-	CheckLeaks    bool  // every object must be freed at the end (as if all were in leak_check)
+	AllViolations bool  // keep exploring after the first violation, and report each
+	// TraceBudget is how many more violating executions to examine after
+	// the first one, looking for a simpler counterexample (fewest context
+	// switches, then fewest steps). 0 means 200; negative means none.
+	TraceBudget int
+	CheckLeaks  bool // every object must be freed at the end (as if all were in leak_check)
 
 	// Progress, if set, is called now and then (about every 250 ms) with
 	// the statistics so far. It must be quick and must not block.
@@ -117,15 +121,16 @@ type engine struct {
 	cancel context.CancelFunc
 	start  time.Time
 
-	mu         sync.Mutex
-	stats      Stats
-	live       []*Stats // per-worker stats, read racily for progress only
-	outcomes   map[string]*Outcome
-	violations []*Counterexample
-	witness    *Counterexample
-	stopReason string // why the search stopped early (bound, interrupt)
-	cutSeen    atomic.Bool
-	states     atomic.Int64
+	mu             sync.Mutex
+	stats          Stats
+	live           []*Stats // per-worker stats, read racily for progress only
+	outcomes       map[string]*Outcome
+	violations     []*Counterexample
+	witness        *Counterexample
+	stopReason     string // why the search stopped early (bound, interrupt)
+	seenViolations int
+	cutSeen        atomic.Bool
+	states         atomic.Int64
 }
 
 func (e *engine) snapshot() Stats {
@@ -487,16 +492,42 @@ func (w *worker) checkLeaks(g *graph, fs *model.FinalState) (model.Violation, bo
 
 func (w *worker) violation(g *graph, v model.Violation) {
 	e := w.e
-	cx := &Counterexample{Violation: v, Exec: w.snapshotExec(g)}
-	e.mu.Lock()
-	first := len(e.violations) == 0
-	if first || e.opts.AllViolations {
-		e.violations = append(e.violations, cx)
+	cx := newCounterexample(v, w.snapshotExec(g))
+	budget := e.opts.TraceBudget
+	if budget == 0 {
+		budget = 200
 	}
+	e.mu.Lock()
+	e.seenViolations++
+	switch {
+	case e.opts.AllViolations || len(e.violations) == 0:
+		e.violations = append(e.violations, cx)
+	case cx.simpler(e.violations[0]):
+		e.violations[0] = cx
+	}
+	stop := !e.opts.AllViolations && e.seenViolations > budget
 	e.mu.Unlock()
-	if !e.opts.AllViolations {
+	if stop {
 		e.cancel()
 	}
+}
+
+func newCounterexample(v model.Violation, x *model.Execution) *Counterexample {
+	cx := &Counterexample{Violation: v, Exec: x, Order: Linearize(x)}
+	for i := 1; i < len(cx.Order); i++ {
+		if cx.Order[i].Thread != cx.Order[i-1].Thread {
+			cx.Switches++
+		}
+	}
+	return cx
+}
+
+// simpler orders counterexamples: fewer context switches, then fewer steps.
+func (cx *Counterexample) simpler(o *Counterexample) bool {
+	if cx.Switches != o.Switches {
+		return cx.Switches < o.Switches
+	}
+	return len(cx.Order) < len(o.Order)
 }
 
 // snapshotExec copies a graph's execution for a report, with the final
@@ -542,9 +573,12 @@ func (w *worker) outcome(g *graph, fs *model.FinalState) {
 			refutes = !sat
 		}
 	}
-	if refutes && e.witness == nil {
-		e.witness = &Counterexample{Exec: w.snapshotExec(g), Violation: model.Violation{Kind: model.CondWitness, Thread: -1,
-			Event: model.NoEvent, Other: model.NoEvent, Pos: p.Cond.Pos, Msg: condMsg(p.Cond)}}
+	if refutes {
+		cx := newCounterexample(model.Violation{Kind: model.CondWitness, Thread: -1,
+			Event: model.NoEvent, Other: model.NoEvent, Pos: p.Cond.Pos, Msg: condMsg(p.Cond)}, w.snapshotExec(g))
+		if e.witness == nil || cx.simpler(e.witness) {
+			e.witness = cx
+		}
 	}
 	e.mu.Unlock()
 }

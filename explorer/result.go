@@ -66,7 +66,8 @@ type Outcome struct {
 type Counterexample struct {
 	Violation model.Violation
 	Exec      *model.Execution // the execution graph (a prefix of a complete one, if it stopped)
-	Order     []model.EventID  // the order in which the explorer added the events: a valid linearization
+	Order     []model.EventID  // a linearization of the events (see Linearize): the steps of the trace
+	Switches  int              // context switches between CPUs in Order
 }
 
 // Result is what an exploration found.

@@ -84,21 +84,29 @@ func writeTrace(b *strings.Builder, p *model.Program, cx *traceView) {
 		fmt.Fprintf(b, "  at %s\n", cx.Where)
 	}
 	fmt.Fprintf(b, "\ntrace (%d steps):\n", len(cx.Steps))
-	wop := 0
+	ww := 0
 	for _, s := range cx.Steps {
-		if n := len(s.Op); n > wop {
-			wop = n
+		if n := len(s.Where); n > ww {
+			ww = n
 		}
 	}
-	if wop > 60 {
-		wop = 60
-	}
 	for _, s := range cx.Steps {
-		call := ""
+		op := s.Op
 		if s.Call != "" {
-			call = "  [" + s.Call + "]"
+			op = s.Call + ": " + op
 		}
-		fmt.Fprintf(b, "  %3d  P%-2d %-16s %-*s  %s%s\n", s.N, s.CPU, s.Where, wop, s.Op, s.Effect, call)
+		fmt.Fprintf(b, "  %3d  P%-2d %-*s  %s\n", s.N, s.CPU, ww, s.Where, op)
+		eff := s.Effect
+		if s.Mark != "" {
+			eff += "   <-- " + s.Mark
+		}
+		fmt.Fprintf(b, "  %3s  %-3s %-*s    %s\n", "", "", ww, "", eff)
+		if s.Why != "" {
+			fmt.Fprintf(b, "  %3s  %-3s %-*s    %s\n", "", "", ww, "", s.Why)
+		}
+	}
+	if len(cx.Ends) > 0 {
+		b.WriteString("\n")
 	}
 	for _, l := range cx.Ends {
 		fmt.Fprintf(b, "  %s\n", l)

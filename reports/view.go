@@ -46,6 +46,8 @@ type stepView struct {
 	Op     string `json:"op"`
 	Effect string `json:"effect"`
 	Call   string `json:"call,omitempty"`
+	Why    string `json:"why,omitempty"`
+	Mark   string `json:"mark,omitempty"`
 }
 
 func buildView(r *explorer.Result) *view {
@@ -78,58 +80,4 @@ func StateText(p *model.Program, vals []model.Value) string {
 		fmt.Fprintf(&b, "%s=%s;", p.TermName(t), p.FormatValue(vals[i], p.TermIsPtr(t)))
 	}
 	return b.String()
-}
-
-func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
-	x := cx.Exec
-	viol := cx.Violation
-	tv := &traceView{Kind: viol.Kind.String(), Msg: viol.Msg}
-	if viol.Pos.IsValid() {
-		tv.Where = viol.Pos.String()
-		if viol.OtherPos.IsValid() {
-			tv.Where += "; related: " + viol.OtherPos.String()
-		}
-	}
-	ord := explorer.Linearize(x)
-	stepOf := map[model.EventID]int{}
-	for i, id := range ord {
-		stepOf[id] = i + 1
-	}
-	for i, id := range ord {
-		e := x.Ev(id)
-		th := p.Threads[id.Thread]
-		in := &th.Code[e.Instr]
-		s := stepView{N: i + 1, CPU: int(id.Thread), Where: base(in.Pos.File) + ":" + fmt.Sprint(in.Pos.Line), Op: in.Text,
-			Call: strings.Join(in.Call, " > ")}
-		switch e.Kind {
-		case model.EvRead:
-			src := "the initial value"
-			if !e.RF.IsInit() {
-				src = fmt.Sprintf("P%d step %d", e.RF.Thread, stepOf[e.RF])
-			}
-			s.Effect = fmt.Sprintf("reads %s = %s from %s", p.Locs[e.Loc].Name, p.FormatValue(e.Val, p.Locs[e.Loc].IsPtr), src)
-			if e.RMW {
-				s.Effect += " (RMW)"
-			}
-		case model.EvWrite:
-			s.Effect = fmt.Sprintf("writes %s = %s", p.Locs[e.Loc].Name, p.FormatValue(e.Val, p.Locs[e.Loc].IsPtr))
-		case model.EvFence:
-			s.Effect = e.Fence.String()
-		case model.EvFree:
-			s.Effect = "frees " + p.Objects[e.Loc].Name
-		}
-		if id == viol.Event {
-			s.Effect += "   <-- " + viol.Kind.String()
-		}
-		if id == viol.Other {
-			s.Effect += "   <-- related"
-		}
-		tv.Steps = append(tv.Steps, s)
-	}
-	for t, st := range x.Status {
-		if st != model.Done {
-			tv.Ends = append(tv.Ends, fmt.Sprintf("P%d %s", t, st))
-		}
-	}
-	return tv
 }
