@@ -5,11 +5,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -48,14 +51,24 @@ type exploreCmd struct {
 	AllErrors     bool          `help:"Report every input error, not just the first 10."`
 	JSON          bool          `name:"json" help:"Print the report as JSON."`
 	Quiet         bool          `short:"q" help:"Print only the verdict line; no progress."`
+	SaveTrace     string        `name:"save-trace" help:"Write each counterexample as a JSON trace file into this directory (see 'mmcheck trace')." placeholder:"DIR"`
 	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them."`
 }
 
 type modelsCmd struct{}
 
+type traceCmd struct {
+	Format string `help:"Output format: text, json or dot." enum:"text,json,dot" default:"text"`
+	SVG    string `name:"svg" help:"Also draw the execution graph into this SVG file (needs Graphviz's dot)." placeholder:"FILE"`
+	Verify bool   `help:"Only replay the trace against its litmus file and model: exit 0 if it is a real execution that reaches the violation, 1 if not."`
+	Litmus string `help:"The litmus file, if not where the trace says." placeholder:"FILE"`
+	File   string `arg:"" name:"trace" help:"A trace saved by 'mmcheck explore --save-trace'."`
+}
+
 type cli struct {
 	Explore exploreCmd `cmd:"" help:"Explore every execution of litmus files under a memory model."`
 	Models  modelsCmd  `cmd:"" help:"List the memory models."`
+	Trace   traceCmd   `cmd:"" help:"Render a saved counterexample, or replay it to confirm it."`
 }
 
 // run is main without the process: it returns the exit status.
@@ -96,6 +109,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	switch kctx.Command() {
+	case "trace <trace>":
+		return c.Trace.run(stdout, stderr)
 	case "models":
 		for _, m := range memmodel.All {
 			fmt.Fprintf(stdout, "%-5s %s\n", m.Name, firstLine(m.Doc))
@@ -189,6 +204,12 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	if err != nil {
 		printErrors(stderr, err, src, c.AllErrors)
 		return exitBadInput
+	}
+	if c.SaveTrace != "" {
+		if err := saveTraces(c.SaveTrace, prog, m, c.LoopBound, src, res, stdout); err != nil {
+			fmt.Fprintln(stderr, "mmcheck:", err)
+			return exitBadInput
+		}
 	}
 	ropts := reports.Options{Quiet: c.Quiet}
 	if c.JSON {
@@ -300,4 +321,126 @@ func (p *progress) clear() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+}
+
+// saveTraces writes every counterexample of res as DIR/<test>-<model>-<n>.json.
+func saveTraces(dir string, p *model.Program, m *memmodel.Model, loopBound int, src []byte, res *explorer.Result, stdout io.Writer) error {
+	cxs := append([]*explorer.Counterexample(nil), res.Violations...)
+	if len(cxs) == 0 && res.Witness != nil && res.Verdict == explorer.Fail {
+		cxs = append(cxs, res.Witness)
+	}
+	if len(cxs) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i, cx := range cxs {
+		data, err := json.MarshalIndent(cx.Save(p, m, loopBound, src), "", "  ")
+		if err != nil {
+			return err
+		}
+		name := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.json", sanitizeName(p.Name), m.Name, i+1))
+		if err := os.WriteFile(name, append(data, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "  trace saved to %s\n", name)
+	}
+	return nil
+}
+
+func sanitizeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == ' ' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func (c *traceCmd) run(stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(c.File)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	var st explorer.SavedTrace
+	if err := json.Unmarshal(data, &st); err != nil {
+		fmt.Fprintf(stderr, "mmcheck: %s: not a saved trace: %v\n", c.File, err)
+		return exitBadInput
+	}
+	path := c.Litmus
+	if path == "" {
+		path = st.File
+		if _, err := os.Stat(path); err != nil {
+			path = filepath.Join(filepath.Dir(c.File), filepath.Base(st.File))
+		}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "mmcheck: the trace's litmus file: %v (use --litmus)\n", err)
+		return exitBadInput
+	}
+	if h := explorer.HashSource(src); h != st.FileHash {
+		fmt.Fprintf(stderr, "mmcheck: %s has changed since the trace was saved (sha256 %.12s, trace has %.12s)\n", path, h, st.FileHash)
+		return exitBadInput
+	}
+	prog, err := litmus.Load(path, src)
+	if err != nil {
+		printErrors(stderr, err, src, false)
+		return exitBadInput
+	}
+	m := memmodel.Lookup(st.Model)
+	if m == nil {
+		fmt.Fprintf(stderr, "mmcheck: the trace's model %q is unknown\n", st.Model)
+		return exitBadInput
+	}
+	cx, err := explorer.Replay(prog, m, &st)
+	if c.Verify {
+		if err != nil {
+			fmt.Fprintf(stdout, "%s: does not replay under %s: %v\n", c.File, m.Name, err)
+			return exitCounterexample
+		}
+		fmt.Fprintf(stdout, "%s: replays under %s: a real execution of %s that reaches %s\n", c.File, m.Name, filepath.Base(path), cx.Violation.Kind)
+		return exitVerified
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mmcheck: %s does not replay under %s: %v\n", c.File, m.Name, err)
+		return exitCounterexample
+	}
+	switch c.Format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(cx.Save(prog, m, st.LoopBound, src))
+	case "dot":
+		err = reports.DOT(stdout, prog, cx)
+	default:
+		fmt.Fprintf(stdout, "%s under %s:\n", prog.Name, m.Name)
+		err = reports.Trace(stdout, prog, cx)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	if c.SVG != "" {
+		dot, lerr := exec.LookPath("dot")
+		if lerr != nil {
+			fmt.Fprintln(stderr, "mmcheck: --svg needs Graphviz's dot, which is not installed (apt-get install graphviz); no SVG written")
+			return exitBadInput
+		}
+		var buf bytes.Buffer
+		if err := reports.DOT(&buf, prog, cx); err != nil {
+			fmt.Fprintln(stderr, "mmcheck:", err)
+			return exitBadInput
+		}
+		cmd := exec.Command(dot, "-Tsvg", "-o", c.SVG)
+		cmd.Stdin = &buf
+		cmd.Stderr = stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(stderr, "mmcheck: dot:", err)
+			return exitBadInput
+		}
+	}
+	return exitVerified
 }

@@ -1,0 +1,273 @@
+package explorer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// TraceVersion is the version of the saved-trace format.
+const TraceVersion = 1
+
+// SavedTrace is a counterexample as a file: enough to check it again
+// without a search (the reads-from and coherence choices, and one
+// linearization), plus what a renderer needs.
+type SavedTrace struct {
+	Version   int            `json:"version"`
+	File      string         `json:"file"`
+	FileHash  string         `json:"file_sha256"`
+	Test      string         `json:"test"`
+	Model     string         `json:"model"`
+	LoopBound int            `json:"loop_bound"`
+	Violation SavedViolation `json:"violation"`
+	Threads   [][]SavedEvent `json:"threads"` // per CPU, in program order
+	CO        []SavedCO      `json:"co"`      // per location with writes
+	Steps     []Ref          `json:"steps"`   // the linearization shown
+	Status    []string       `json:"status"`  // per CPU: done, blocked, ...
+}
+
+// Ref names an event: [cpu, index in program order]; cpu -1 is an initial write.
+type Ref [2]int
+
+// SavedViolation is a model.Violation with events as Refs.
+type SavedViolation struct {
+	Kind   string `json:"kind"`
+	Msg    string `json:"message"`
+	Thread int    `json:"cpu"`
+	Event  *Ref   `json:"event,omitempty"`
+	Other  *Ref   `json:"other,omitempty"`
+	Pos    string `json:"pos,omitempty"`
+}
+
+// SavedEvent is one event.
+type SavedEvent struct {
+	Kind  string      `json:"kind"` // R, W, F, FREE
+	Loc   string      `json:"loc,omitempty"`
+	Val   model.Value `json:"val"`
+	RF    *Ref        `json:"rf,omitempty"`
+	Order string      `json:"order,omitempty"`
+	RMW   bool        `json:"rmw,omitempty"`
+	Fence string      `json:"fence,omitempty"`
+	Line  int         `json:"line"`
+	Op    string      `json:"op"`
+}
+
+// SavedCO is the coherence order of one location.
+type SavedCO struct {
+	Loc    string `json:"loc"`
+	Writes []Ref  `json:"writes"`
+}
+
+func toRef(id model.EventID) Ref { return Ref{int(id.Thread), int(id.Index)} }
+
+func (r Ref) id() model.EventID { return model.EventID{Thread: int32(r[0]), Index: int32(r[1])} }
+
+// HashSource returns the hash a saved trace records for its litmus file.
+func HashSource(src []byte) string {
+	h := sha256.Sum256(src)
+	return hex.EncodeToString(h[:])
+}
+
+// Save describes cx (found in p, whose source is src) as a SavedTrace.
+func (cx *Counterexample) Save(p *model.Program, m *memmodel.Model, loopBound int, src []byte) *SavedTrace {
+	x := cx.Exec
+	st := &SavedTrace{Version: TraceVersion, File: p.File, FileHash: HashSource(src), Test: p.Name, Model: m.Name, LoopBound: loopBound}
+	v := cx.Violation
+	st.Violation = SavedViolation{Kind: v.Kind.String(), Msg: v.Msg, Thread: v.Thread}
+	if v.Pos.IsValid() {
+		st.Violation.Pos = v.Pos.String()
+	}
+	if v.Event != model.NoEvent {
+		r := toRef(v.Event)
+		st.Violation.Event = &r
+	}
+	if v.Other != model.NoEvent {
+		r := toRef(v.Other)
+		st.Violation.Other = &r
+	}
+	for t, evs := range x.Events {
+		var out []SavedEvent
+		for i := range evs {
+			e := &evs[i]
+			in := &p.Threads[t].Code[e.Instr]
+			se := SavedEvent{Kind: e.Kind.String(), Val: e.Val, Line: in.Pos.Line, Op: in.Text, RMW: e.RMW}
+			switch e.Kind {
+			case model.EvRead:
+				se.Loc = p.Locs[e.Loc].Name
+				r := toRef(e.RF)
+				se.RF = &r
+				se.Order = e.Order.String()
+			case model.EvWrite:
+				se.Loc = p.Locs[e.Loc].Name
+				se.Order = e.Order.String()
+			case model.EvFence:
+				se.Fence = e.Fence.String()
+			case model.EvFree:
+				se.Loc = p.Objects[e.Loc].Name
+			}
+			out = append(out, se)
+		}
+		st.Threads = append(st.Threads, out)
+		st.Status = append(st.Status, x.Status[t].String())
+	}
+	for l, co := range x.CO {
+		if len(co) == 0 {
+			continue
+		}
+		sc := SavedCO{Loc: p.Locs[l].Name}
+		for _, w := range co {
+			sc.Writes = append(sc.Writes, toRef(w))
+		}
+		st.CO = append(st.CO, sc)
+	}
+	for _, id := range cx.Order {
+		st.Steps = append(st.Steps, toRef(id))
+	}
+	return st
+}
+
+// Replay checks a saved trace against the program: it runs every CPU's
+// code, feeding each read the value of the write the trace says it reads,
+// checks that the code makes exactly the saved events, that the execution
+// is consistent under the model, and that it ends in the saved violation.
+// It returns the counterexample rebuilt from the program (so a renderer
+// shows the program's own text), or an error saying where the trace and
+// the program part ways.
+func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexample, error) {
+	if st.Version != TraceVersion {
+		return nil, fmt.Errorf("trace format version %d, this mmcheck reads %d", st.Version, TraceVersion)
+	}
+	if len(st.Threads) != len(p.Threads) {
+		return nil, fmt.Errorf("trace has %d CPUs, the program %d", len(st.Threads), len(p.Threads))
+	}
+	opts := Options{Model: m, LoopBound: st.LoopBound, TraceBudget: -1}
+	if opts.LoopBound <= 0 {
+		opts.LoopBound = 8
+	}
+	e := &engine{prog: p, opts: opts, outcomes: map[string]*Outcome{}}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	defer e.cancel()
+	w := e.newWorker()
+	g := w.initial()
+	// Values of writes, for reads: a write's value is only known once its
+	// CPU has run to it, so run CPUs in the saved step order.
+	order := st.Steps
+	if len(order) == 0 {
+		for t, evs := range st.Threads {
+			for i := range evs {
+				order = append(order, Ref{t, i})
+			}
+		}
+	}
+	locByName := map[string]int{}
+	for i, l := range p.Locs {
+		locByName[l.Name] = i
+	}
+	seen := 0
+	for _, ref := range order {
+		t, i := ref[0], ref[1]
+		if t < 0 || t >= len(st.Threads) || i < 0 || i >= len(st.Threads[t]) {
+			return nil, fmt.Errorf("step refers to a missing event %v", ref)
+		}
+		if i != len(g.x.Events[t]) {
+			return nil, fmt.Errorf("steps of P%d are out of program order at event %d", t, i)
+		}
+		se := &st.Threads[t][i]
+		a := g.pend[t]
+		where := fmt.Sprintf("P%d event %d (line %d, %s)", t, i, se.Line, se.Op)
+		switch a.kind {
+		case actNone:
+			return nil, fmt.Errorf("%s: the program has no such event (P%d is %s)", where, t, g.ts[t].status)
+		case actRead:
+			if se.Kind != "R" || se.RF == nil || p.Locs[a.loc].Name != se.Loc {
+				return nil, fmt.Errorf("%s: the program reads %s here", where, p.Locs[a.loc].Name)
+			}
+			src := se.RF.id()
+			if !src.IsInit() {
+				if int(src.Thread) >= len(g.x.Events) || int(src.Index) >= len(g.x.Events[src.Thread]) {
+					return nil, fmt.Errorf("%s: reads from an event that does not come before it in the steps", where)
+				}
+				if g.x.Ev(src).Kind != model.EvWrite || g.x.Ev(src).Loc != a.loc {
+					return nil, fmt.Errorf("%s: reads from an event that is not a write to %s", where, se.Loc)
+				}
+			} else if int(src.Index) != a.loc {
+				return nil, fmt.Errorf("%s: reads the initial value of another location", where)
+			}
+			g, _ = w.addRead(g, t, src)
+		case actWrite:
+			if se.Kind != "W" || p.Locs[a.loc].Name != se.Loc {
+				return nil, fmt.Errorf("%s: the program writes %s here", where, p.Locs[a.loc].Name)
+			}
+			if a.val != se.Val {
+				return nil, fmt.Errorf("%s: the program writes %s, the trace %s", where, p.FormatValue(a.val, false), p.FormatValue(se.Val, false))
+			}
+			g, _ = w.appendWrite(g, t)
+		case actFence:
+			if se.Kind != "F" {
+				return nil, fmt.Errorf("%s: the program has a %s here", where, a.fence)
+			}
+			g, _ = w.addOther(g, t)
+		case actFree:
+			if se.Kind != "FREE" {
+				return nil, fmt.Errorf("%s: the program frees %s here", where, p.Objects[a.loc].Name)
+			}
+			g, _ = w.addOther(g, t)
+		}
+		seen++
+	}
+	for t := range g.pend {
+		if g.pend[t].kind != actNone {
+			return nil, fmt.Errorf("the trace ends while P%d can still run (line %d)", t, p.Threads[t].Code[g.pend[t].instr].Pos.Line)
+		}
+	}
+	// Coherence order, as saved.
+	for _, sc := range st.CO {
+		l, ok := locByName[sc.Loc]
+		if !ok {
+			return nil, fmt.Errorf("coherence order of unknown location %s", sc.Loc)
+		}
+		var co []model.EventID
+		for _, r := range sc.Writes {
+			id := r.id()
+			if id.IsInit() || int(id.Thread) >= len(g.x.Events) || int(id.Index) >= len(g.x.Events[id.Thread]) || g.x.Ev(id).Kind != model.EvWrite || g.x.Ev(id).Loc != l {
+				return nil, fmt.Errorf("coherence order of %s lists %v, which is not one of its writes", sc.Loc, r)
+			}
+			co = append(co, id)
+		}
+		g.x.CO[l] = co
+	}
+	n := 0
+	for l := range g.x.CO {
+		n += len(g.x.CO[l])
+	}
+	writes := 0
+	for _, evs := range g.x.Events {
+		for i := range evs {
+			if evs[i].Kind == model.EvWrite {
+				writes++
+			}
+		}
+	}
+	if n != writes {
+		return nil, fmt.Errorf("the coherence order lists %d writes, the execution has %d", n, writes)
+	}
+	if f := w.chk.Check(g.x); f != nil {
+		return nil, fmt.Errorf("the execution is not consistent under %s: it breaks the %s axiom", m.Name, f.Axiom)
+	}
+	w.finish(g)
+	if len(e.violations) == 0 && e.witness == nil {
+		return nil, fmt.Errorf("the execution is real but shows no violation")
+	}
+	cx := e.witness
+	if len(e.violations) > 0 {
+		cx = e.violations[0]
+	}
+	if cx.Violation.Kind.String() != st.Violation.Kind {
+		return cx, fmt.Errorf("the execution shows %s, the trace says %s", cx.Violation.Kind, st.Violation.Kind)
+	}
+	return cx, nil
+}

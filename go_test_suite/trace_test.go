@@ -1,0 +1,109 @@
+package go_test_suite
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mmcheck/explorer"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// counterexampleFiles are the litmus files whose counterexamples must
+// replay: the protocol suite, the benchmark bug variants, the classic shapes.
+func counterexampleFiles(t *testing.T) []string {
+	var files []string
+	for _, g := range []string{"../litmus/*.lit", "../bench/lit/unlazy-3-bug*.lit", "testdata/litmus/*.litmus"} {
+		m, _ := filepath.Glob(g)
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Fatal("no files")
+	}
+	return files
+}
+
+// TestCounterexamplesReplay saves every counterexample the suite produces
+// (under every model), reads it back and replays it: it must be a real
+// execution of the program under the model that reaches the same violation.
+func TestCounterexamplesReplay(t *testing.T) {
+	for _, f := range counterexampleFiles(t) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := loadProgram(t, f)
+		for _, m := range memmodel.All {
+			t.Run(filepath.Base(f)+"/"+m.Name, func(t *testing.T) {
+				r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: m})
+				if err != nil {
+					if strings.Contains(err.Error(), "not supported") {
+						t.Skip(err)
+					}
+					t.Fatal(err)
+				}
+				cxs := append([]*explorer.Counterexample(nil), r.Violations...)
+				if r.Witness != nil {
+					cxs = append(cxs, r.Witness)
+				}
+				for _, cx := range cxs {
+					data, err := json.Marshal(cx.Save(p, m, 8, src))
+					if err != nil {
+						t.Fatal(err)
+					}
+					var st explorer.SavedTrace
+					if err := json.Unmarshal(data, &st); err != nil {
+						t.Fatal(err)
+					}
+					got, err := explorer.Replay(p, m, &st)
+					if err != nil {
+						t.Fatalf("%s does not replay: %v", cx.Violation.Kind, err)
+					}
+					if got.Violation.Kind != cx.Violation.Kind {
+						t.Errorf("replay shows %s, saved %s", got.Violation.Kind, cx.Violation.Kind)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestReplayRejects checks that replay can fail: a trace under a model
+// that forbids it, and a trace whose read is changed.
+func TestReplayRejects(t *testing.T) {
+	f := "../bench/lit/unlazy-3-bug3.lit"
+	src, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := loadProgram(t, f)
+	r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.RA})
+	if err != nil || len(r.Violations) == 0 {
+		t.Fatalf("want a counterexample under ra: %v", err)
+	}
+	st := r.Violations[0].Save(p, memmodel.RA, 8, src)
+	if _, err := explorer.Replay(p, memmodel.SC, st); err == nil {
+		t.Error("the ra-only use after free replays under sc")
+	}
+	// Make the first read that read a CPU's write read the initial value.
+	tampered := false
+	for ti := range st.Threads {
+		for i := range st.Threads[ti] {
+			e := &st.Threads[ti][i]
+			if !tampered && e.Kind == model.EvRead.String() && e.RF != nil && e.RF[0] >= 0 {
+				e.RF = &explorer.Ref{-1, 0}
+				tampered = true
+			}
+		}
+	}
+	if !tampered {
+		t.Fatal("nothing to tamper with")
+	}
+	if _, err := explorer.Replay(p, memmodel.RA, st); err == nil {
+		t.Error("a tampered trace replays")
+	}
+}
