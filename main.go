@@ -45,11 +45,12 @@ type exploreCmd struct {
 	Timeout       time.Duration `help:"Stop after this long (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	MaxStates     int64         `help:"Stop after this many states (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	Workers       int           `help:"Parallel workers; 0 means one per CPU." default:"0"`
-	Interleave    bool          `help:"Use the unreduced reference search (every interleaving, graphs cached) instead of optimal DPOR."`
+	Search        string        `help:"Search: dpor (optimal DPOR, the default), interleave (every interleaving, graphs cached: the reference), enumerate (herd7-style candidates; always used for models with load buffering)." enum:"dpor,interleave,enumerate" default:"dpor"`
 	AllViolations bool          `help:"Keep exploring after the first violation."`
 	CheckLeaks    bool          `help:"Report every object still allocated when all CPUs have finished."`
 	AllErrors     bool          `help:"Report every input error, not just the first 10."`
 	JSON          bool          `name:"json" help:"Print the report as JSON."`
+	Herd          bool          `help:"Print herd7's output format (Test, States, Witnesses, Observation, ...)."`
 	Quiet         bool          `short:"q" help:"Print only the verdict line; no progress."`
 	SaveTrace     string        `name:"save-trace" help:"Write each counterexample as a JSON trace file into this directory (see 'mmcheck trace')." placeholder:"DIR"`
 	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them."`
@@ -160,7 +161,7 @@ func (c *exploreCmd) run(stdout, stderr io.Writer) int {
 			break // interrupted: report what we have
 		}
 	}
-	if len(files) > 1 && !c.JSON {
+	if len(files) > 1 && !c.JSON && !c.Herd {
 		var parts []string
 		for _, k := range []string{"verified", "counterexample", "inconclusive", "bad input"} {
 			if counts[k] > 0 {
@@ -189,8 +190,11 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	}
 	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates,
 		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks}
-	if c.Interleave {
+	switch c.Search {
+	case "interleave":
 		opts.Algorithm = explorer.Interleave
+	case "enumerate":
+		opts.Algorithm = explorer.Enumerate
 	}
 	var prog_ *progress
 	if !c.Quiet && isTerminal(stderr) {
@@ -214,6 +218,8 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	ropts := reports.Options{Quiet: c.Quiet}
 	if c.JSON {
 		err = reports.JSON(stdout, res, ropts)
+	} else if c.Herd {
+		err = reports.Herd(stdout, res)
 	} else {
 		err = reports.Text(stdout, res, ropts)
 	}

@@ -23,6 +23,10 @@ const (
 	// Interleave adds the next event of every CPU in every order and
 	// prunes graphs already seen: the unreduced reference search.
 	Interleave
+	// Enumerate builds every candidate execution from every path of each
+	// CPU, as herd7 does, and filters them with the model: complete for
+	// models with load buffering, exponential, for small tests.
+	Enumerate
 )
 
 // Options configure an exploration.
@@ -86,7 +90,15 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 		}()
 	}
 
-	switch opts.Algorithm {
+	alg := opts.Algorithm
+	if opts.Model.LoadBuffering && alg != Enumerate {
+		// DPOR and the interleaving search add events in po ∪ rf order:
+		// complete only without load buffering.
+		alg = Enumerate
+	}
+	switch alg {
+	case Enumerate:
+		e.runEnumerate()
 	case Interleave:
 		e.runInterleave()
 	default:
@@ -129,8 +141,18 @@ type engine struct {
 	witness        *Counterexample
 	stopReason     string // why the search stopped early (bound, interrupt)
 	seenViolations int
+	flags          map[string]bool
 	cutSeen        atomic.Bool
 	states         atomic.Int64
+}
+
+func (e *engine) flag(f string) {
+	e.mu.Lock()
+	if e.flags == nil {
+		e.flags = map[string]bool{}
+	}
+	e.flags[f] = true
+	e.mu.Unlock()
 }
 
 func (e *engine) snapshot() Stats {
@@ -387,6 +409,13 @@ func (w *worker) finish(g *graph) {
 		return
 	}
 	w.stats.Executions++
+	if fl, ok := w.chk.(memmodel.Flagger); ok {
+		if w.chk.Check(x) == nil {
+			for _, f := range fl.Flags() {
+				w.e.flag(f)
+			}
+		}
+	}
 	// Leaks.
 	if v, ok := w.checkLeaks(g, fs); ok {
 		w.violation(g, v)
@@ -624,6 +653,10 @@ func (e *engine) result(parent context.Context) *Result {
 	}
 	r.Violations = e.violations
 	r.Witness = e.witness
+	for f := range e.flags {
+		r.Flags = append(r.Flags, f)
+	}
+	sort.Strings(r.Flags)
 	switch {
 	case len(r.Violations) > 0:
 		r.Verdict = Fail

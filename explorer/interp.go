@@ -18,6 +18,61 @@ type tstate struct {
 	rmwVal    model.Value
 	viol      *model.Violation // why the thread stopped (status Stopped), nil for a failed assume
 	cut       bool
+
+	// Dependency tracking (interp.deps): the reads (po indices) each
+	// register's value depends on, and those that decided branches so far.
+	taint []bits
+	ctrl  bits
+}
+
+// bits is an immutable set of small integers (po indices).
+type bits []uint64
+
+func bit(i int) bits {
+	b := make(bits, i/64+1)
+	b[i/64] = 1 << (i % 64)
+	return b
+}
+
+func (a bits) union(b bits) bits {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	var c bits
+	for i := range b {
+		if b[i]&^a[i] != 0 {
+			if c == nil {
+				c = append(bits(nil), a...)
+			}
+			c[i] |= b[i]
+		}
+	}
+	if c == nil {
+		return a
+	}
+	return c
+}
+
+// list returns the members in increasing order.
+func (a bits) list() []int32 {
+	var out []int32
+	for w, x := range a {
+		for x != 0 {
+			b := 0
+			for x&(1<<b) == 0 {
+				b++
+			}
+			out = append(out, int32(w*64+b))
+			x &^= 1 << b
+		}
+	}
+	return out
 }
 
 func newTstate(t *model.Thread) tstate {
@@ -31,6 +86,9 @@ func newTstate(t *model.Thread) tstate {
 func (s *tstate) clone() tstate {
 	c := *s
 	c.regs = append([]model.Value(nil), s.regs...)
+	if s.taint != nil {
+		c.taint = append([]bits(nil), s.taint...)
+	}
 	return c
 }
 
@@ -57,12 +115,17 @@ type action struct {
 	rmw   bool // read: an RMW read half (may write); write: an RMW write half
 	lock  bool
 	await bool // a read inside an await iteration or a lock acquisition
+
+	// With interp.deps: the event's po index and dependencies.
+	po               int32
+	addr, data, ctrl bits
 }
 
 type interp struct {
 	prog      *model.Program
 	loopBound int
-	steps     int // local steps executed (a guard against runaway straight-line code)
+	deps      bool // track addr/data/ctrl dependencies
+	steps     int  // local steps executed (a guard against runaway straight-line code)
 }
 
 const maxLocalSteps = 1 << 20
@@ -72,6 +135,33 @@ func (ip *interp) arg(s *tstate, a model.Arg) model.Value {
 		return a.Imm
 	}
 	return s.regs[a.Reg]
+}
+
+func (ip *interp) taintOf(s *tstate, a model.Arg) bits {
+	if a.Reg < 0 || s.taint == nil {
+		return nil
+	}
+	return s.taint[a.Reg]
+}
+
+func (ip *interp) setTaint(s *tstate, r int32, b bits) {
+	if r >= 0 && s.taint != nil {
+		s.taint[r] = b
+	}
+}
+
+// withDeps fills an action's dependencies from the instruction's operands.
+func (ip *interp) withDeps(s *tstate, in *model.Instr, a action, nev int) action {
+	if !ip.deps {
+		return a
+	}
+	a.po = int32(nev)
+	a.addr = ip.taintOf(s, in.A)
+	if a.kind == actWrite {
+		a.data = ip.taintOf(s, in.B).union(ip.taintOf(s, in.C))
+	}
+	a.ctrl = s.ctrl
+	return a
 }
 
 func (ip *interp) set(s *tstate, r int32, v model.Value) {
@@ -109,6 +199,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		return action{}
 	}
 	code := t.Code
+	if ip.deps && s.taint == nil {
+		s.taint = make([]bits, t.NumRegs)
+	}
 	for n := 0; ; n++ {
 		if n > maxLocalSteps {
 			s.status = model.Cut
@@ -120,6 +213,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		case model.OpNop:
 		case model.OpMove:
 			ip.set(s, in.Dst, ip.arg(s, in.A))
+			if ip.deps {
+				ip.setTaint(s, in.Dst, ip.taintOf(s, in.A))
+			}
 		case model.OpUnary:
 			a := ip.arg(s, in.A)
 			var v model.Value
@@ -132,6 +228,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				v = ^a
 			}
 			ip.set(s, in.Dst, v)
+			if ip.deps {
+				ip.setTaint(s, in.Dst, ip.taintOf(s, in.A))
+			}
 		case model.OpBinary:
 			a, b := ip.arg(s, in.A), ip.arg(s, in.B)
 			var v model.Value
@@ -175,20 +274,32 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				v = b2v(a >= b)
 			}
 			ip.set(s, in.Dst, v)
+			if ip.deps {
+				ip.setTaint(s, in.Dst, ip.taintOf(s, in.A).union(ip.taintOf(s, in.B)))
+			}
 		case model.OpJump:
 			s.pc = in.Target
 			continue
 		case model.OpJumpIf:
+			if ip.deps {
+				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+			}
 			if ip.arg(s, in.A) != 0 {
 				s.pc = in.Target
 				continue
 			}
 		case model.OpJumpIfNot:
+			if ip.deps {
+				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+			}
 			if ip.arg(s, in.A) == 0 {
 				s.pc = in.Target
 				continue
 			}
 		case model.OpCheck:
+			if ip.deps {
+				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+			}
 			if ip.arg(s, in.A) != 0 {
 				k := model.BugOn
 				switch in.Check {
@@ -208,12 +319,18 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				return ip.stop(s, t, in, k, msg)
 			}
 		case model.OpAssume:
+			if ip.deps {
+				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+			}
 			if ip.arg(s, in.A) == 0 {
 				s.status = model.Stopped
 				s.viol = nil
 				return action{}
 			}
 		case model.OpBoundsCheck:
+			if ip.deps {
+				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+			}
 			i, n := ip.arg(s, in.A), ip.arg(s, in.B)
 			if i < 0 || i >= n {
 				return ip.stop(s, t, in, model.IndexRange, fmt.Sprintf("index %d out of range [0, %d) in %s", i, n, in.Text))
@@ -247,16 +364,16 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			if in.Op == model.OpIsLocked {
 				o = model.Once
 			}
-			return action{kind: actRead, instr: s.pc, loc: l, order: o, await: s.awaitFrom >= 0}
+			return ip.withDeps(s, in, action{kind: actRead, instr: s.pc, loc: l, order: o, await: s.awaitFrom >= 0}, nev)
 		case model.OpStore, model.OpUnlock:
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
 				return action{}
 			}
 			if in.Op == model.OpUnlock {
-				return action{kind: actWrite, instr: s.pc, loc: l, val: 0, order: model.Release, lock: true}
+				return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: 0, order: model.Release, lock: true}, nev)
 			}
-			return action{kind: actWrite, instr: s.pc, loc: l, val: ip.arg(s, in.B), order: in.Order}
+			return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: ip.arg(s, in.B), order: in.Order}, nev)
 		case model.OpRMW, model.OpLock, model.OpTrylock:
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
@@ -271,15 +388,15 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				o, lock = model.Acquire, true
 			}
 			if s.rmwWrite {
-				return action{kind: actWrite, instr: s.pc, loc: l, val: s.rmwVal, order: o, rmw: true, lock: lock}
+				return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: s.rmwVal, order: o, rmw: true, lock: lock}, nev)
 			}
 			if in.Op == model.OpLock && s.awaitFrom < 0 {
 				s.awaitFrom = int32(nev) // a lock acquisition is an await on the lock word
 			}
-			return action{kind: actRead, instr: s.pc, loc: l, order: o, rmw: true, lock: lock,
-				await: s.awaitFrom >= 0 || in.Op == model.OpLock}
+			return ip.withDeps(s, in, action{kind: actRead, instr: s.pc, loc: l, order: o, rmw: true, lock: lock,
+				await: s.awaitFrom >= 0 || in.Op == model.OpLock}, nev)
 		case model.OpFence:
-			return action{kind: actFence, instr: s.pc, fence: in.Fence}
+			return ip.withDeps(s, in, action{kind: actFence, instr: s.pc, fence: in.Fence}, nev)
 		case model.OpFree:
 			v := ip.arg(s, in.A)
 			if v == 0 {
@@ -297,7 +414,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			if obj < 0 {
 				return ip.stop(s, t, in, model.BadFree, fmt.Sprintf("%s frees %s, which is not the start of an object", in.Text, ip.prog.FormatValue(v, true)))
 			}
-			return action{kind: actFree, instr: s.pc, loc: obj}
+			return ip.withDeps(s, in, action{kind: actFree, instr: s.pc, loc: obj}, nev)
 		default:
 			panic(fmt.Sprintf("explorer: unknown op %v", in.Op))
 		}
@@ -309,6 +426,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 // read (for reads). It updates s past the event.
 func (ip *interp) complete(t *model.Thread, s *tstate, a *action, readVal model.Value) {
 	in := &t.Code[a.instr]
+	if ip.deps && a.kind == actRead {
+		ip.setTaint(s, in.Dst, bit(int(a.po)))
+	}
 	switch a.kind {
 	case actRead:
 		switch in.Op {

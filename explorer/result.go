@@ -86,6 +86,8 @@ type Result struct {
 	Negative    int64     // executions whose final state does not
 	Observation Observation
 
+	Flags []string // flags the model raised on some consistent execution (e.g. "data-race"), sorted
+
 	Violations []*Counterexample // the first violation found (more with Options.AllViolations)
 	Witness    *Counterexample   // a witness of the condition's failure (exists satisfied / ~exists, forall refuted)
 }

@@ -1,0 +1,282 @@
+package explorer
+
+import (
+	"fmt"
+	"slices"
+
+	"mmcheck/model"
+)
+
+// Enumeration limits: beyond them the search stops, inconclusive.
+const (
+	maxDomain     = 256     // values per location
+	maxPaths      = 200_000 // paths per CPU
+	maxCandidates = 50_000_000
+)
+
+// runEnumerate is the herd7-style search, complete for every model,
+// including those with load buffering: each CPU's code is run on every
+// value each read could return (the values some write could store, found
+// by a fixpoint), giving a set of paths per CPU; then every combination of
+// paths, every reads-from that gives each read its value, and every
+// coherence order is built and judged by the model. It is exponential and
+// meant for small tests (the kernel's litmus tests) and as an oracle.
+func (e *engine) runEnumerate() {
+	w := e.newWorker()
+	defer w.done()
+	w.ip.deps = e.opts.Model.NeedsDeps
+	p := e.prog
+	dom := make([][]model.Value, len(p.Locs))
+	for l := range dom {
+		dom[l] = []model.Value{p.Init[l]}
+	}
+	var paths [][]path
+	for iter := 0; ; iter++ {
+		paths = paths[:0]
+		for t := range p.Threads {
+			ps, ok := w.paths(t, dom)
+			if !ok {
+				e.stopWith(fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths))
+				return
+			}
+			paths = append(paths, ps)
+		}
+		changed := false
+		for _, ps := range paths {
+			for _, pa := range ps {
+				for i := range pa.events {
+					ev := &pa.events[i]
+					if ev.Kind == model.EvWrite && !slices.Contains(dom[ev.Loc], ev.Val) {
+						dom[ev.Loc] = append(dom[ev.Loc], ev.Val)
+						slices.Sort(dom[ev.Loc])
+						changed = true
+						if len(dom[ev.Loc]) > maxDomain {
+							e.stopWith(fmt.Sprintf("more than %d values reach %s", maxDomain, p.Locs[ev.Loc].Name))
+							return
+						}
+					}
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths))}
+	c.threads(0)
+}
+
+// path is one run of a CPU's code with guessed read values.
+type path struct {
+	events []model.Event
+	deps   []model.Deps
+	ts     tstate
+}
+
+func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
+	th := w.e.prog.Threads[t]
+	var out []path
+	ok := true
+	var rec func(s tstate, evs []model.Event, deps []model.Deps)
+	rec = func(s tstate, evs []model.Event, deps []model.Deps) {
+		if !ok {
+			return
+		}
+		a := w.ip.next(th, &s, len(evs))
+		d := model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}
+		push := func(s2 tstate, ev model.Event) {
+			rec(s2, append(evs[:len(evs):len(evs)], ev), append(deps[:len(deps):len(deps)], d))
+		}
+		switch a.kind {
+		case actNone:
+			if len(out) >= maxPaths {
+				ok = false
+				return
+			}
+			out = append(out, path{events: evs, deps: deps, ts: s})
+		case actRead:
+			for _, v := range dom[a.loc] {
+				s2 := s.clone()
+				ev := model.Event{Kind: model.EvRead, Order: a.order, Lock: a.lock, Loc: a.loc, Val: v, RF: model.NoEvent, Instr: int(a.instr)}
+				if a.rmw {
+					ev.RMW = w.ip.rmwWrites(th, &s2, &a, v)
+					if !ev.RMW && !a.lock {
+						ev.Order = model.Once
+					}
+				}
+				w.ip.complete(th, &s2, &a, v)
+				push(s2, ev)
+			}
+		case actWrite:
+			s2 := s.clone()
+			ev := model.Event{Kind: model.EvWrite, Order: a.order, RMW: a.rmw, Lock: a.lock, Loc: a.loc, Val: a.val, RF: model.NoEvent, Instr: int(a.instr)}
+			w.ip.complete(th, &s2, &a, 0)
+			push(s2, ev)
+		case actFence, actFree:
+			s2 := s.clone()
+			ev := model.Event{Kind: model.EvFence, Fence: a.fence, RF: model.NoEvent, Instr: int(a.instr), Loc: -1}
+			if a.kind == actFree {
+				ev = model.Event{Kind: model.EvFree, Loc: a.loc, RF: model.NoEvent, Instr: int(a.instr)}
+			}
+			w.ip.complete(th, &s2, &a, 0)
+			push(s2, ev)
+		}
+	}
+	rec(newTstate(th), nil, nil)
+	return out, ok
+}
+
+// combiner enumerates path combinations, reads-from and coherence orders.
+type combiner struct {
+	w          *worker
+	paths      [][]path
+	choice     []int
+	g          *graph
+	reads      []model.EventID
+	writes     [][]model.EventID // per location
+	candidates int64
+}
+
+func (c *combiner) threads(t int) {
+	if c.w.e.ctx.Err() != nil {
+		return
+	}
+	if t == len(c.paths) {
+		c.build()
+		return
+	}
+	for i := range c.paths[t] {
+		c.choice[t] = i
+		c.threads(t + 1)
+	}
+}
+
+func (c *combiner) build() {
+	p := c.w.e.prog
+	g := newGraph(p)
+	if c.w.ip.deps {
+		g.x.Deps = make([][]model.Deps, len(p.Threads))
+	}
+	c.reads = c.reads[:0]
+	c.writes = make([][]model.EventID, len(p.Locs))
+	for t, i := range c.choice {
+		pa := &c.paths[t][i]
+		g.x.Events[t] = append([]model.Event(nil), pa.events...)
+		if g.x.Deps != nil {
+			g.x.Deps[t] = pa.deps
+		}
+		g.meta[t] = make([]evMeta, len(pa.events))
+		for k := range pa.events {
+			g.meta[t][k] = evMeta{stamp: g.clock}
+			g.clock++
+			id := model.EventID{Thread: int32(t), Index: int32(k)}
+			switch pa.events[k].Kind {
+			case model.EvRead:
+				c.reads = append(c.reads, id)
+			case model.EvWrite:
+				c.writes[pa.events[k].Loc] = append(c.writes[pa.events[k].Loc], id)
+			}
+		}
+		g.ts[t] = pa.ts
+		g.pend[t] = action{}
+		g.x.Status[t] = pa.ts.status
+	}
+	c.g = g
+	c.rf(0)
+}
+
+// rf chooses, for read k, a write of the value it read.
+func (c *combiner) rf(k int) {
+	if c.w.e.ctx.Err() != nil {
+		return
+	}
+	if k == len(c.reads) {
+		c.co(0)
+		return
+	}
+	x := c.g.x
+	r := c.reads[k]
+	e := x.Ev(r)
+	if x.Prog.Init[e.Loc] == e.Val {
+		e.RF = model.InitID(e.Loc)
+		c.rf(k + 1)
+	}
+	for _, w := range c.writes[e.Loc] {
+		if x.Ev(w).Val == e.Val && w != (model.EventID{Thread: r.Thread, Index: r.Index + 1}) {
+			e.RF = w
+			c.rf(k + 1)
+		}
+	}
+}
+
+// co chooses a coherence order for location l and the following ones:
+// every permutation of its writes in which each RMW write comes right
+// after the write its read half reads from.
+func (c *combiner) co(l int) {
+	x := c.g.x
+	if l == len(x.CO) {
+		c.judge()
+		return
+	}
+	ws := c.writes[l]
+	if len(ws) == 0 {
+		x.CO[l] = nil
+		c.co(l + 1)
+		return
+	}
+	perm := make([]model.EventID, 0, len(ws))
+	used := make([]bool, len(ws))
+	var rec func()
+	rec = func() {
+		if c.w.e.ctx.Err() != nil {
+			return
+		}
+		if len(perm) == len(ws) {
+			x.CO[l] = perm
+			c.co(l + 1)
+			return
+		}
+		prev := model.InitID(l)
+		if len(perm) > 0 {
+			prev = perm[len(perm)-1]
+		}
+		for i, w := range ws {
+			if used[i] {
+				continue
+			}
+			ev := x.Ev(w)
+			if ev.RMW && x.Events[w.Thread][w.Index-1].RF != prev {
+				continue
+			}
+			used[i] = true
+			perm = append(perm, w)
+			rec()
+			perm = perm[:len(perm)-1]
+			used[i] = false
+		}
+	}
+	rec()
+	x.CO[l] = nil
+}
+
+func (c *combiner) judge() {
+	c.candidates++
+	if c.candidates > maxCandidates {
+		c.w.e.stopWith(fmt.Sprintf("more than %d candidate executions", maxCandidates))
+		return
+	}
+	w := c.w
+	if !w.countState() {
+		return
+	}
+	if !w.consistent(c.g) {
+		return
+	}
+	// finish may keep the graph (counterexamples): give it a copy.
+	h := c.g.clone()
+	h.x = c.g.x.Clone()
+	if c.g.x.Deps != nil {
+		h.x.Deps = c.g.x.Deps
+	}
+	w.finish(h)
+}
