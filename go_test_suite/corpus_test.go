@@ -140,4 +140,3 @@ func TestLKMMConformance(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
