@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Value is the one type of data in a program: an integer or a pointer.
 //
@@ -63,5 +66,14 @@ func (p *Program) PtrName(l int) string {
 			return o.Name
 		}
 	}
-	return loc.Name
+	// The first field of an array element: name the element ("idle[1]"
+	// rather than "idle[1].mm"), as a pointer to a struct usually is.
+	name := loc.Name
+	if i := strings.LastIndex(name, "]."); i >= 0 {
+		elem := name[:i+1]
+		if l == 0 || !strings.HasPrefix(p.Locs[l-1].Name, elem+".") {
+			return elem
+		}
+	}
+	return name
 }
