@@ -33,7 +33,7 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "  %d executions", v.Stats.Executions)
+	fmt.Fprintf(&b, "  %s", plural(v.Stats.Executions, "execution"))
 	var extra []string
 	if v.Stats.Blocked > 0 {
 		extra = append(extra, fmt.Sprintf("%d blocked", v.Stats.Blocked))
@@ -47,8 +47,8 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 	if len(extra) > 0 {
 		fmt.Fprintf(&b, " (+%s)", strings.Join(extra, ", "))
 	}
-	fmt.Fprintf(&b, ", %d states, %s\n", v.Stats.States, fmtDuration(r.Duration))
-	if len(v.States) > 0 {
+	fmt.Fprintf(&b, ", %s, %s\n", plural(v.Stats.States, "state"), fmtDuration(r.Duration))
+	if len(v.States) > 0 && len(r.Prog.Observed) > 0 {
 		fmt.Fprintf(&b, "  final states (%d):\n", len(v.States))
 		for _, s := range v.States {
 			mark := " "
@@ -114,3 +114,10 @@ func writeTrace(b *strings.Builder, p *model.Program, cx *traceView) {
 }
 
 func base(path string) string { return filepath.Base(path) }
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
