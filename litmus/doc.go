@@ -1,0 +1,173 @@
+// Package litmus is mmcheck's front end: it reads .lit files (herd7's C
+// litmus format plus the extensions of lit-language.md) and lowers them to
+// the program IR of package [mmcheck/model].
+//
+// The pipeline is one-way: [Parse] builds a syntax tree ([File]), [Lower]
+// resolves names, checks types and generates a [model.Program], and
+// [Load] and [LoadFile] do both (reading #include'd files on the way).
+// [Format] prints a tree back as source, and [Disasm] lists a thread's
+// lowered code for debugging. [Config] holds the options (report all
+// errors rather than the first [MaxErrors]).
+//
+// Errors are data: every function returns a [model.ErrorList], sorted by
+// position, one error per line, each "file:line:col: message" with a
+// lower-case message in the style of Go's ("expected ';', found '}'",
+// "undefined: foo", "x redeclared; previous declaration at f.lit:3:5").
+// The parser keeps going after an error, leaving *BadExpr, *BadStmt and
+// *BadDecl nodes; it stops after [MaxErrors] errors by panicking with its
+// own sentinel, which Parse recovers (any other panic is a bug and is
+// re-raised).
+//
+// # Grammar
+//
+// A file is
+//
+//	File     = "C" Name [String] {Key "=" Value} [Comment]
+//	           { Define | Include | Struct | Init | Func | Proc }
+//	           { Clause } .
+//	Define   = "#define" Name Expr .           // integer constant, one line
+//	Include  = "#include" String .             // a header of Defines, Structs, Funcs
+//	Struct   = "struct" Name "{" { Decl } "}" ";" .
+//	Init     = "{" { Decl | Path "=" Value ";" | N ":" Reg "=" Value ";" } "}" .
+//	Func     = {"static" | "inline"} Type Name "(" [Params] ")" (Block | ";") .
+//	Proc     = "P" N "(" [Params] ")" Block .
+//	Decl     = Type Var {"," Var} ";" .
+//	Var      = {"*"} Name {"[" Expr "]"} ["=" (Expr | InitList)] .
+//	InitList = "{" [Elem {"," Elem} [","]] "}" .
+//	Elem     = ["." Field "=" | "[" Expr "]" "="] (Expr | InitList) .
+//	Clause   = ("exists" | "~exists" | "forall" | "filter") Prop
+//	         | "locations" "[" Term {";" Term} "]"
+//	         | "leak_check" "(" Name {"," Name} ")" .
+//	Prop     = Prop "\/" Prop | Prop "/\" Prop | "~" Prop | "(" Prop ")"
+//	         | "true" | "false" | "freed" "(" Name ")" | Term ("=" | "==" | "!=") Term .
+//	Term     = N ":" Reg | Path | ["-"] Int | "NULL" | "&" Path .
+//	Path     = Name { "." Field | "[" Expr "]" } .
+//
+// Types are int and the other C integer types (intptr_t, long, unsigned,
+// u32, bool, ...), atomic_t, spinlock_t, void (results and void *),
+// struct Name, pointers, and fixed arrays; const and volatile are accepted
+// and ignored. Statements are those of C without switch and goto:
+// declarations, expression statements, blocks, if/else, for, while,
+// do-while, break, continue and return. Expressions are those of C with
+// C precedence, including assignment operators, ++/--, ?:, casts,
+// && and || (short-circuit), ->, ., [], unary & and *; integer constants
+// are decimal, octal, hex or character constants; NULL, true and false
+// are predeclared. Comments are // and /* */ everywhere, and herd7's
+// (* *) (nested) outside function bodies, where "(*" is code. After the
+// name line, herd7's quoted string and Key=Value lines are kept as they
+// are and otherwise ignored.
+//
+// # Names
+//
+// Shared objects are the declarations and assignments of the init block,
+// the parameters of processes, and (in herd7 files) variables only named
+// in initial values or in conditions. A process parameter "T *name" names
+// the shared variable name of type T, creating it (zero) if needed, and is
+// a register holding &name. In code, a name is looked up in the enclosing
+// blocks (locals and parameters), then among shared objects, #defines and
+// functions. A helper function sees only its own parameters and locals
+// and the globals. Conditions name registers as "N:reg" (top-level locals
+// of process N) and locations by path; on the right of a comparison a
+// bare variable name is its address, as in herd7.
+//
+// Files that use no extension (no #define, struct, helper function or
+// #include) are read as herd7 reads them: an assignment to an undeclared
+// name declares a register, and an int register may be dereferenced
+// (herd7's registers are untyped). Files that use an extension are typed
+// C: those are errors.
+//
+// # Lowering
+//
+// Every scalar (int, pointer, atomic_t, spinlock_t) field, array element
+// or variable of a shared object is one [model.Loc], named "x",
+// "mm.mm_count", "rq[1].lazy_mm" or "arr[2]"; an object's locations are
+// contiguous (fields in order, nested structs and arrays flattened), and
+// pointers count in locations, so p + i advances by i elements of the
+// pointed-to type. &obj is a pointer to the object's first location.
+// Initial values are integer constants, NULL, &path, or the bare name of
+// a shared variable (its address, as herd7 has it); ATOMIC_INIT(v) is v.
+//
+// Locals and parameters are registers ([model.Thread.Regs], with their
+// names; temporaries have no name, and an inlined helper's locals are
+// named "helper.local"). The address of a local cannot be taken. A
+// parameter that is never assigned is not copied: it is the argument's
+// register or constant, so that addresses known at compile time reach the
+// instructions as immediates (a process parameter keeps its register and
+// initial value, for conditions). Likewise a local initialised with a
+// constant and never assigned again is used as that constant (its register
+// is still set). Helper functions are inlined at each
+// call; each instruction records the stack of helpers it was inlined from
+// ([model.Instr.Call]), its position, and the source text of its
+// operation ([model.Instr.Text]). Recursion is an error.
+//
+// Loads, stores, RMWs, kfree and lock operations take their address from
+// a register or an immediate. A plain C access to shared memory (*p = 1,
+// r = p->f, x = 3 for a shared x) is an OpLoad or OpStore of order
+// [model.Plain]. A non-constant array index is checked by an OpBoundsCheck
+// before use; a constant one out of range is an error. && || and ?:
+// short-circuit; comparisons give 0 or 1; the code of a thread ends with
+// OpHalt, which a return from the process body jumps to. Jumps to the next
+// instruction are removed and "jz c, L1; jmp L2; L1:" becomes "jnz c, L2".
+//
+// # Loops
+//
+// A for loop whose trip count is fixed by constants
+// (for (i = c0; i < c1; i++), the counter not assigned in the body) is
+// unrolled when it runs at most 64 times, with the counter a constant in
+// each copy of the body; longer ones are emitted as plain loops. A spin
+// loop (a while, for or do-while whose iteration reads shared memory and
+// only assigns registers: the body of a while or for loop does nothing,
+// e.g. cpu_relax(), and a do-while body may load into registers) is an
+// await: OpAwaitBegin, the iteration, and OpAwaitEnd with the register
+// that is non-zero when the loop would go round again; so is an endless
+// loop (for (;;), while (1)) whose body is "if (c) break;" followed by
+// nothing that does anything, which spins while !c. Any other loop
+// gets a counter register and an OpLoopIter on each back edge (reset on
+// entry when the loop is inside another loop). do { } while (0) runs its
+// body once.
+//
+// # Primitives
+//
+// The names of the kernel's linux-kernel.def, with their LKMM ordering
+// (see [PrimitiveNames]): READ_ONCE, WRITE_ONCE, rcu_dereference (Once),
+// rcu_assign_pointer (Release), smp_store_mb (Once store, then smp_mb),
+// smp_load_acquire, smp_store_release, atomic_read[_acquire],
+// atomic_set[_release]; the fences smp_mb, smp_rmb, smp_wmb,
+// smp_mb__before_atomic, smp_mb__after_atomic, smp_mb__after_spinlock,
+// smp_mb__after_unlock_lock, and rcu_read_lock, rcu_read_unlock,
+// synchronize_rcu[_expedited] (fences of the RCU kinds); xchg and cmpxchg
+// and their atomic_ forms, atomic_{add,sub,inc,dec}_return,
+// atomic_fetch_{add,sub,inc,dec,and,or,xor,andnot} with the _relaxed
+// (Once), _acquire and _release variants, value-returning ones being Mb
+// otherwise; atomic_{add,sub,inc,dec,and,or,xor,andnot} (Once, no value);
+// atomic_dec_and_test, atomic_inc_and_test, atomic_sub_and_test,
+// atomic_add_negative, atomic_inc_not_zero and atomic_add_unless (Mb;
+// their result is computed from the RMW's old value by ALU instructions
+// after it); spin_lock, spin_unlock, spin_trylock, spin_is_locked; kfree;
+// BUG_ON, WARN_ON and WARN_ON_ONCE (OpCheck; WARN_ON* also yields !!c),
+// assert (OpCheck of !c) and assume (OpAssume); smp_processor_id() (the
+// process number); cpu_relax() and barrier() (nothing). [model.Instr.Prim]
+// is the name as written.
+//
+// # Programs
+//
+// [model.Program.Cond], Filter and LeakCheck come from the clauses;
+// Observed lists the registers and locations of the condition in order of
+// first appearance, then those of locations [...]. Features lists the
+// primitives used and "if", "else" and "plain-access", like the
+// primitives column of the corpus's verdict tables.
+//
+// # Extensions
+//
+// Beyond herd7: #define of integer constants; struct declarations; typed
+// shared objects of struct and array type, with designated initialisers
+// ({ .a = 1, .b = &x }, { [1] = &mm }) and assignments to any location
+// path in the init block (rq[1].lazy_mm = &mm); helper functions (static,
+// inline, void or returning a scalar; prototypes are allowed), inlined;
+// locals anywhere with initialisers; the full C statement and expression
+// language above; shared objects named directly in code (READ_ONCE(mm.pgd),
+// &rq[cpu]); conditions on fields, elements and freed(obj); the leak_check
+// clause; and #include "file" of a header holding #defines, structs and
+// helper functions, read relative to the including file by [Load] and
+// [LoadFile] (or [Config.ResolveIncludes]).
+package litmus

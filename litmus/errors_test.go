@@ -1,0 +1,155 @@
+package litmus
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"mmcheck/model"
+)
+
+// A chunk is one test file of a chunked test file: files separated by
+// "---" lines, whose lines may end with ### "regexp" comments, each
+// expecting an error on that line matching the regexp (matched against
+// "file:line:col: message").
+type chunk struct {
+	name   string
+	src    []byte
+	expect map[int][]*regexp.Regexp // by line
+}
+
+var expectRx = regexp.MustCompile(`###\s*(.*)$`)
+
+func readChunks(path string) ([]chunk, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var bad error
+	var chunks []chunk
+	var lines []string
+	start := 1
+	flush := func(next int) {
+		c := chunk{name: fmt.Sprintf("%s:%d", path, start), expect: map[int][]*regexp.Regexp{}}
+		for i, line := range lines {
+			if m := expectRx.FindStringSubmatchIndex(line); m != nil {
+				rest := line[m[2]:m[3]]
+				for rest != "" {
+					q, err := strconv.QuotedPrefix(rest)
+					if err != nil {
+						bad = fmt.Errorf("%s:%d: bad expectation %q", path, start+i, rest)
+						break
+					}
+					s, _ := strconv.Unquote(q)
+					c.expect[i+1] = append(c.expect[i+1], regexp.MustCompile(s))
+					rest = strings.TrimSpace(rest[len(q):])
+				}
+				line = line[:m[0]] + strings.Repeat(" ", len(line)-m[0])
+			}
+			c.src = append(c.src, line+"\n"...)
+		}
+		chunks = append(chunks, c)
+		lines = nil
+		start = next
+	}
+	all := strings.Split(string(data), "\n")
+	if n := len(all); n > 0 && all[n-1] == "" {
+		all = all[:n-1]
+	}
+	for i, line := range all {
+		if line == "---" {
+			flush(i + 2)
+			continue
+		}
+		lines = append(lines, line)
+	}
+	flush(0)
+	return chunks, bad
+}
+
+// TestErrors checks the errors of each chunk of testdata/errors.lit.
+func TestErrors(t *testing.T) {
+	chunks, err := readChunks("testdata/errors.lit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chunks {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load("chunk.lit", c.src)
+			var errs model.ErrorList
+			if err != nil {
+				var ok bool
+				if errs, ok = err.(model.ErrorList); !ok {
+					t.Fatalf("error is %T, not model.ErrorList: %v", err, err)
+				}
+			}
+			if len(errs) > MaxErrors {
+				t.Errorf("%d errors reported, more than %d", len(errs), MaxErrors)
+			}
+			for _, e := range errs {
+				if e.Pos.File != "chunk.lit" || !e.Pos.IsValid() || e.Pos.Col == 0 {
+					t.Errorf("error without a file:line:col position: %v", e)
+				}
+				rxs := c.expect[e.Pos.Line]
+				found := -1
+				for i, rx := range rxs {
+					if rx.MatchString(e.Error()) {
+						found = i
+						break
+					}
+				}
+				if found < 0 {
+					t.Errorf("unexpected error: %v", e)
+					continue
+				}
+				c.expect[e.Pos.Line] = append(rxs[:found], rxs[found+1:]...)
+			}
+			for line, rxs := range c.expect {
+				for _, rx := range rxs {
+					t.Errorf("chunk.lit:%d: missing error matching %q", line, rx)
+				}
+			}
+			if t.Failed() {
+				t.Logf("source:\n%s", c.src)
+			}
+		})
+	}
+}
+
+// TestErrorLimit checks that at most MaxErrors errors are reported, and
+// all of them with AllErrors.
+func TestErrorLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("C many\n{}\nP0()\n{\n")
+	for i := 0; i < 15; i++ {
+		fmt.Fprintf(&b, "\tundefined_%d = 1;\n", i)
+	}
+	b.WriteString("}\n#define X 1\n")
+	src := []byte(b.String())
+	_, err := Load("many.lit", src)
+	if errs, ok := err.(model.ErrorList); !ok || len(errs) != MaxErrors {
+		t.Errorf("got %d errors, want %d: %v", len(errs), MaxErrors, err)
+	}
+	_, err = Config{AllErrors: true}.Load("many.lit", src)
+	if errs, ok := err.(model.ErrorList); !ok || len(errs) != 15 {
+		t.Errorf("AllErrors: got %d errors, want 15: %v", len(errs), err)
+	}
+	// syntax errors too
+	b.Reset()
+	b.WriteString("C many\n{}\nP0()\n{\n")
+	for i := 0; i < 15; i++ {
+		b.WriteString("\tx = = 1;\n")
+	}
+	b.WriteString("}\n")
+	_, err = Parse("many.lit", []byte(b.String()))
+	if errs, ok := err.(model.ErrorList); !ok || len(errs) != MaxErrors {
+		t.Errorf("syntax: got %d errors, want %d: %v", len(errs), MaxErrors, err)
+	}
+	_, err = Config{AllErrors: true}.Parse("many.lit", []byte(b.String()))
+	if errs, ok := err.(model.ErrorList); !ok || len(errs) != 15 {
+		t.Errorf("syntax, AllErrors: got %d errors, want 15: %v", len(errs), err)
+	}
+}

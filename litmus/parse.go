@@ -1,0 +1,1178 @@
+package litmus
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"mmcheck/model"
+)
+
+// MaxErrors is how many errors Parse, Lower and Load report at most, unless
+// [Config.AllErrors] is set.
+const MaxErrors = 10
+
+// Config holds the options of the front end. The zero Config is the
+// default used by the package-level functions.
+type Config struct {
+	AllErrors bool // report every error, not just the first MaxErrors (one per line)
+	_         struct{}
+}
+
+// Parse parses a .lit or herd7 C .litmus file. The error, if any, is a
+// [model.ErrorList]; the File is returned even then, possibly with
+// *BadExpr, *BadStmt and *BadDecl nodes.
+func Parse(filename string, src []byte) (*File, error) {
+	return Config{}.Parse(filename, src)
+}
+
+// Parse is like the package-level [Parse] with the options of c.
+func (c Config) Parse(filename string, src []byte) (*File, error) {
+	return c.parse(filename, src, false)
+}
+
+// bailout is the parser's own panic sentinel: too many errors.
+type bailout struct{}
+
+func (c Config) parse(filename string, src []byte, header bool) (f *File, err error) {
+	p := &parser{all: c.AllErrors, header: header}
+	f = &File{Name: filename, Src: src, Header: header, lines: lineOffsets(src)}
+	p.file = f
+	p.s.init(filename, src, p.error)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(bailout); !ok {
+				panic(r)
+			}
+		}
+		if c.AllErrors {
+			p.errs.Sort()
+		} else {
+			p.errs.RemoveMultiples()
+		}
+		err = p.errs.Err()
+	}()
+	p.next()
+	p.parseFile()
+	return f, nil
+}
+
+type parser struct {
+	s      scanner
+	errs   model.ErrorList
+	all    bool
+	header bool
+	file   *File
+
+	pos, end model.Pos // current token
+	tok      token
+	lit      string
+	prev     model.Pos // end of the previous token
+
+	inInit bool // parsing the init block: "N:reg" is a register reference
+	depth  int  // nesting of expressions, statements and conditions
+}
+
+// maxDepth bounds the nesting of the syntax, to keep recursion in check.
+const maxDepth = 1000
+
+// nest counts one level of nesting; the caller must defer p.unnest().
+func (p *parser) nest() {
+	p.depth++
+	if p.depth > maxDepth {
+		p.errs.Add(p.pos, "too deeply nested")
+		panic(bailout{})
+	}
+}
+
+func (p *parser) unnest() { p.depth-- }
+
+func (p *parser) next() {
+	p.prev = p.end
+	p.pos, p.end, p.tok, p.lit = p.s.scan()
+}
+
+// peek returns the token after the current one.
+func (p *parser) peek() (token, string) {
+	s := p.s
+	s.err = nil
+	n := len(*s.comments)
+	_, _, tok, lit := s.scan()
+	*p.s.comments = (*p.s.comments)[:n]
+	return tok, lit
+}
+
+func (p *parser) error(pos model.Pos, msg string) {
+	if !p.all {
+		if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Line == pos.Line && p.errs[n-1].Pos.File == pos.File {
+			return
+		}
+		if len(p.errs) >= MaxErrors {
+			panic(bailout{})
+		}
+	}
+	p.errs.Add(pos, msg)
+}
+
+func (p *parser) found() string {
+	switch {
+	case p.tok == tokEOF:
+		return "EOF"
+	case p.tok == tokEOL:
+		return "newline"
+	case p.tok.isLiteral() || p.tok == tokBad:
+		return p.lit
+	}
+	return "'" + string(p.tok) + "'"
+}
+
+func (p *parser) errorExpected(what string) {
+	p.error(p.pos, "expected "+what+", found "+p.found())
+}
+
+// expect consumes tok or reports an error (without consuming anything).
+func (p *parser) expect(tok token) model.Pos {
+	pos := p.pos
+	if p.tok == tok {
+		p.next()
+	} else {
+		p.errorExpected("'" + string(tok) + "'")
+	}
+	return pos
+}
+
+// got consumes tok if it is the current token.
+func (p *parser) got(tok token) bool {
+	if p.tok == tok {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) isKeyword(kw string) bool { return p.tok == tokIdent && p.lit == kw }
+
+// ---- Files ----
+
+func (p *parser) parseFile() {
+	f := p.file
+	if !p.header {
+		if p.isKeyword("C") {
+			f.Arch = &Ident{span{p.pos, p.end}, "C"}
+			// The name is the rest of the line, whatever characters it has.
+			pos, end, name := p.s.restOfLine()
+			if name == "" {
+				p.error(pos, "missing test name after C")
+			}
+			f.Test, f.TestPos = name, pos
+			p.end = end
+			p.next()
+		} else {
+			p.error(p.pos, "expected 'C name' line, found "+p.found())
+		}
+		if p.tok == tokString {
+			f.Info = p.lit
+			p.next()
+		}
+		// herd7 "key=value" lines (Cycle=..., Prefetch=...)
+		for p.tok == tokIdent && p.pos.Col == 1 {
+			if t, _ := p.peek(); t != "=" {
+				break
+			}
+			pos, key := p.pos, p.lit
+			val := strings.TrimSpace(p.s.rawLine())
+			val = strings.TrimSpace(strings.TrimPrefix(val, "="))
+			f.Meta = append(f.Meta, &MetaLine{span{pos, p.s.pos(p.s.off)}, key, val})
+			p.next()
+		}
+		if cs := *p.s.comments; len(cs) > 0 {
+			f.Doc = &Comment{span{cs[0].pos, cs[0].pos}, cs[0].text}
+			f.Doc.To = endOf(cs[0].pos, cs[0].text)
+		}
+	}
+	for p.tok != tokEOF {
+		start := p.pos
+		if c := p.parseClause(); c != nil {
+			f.Clauses = append(f.Clauses, c)
+		} else if d := p.parseDecl(); d != nil {
+			f.Decls = append(f.Decls, d)
+		}
+		if p.pos == start && p.tok != tokEOF {
+			p.next() // make progress
+		}
+	}
+}
+
+// endOf returns the position just after text starting at pos.
+func endOf(pos model.Pos, text string) model.Pos {
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		return model.Pos{File: pos.File, Line: pos.Line + strings.Count(text, "\n"), Col: len(text) - i}
+	}
+	return model.Pos{File: pos.File, Line: pos.Line, Col: pos.Col + len(text)}
+}
+
+// syncDecl skips to something that can start a top-level declaration.
+func (p *parser) syncDecl() {
+	for p.tok != tokEOF {
+		if p.pos.Col == 1 && (p.tok == "{" || p.tok == "#" || p.tok == "~" || p.tok == tokIdent) {
+			return
+		}
+		p.next()
+	}
+}
+
+func isProcName(s string) (int, bool) {
+	if len(s) < 2 || s[0] != 'P' {
+		return 0, false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(s[1:])
+	if err != nil || n > 1<<16 {
+		return 0, false
+	}
+	return n, true
+}
+
+func (p *parser) parseDecl() Decl {
+	switch {
+	case p.tok == "#":
+		return p.parseDirective()
+	case p.tok == "{":
+		if p.header {
+			p.error(p.pos, "init block not allowed in an included file")
+		}
+		return p.parseInitDecl()
+	case p.tok == tokIdent:
+		if id, ok := isProcName(p.lit); ok {
+			if t, _ := p.peek(); t == "(" {
+				return p.parseProc(id)
+			}
+		}
+		if p.lit == "struct" {
+			return p.parseStructOrFunc()
+		}
+		if p.lit == "static" || p.lit == "inline" || p.isTypeStart() {
+			return p.parseFunc(nil)
+		}
+	}
+	pos := p.pos
+	p.errorExpected("declaration")
+	p.next()
+	p.syncDecl()
+	return &BadDecl{span{pos, p.prev}}
+}
+
+func (p *parser) parseDirective() Decl {
+	pos := p.pos
+	p.next() // #
+	bad := func() Decl {
+		for p.tok != tokEOL && p.tok != tokEOF {
+			p.next()
+		}
+		end := p.prev
+		p.got(tokEOL)
+		return &BadDecl{span{pos, end}}
+	}
+	if p.tok != tokIdent {
+		p.errorExpected("directive name")
+		return bad()
+	}
+	switch p.lit {
+	case "define":
+		p.next()
+		if p.tok != tokIdent {
+			p.errorExpected("macro name")
+			return bad()
+		}
+		name := p.ident()
+		if p.tok == "(" && p.pos == name.To {
+			p.error(p.pos, "function-like macros are not supported")
+			return bad()
+		}
+		if p.tok == tokEOL || p.tok == tokEOF {
+			p.error(p.pos, "missing value of #define "+name.Name)
+			return bad()
+		}
+		x := p.parseExpr()
+		d := &DefineDecl{span{pos, p.prev}, name, x}
+		if p.tok != tokEOL && p.tok != tokEOF {
+			p.errorExpected("end of line")
+			bad()
+			return d
+		}
+		p.got(tokEOL)
+		return d
+	case "include":
+		p.next()
+		if p.tok != tokString {
+			p.errorExpected(`"file name"`)
+			return bad()
+		}
+		path, err := strconv.Unquote(p.lit)
+		if err != nil {
+			p.error(p.pos, "invalid file name "+p.lit)
+		}
+		d := &IncludeDecl{span: span{pos, p.end}, Path: path, PathPos: p.pos}
+		p.next()
+		if p.tok != tokEOL && p.tok != tokEOF {
+			p.errorExpected("end of line")
+			bad()
+			return d
+		}
+		p.got(tokEOL)
+		return d
+	}
+	p.error(p.pos, "unknown directive #"+p.lit)
+	return bad()
+}
+
+func (p *parser) ident() *Ident {
+	id := &Ident{span{p.pos, p.end}, p.lit}
+	if p.tok != tokIdent {
+		p.errorExpected("name")
+		id.Name = "_"
+		id.To = id.From
+		return id
+	}
+	p.next()
+	return id
+}
+
+func (p *parser) parseInitDecl() Decl {
+	pos := p.pos
+	p.next() // {
+	p.inInit = true
+	defer func() { p.inInit = false }()
+	var list []Stmt
+	for p.tok != "}" && p.tok != tokEOF {
+		start := p.pos
+		var s Stmt
+		switch {
+		case p.tok == ";":
+			s = &EmptyStmt{span{p.pos, p.end}}
+			p.next()
+		case p.isTypeStart():
+			s = p.parseDeclStmt(true, true)
+		default:
+			spos := p.pos
+			x := p.parseExpr()
+			// herd7 allows the last item of the block without ';'
+			if p.tok != "}" {
+				p.expectSemi()
+			}
+			s = &ExprStmt{span{spos, p.prev}, x}
+		}
+		list = append(list, s)
+		if p.pos == start {
+			p.next()
+		}
+	}
+	p.expect("}")
+	return &InitDecl{span{pos, p.prev}, list}
+}
+
+// expectSemi consumes a ';' or reports an error and skips to a likely end
+// of statement.
+func (p *parser) expectSemi() {
+	if p.tok == ";" {
+		p.next()
+		return
+	}
+	p.errorExpected("';'")
+	line := p.pos.Line
+	for p.tok != tokEOF && p.tok != "}" {
+		if p.tok == ";" {
+			p.next()
+			return
+		}
+		if p.pos.Line != line && (p.isStmtKeyword() || p.isTypeStart()) {
+			return
+		}
+		p.next()
+	}
+}
+
+func (p *parser) isStmtKeyword() bool {
+	if p.tok != tokIdent {
+		return false
+	}
+	switch p.lit {
+	case "if", "for", "while", "do", "return", "break", "continue", "else":
+		return true
+	}
+	return false
+}
+
+func (p *parser) parseStructOrFunc() Decl {
+	pos := p.pos
+	spec := p.parseTypeSpec()
+	if p.tok != "{" {
+		return p.parseFuncAfterSpec(pos, false, false, spec)
+	}
+	p.next()
+	name := &Ident{span{spec.NamePos, spec.To}, spec.Name}
+	var fields []*DeclStmt
+	for p.tok != "}" && p.tok != tokEOF {
+		start := p.pos
+		if p.isTypeStart() {
+			fields = append(fields, p.parseDeclStmt(false, false))
+		} else {
+			p.errorExpected("field declaration")
+			p.expectSemi()
+		}
+		if p.pos == start {
+			p.next()
+		}
+	}
+	p.expect("}")
+	d := &StructDecl{span{pos, p.prev}, name, fields}
+	if p.tok == ";" {
+		p.next()
+		d.To = p.prev
+	} else {
+		p.errorExpected("';'")
+	}
+	return d
+}
+
+func (p *parser) parseFunc(_ *TypeSpec) Decl {
+	pos := p.pos
+	static, inline := false, false
+	for {
+		switch {
+		case p.isKeyword("static"):
+			static = true
+			p.next()
+			continue
+		case p.isKeyword("inline"):
+			inline = true
+			p.next()
+			continue
+		}
+		break
+	}
+	if !p.isTypeStart() {
+		p.errorExpected("type")
+		p.syncDecl()
+		return &BadDecl{span{pos, p.prev}}
+	}
+	spec := p.parseTypeSpec()
+	return p.parseFuncAfterSpec(pos, static, inline, spec)
+}
+
+func (p *parser) parseFuncAfterSpec(pos model.Pos, static, inline bool, spec *TypeSpec) Decl {
+	res := &TypeName{span{spec.From, spec.To}, spec, 0}
+	for p.tok == "*" {
+		res.Stars++
+		res.To = p.end
+		p.next()
+	}
+	if p.tok != tokIdent {
+		p.errorExpected("function name")
+		p.syncDecl()
+		return &BadDecl{span{pos, p.prev}}
+	}
+	name := p.ident()
+	if p.tok != "(" {
+		p.errorExpected("'('")
+		p.syncDecl()
+		return &BadDecl{span{pos, p.prev}}
+	}
+	params := p.parseParams()
+	if p.tok == ";" {
+		// a prototype
+		p.next()
+		return &FuncDecl{span{pos, p.prev}, static, inline, res, name, params, nil}
+	}
+	if p.tok != "{" {
+		p.errorExpected("'{'")
+		p.syncDecl()
+		return &BadDecl{span{pos, p.prev}}
+	}
+	body := p.parseBody()
+	return &FuncDecl{span{pos, p.prev}, static, inline, res, name, params, body}
+}
+
+func (p *parser) parseProc(id int) Decl {
+	pos := p.pos
+	name := p.ident()
+	params := p.parseParams()
+	if p.tok != "{" {
+		p.errorExpected("'{'")
+		p.syncDecl()
+		return &BadDecl{span{pos, p.prev}}
+	}
+	body := p.parseBody()
+	return &ProcDecl{span{pos, p.prev}, name, id, params, body}
+}
+
+func (p *parser) parseParams() []*Param {
+	p.expect("(")
+	var params []*Param
+	if p.isKeyword("void") {
+		if t, _ := p.peek(); t == ")" {
+			p.next()
+		}
+	}
+	for p.tok != ")" && p.tok != tokEOF {
+		pos := p.pos
+		if !p.isTypeStart() {
+			p.errorExpected("parameter type")
+			for p.tok != ")" && p.tok != "{" && p.tok != tokEOF {
+				p.next()
+			}
+			break
+		}
+		t := p.parseTypeName()
+		name := p.ident()
+		params = append(params, &Param{span{pos, p.prev}, t, name})
+		if !p.got(",") {
+			break
+		}
+	}
+	p.expect(")")
+	return params
+}
+
+// parseBody parses a function or process body, where "(*" is code.
+func (p *parser) parseBody() *BlockStmt {
+	// The current token is '{', already scanned; the tokens after it are
+	// scanned in code mode.
+	p.s.code = true
+	pos := p.pos
+	p.next()
+	list := p.parseStmtList()
+	p.s.code = false
+	p.expect("}")
+	return &BlockStmt{span{pos, p.prev}, list}
+}
+
+// ---- Types ----
+
+var typeWords = map[string]bool{
+	"int": true, "char": true, "short": true, "long": true, "unsigned": true, "signed": true,
+	"void": true, "_Bool": true, "bool": true,
+	"intptr_t": true, "uintptr_t": true, "size_t": true,
+	"u8": true, "u16": true, "u32": true, "u64": true, "s8": true, "s16": true, "s32": true, "s64": true,
+	"atomic_t": true, "spinlock_t": true,
+}
+
+var qualifiers = map[string]bool{"volatile": true, "const": true}
+
+// basicWords can combine ("unsigned long int").
+var basicWords = map[string]bool{"int": true, "char": true, "short": true, "long": true, "unsigned": true, "signed": true}
+
+func (p *parser) isTypeStart() bool {
+	return p.tok == tokIdent && (typeWords[p.lit] || qualifiers[p.lit] || p.lit == "struct")
+}
+
+func (p *parser) skipQualifiers() {
+	for p.tok == tokIdent && qualifiers[p.lit] {
+		p.next()
+	}
+}
+
+func (p *parser) parseTypeSpec() *TypeSpec {
+	p.skipQualifiers()
+	pos := p.pos
+	spec := &TypeSpec{span: span{pos, p.end}}
+	switch {
+	case p.isKeyword("struct"):
+		p.next()
+		spec.NamePos = p.pos
+		if p.tok != tokIdent {
+			p.errorExpected("struct name")
+			spec.Name = "_"
+		} else {
+			spec.Name = p.lit
+			p.next()
+		}
+		spec.Struct = true
+	case p.tok == tokIdent && basicWords[p.lit]:
+		var words []string
+		for p.tok == tokIdent && (basicWords[p.lit] || qualifiers[p.lit]) {
+			if basicWords[p.lit] {
+				words = append(words, p.lit)
+			}
+			p.next()
+		}
+		spec.Name = strings.Join(words, " ")
+	case p.tok == tokIdent && typeWords[p.lit]:
+		spec.Name = p.lit
+		p.next()
+	default:
+		p.errorExpected("type")
+		spec.Name = "int"
+	}
+	spec.To = p.prev
+	p.skipQualifiers()
+	return spec
+}
+
+func (p *parser) parseTypeName() *TypeName {
+	spec := p.parseTypeSpec()
+	t := &TypeName{span{spec.From, spec.To}, spec, 0}
+	for p.tok == "*" {
+		t.Stars++
+		t.To = p.end
+		p.next()
+		p.skipQualifiers()
+	}
+	return t
+}
+
+// parseDeclStmt parses a declaration. inits says whether initialisers are
+// allowed (not in structs); semi whether a missing final ';' may be
+// tolerated before '}' (the init block).
+func (p *parser) parseDeclStmt(inits, lenient bool) *DeclStmt {
+	pos := p.pos
+	spec := p.parseTypeSpec()
+	d := &DeclStmt{span{pos, pos}, spec, nil}
+	for {
+		vpos := p.pos
+		v := &VarSpec{}
+		for p.tok == "*" {
+			v.Stars++
+			p.next()
+			p.skipQualifiers()
+		}
+		v.Name = p.ident()
+		for p.tok == "[" {
+			p.next()
+			v.Dims = append(v.Dims, p.parseExpr())
+			p.expect("]")
+		}
+		if p.tok == "=" {
+			if !inits {
+				p.error(p.pos, "struct fields cannot have initialisers")
+			}
+			p.next()
+			v.Init = p.parseInitializer()
+		}
+		v.span = span{vpos, p.prev}
+		d.Vars = append(d.Vars, v)
+		if !p.got(",") {
+			break
+		}
+	}
+	if lenient && p.tok == "}" {
+		d.To = p.prev
+		return d
+	}
+	p.expectSemi()
+	d.To = p.prev
+	return d
+}
+
+func (p *parser) parseInitializer() Expr {
+	if p.tok == "{" {
+		return p.parseInitList()
+	}
+	return p.parseAssign()
+}
+
+func (p *parser) parseInitList() Expr {
+	p.nest()
+	defer p.unnest()
+	pos := p.pos
+	p.next() // {
+	var elems []*InitElem
+	for p.tok != "}" && p.tok != tokEOF {
+		epos := p.pos
+		e := &InitElem{}
+		switch p.tok {
+		case ".":
+			p.next()
+			e.Field = p.ident()
+			p.expect("=")
+		case "[":
+			p.next()
+			e.Index = p.parseExpr()
+			p.expect("]")
+			p.expect("=")
+		}
+		e.Value = p.parseInitializer()
+		e.span = span{epos, p.prev}
+		elems = append(elems, e)
+		if !p.got(",") {
+			break
+		}
+	}
+	if p.tok != "}" {
+		p.errorExpected("'}'")
+		for p.tok != "}" && p.tok != ";" && p.tok != tokEOF {
+			p.next()
+		}
+	}
+	p.got("}")
+	return &InitList{span{pos, p.prev}, elems}
+}
+
+// ---- Statements ----
+
+func (p *parser) parseStmtList() []Stmt {
+	var list []Stmt
+	for p.tok != "}" && p.tok != tokEOF {
+		start := p.pos
+		list = append(list, p.parseStmt())
+		if p.pos == start {
+			p.next()
+		}
+	}
+	return list
+}
+
+func (p *parser) parseBlock() *BlockStmt {
+	pos := p.pos
+	p.expect("{")
+	list := p.parseStmtList()
+	p.expect("}")
+	return &BlockStmt{span{pos, p.prev}, list}
+}
+
+func (p *parser) parseStmt() Stmt {
+	p.nest()
+	defer p.unnest()
+	pos := p.pos
+	switch p.tok {
+	case "{":
+		return p.parseBlock()
+	case ";":
+		p.next()
+		return &EmptyStmt{span{pos, p.prev}}
+	case tokIdent:
+		switch p.lit {
+		case "if":
+			p.next()
+			cond := p.parseParenExpr()
+			then := p.parseStmt()
+			var els Stmt
+			if p.isKeyword("else") {
+				p.next()
+				els = p.parseStmt()
+			}
+			return &IfStmt{span{pos, p.prev}, cond, then, els}
+		case "while":
+			p.next()
+			cond := p.parseParenExpr()
+			body := p.parseStmt()
+			return &WhileStmt{span{pos, p.prev}, cond, body}
+		case "do":
+			p.next()
+			body := p.parseStmt()
+			if !p.isKeyword("while") {
+				p.errorExpected("'while'")
+				return &BadStmt{span{pos, p.prev}}
+			}
+			p.next()
+			cond := p.parseParenExpr()
+			p.expectSemi()
+			return &DoStmt{span{pos, p.prev}, body, cond}
+		case "for":
+			return p.parseFor()
+		case "break", "continue":
+			tok := p.lit
+			p.next()
+			p.expectSemi()
+			return &BranchStmt{span{pos, p.prev}, tok}
+		case "return":
+			p.next()
+			var x Expr
+			if p.tok != ";" {
+				x = p.parseExpr()
+			}
+			p.expectSemi()
+			return &ReturnStmt{span{pos, p.prev}, x}
+		case "else":
+			p.error(p.pos, "else without if")
+			p.next()
+			return &BadStmt{span{pos, p.prev}}
+		}
+		if p.isTypeStart() {
+			return p.parseDeclStmt(true, false)
+		}
+	}
+	x := p.parseExpr()
+	if _, bad := x.(*BadExpr); bad {
+		p.expectSemi()
+		return &BadStmt{span{pos, p.prev}}
+	}
+	p.expectSemi()
+	return &ExprStmt{span{pos, p.prev}, x}
+}
+
+func (p *parser) parseParenExpr() Expr {
+	p.expect("(")
+	x := p.parseExpr()
+	p.expect(")")
+	return x
+}
+
+func (p *parser) parseFor() Stmt {
+	pos := p.pos
+	p.next() // for
+	p.expect("(")
+	var init Stmt
+	switch {
+	case p.tok == ";":
+		p.next()
+	case p.isTypeStart():
+		init = p.parseDeclStmt(true, false)
+	default:
+		ipos := p.pos
+		x := p.parseExpr()
+		p.expect(";")
+		init = &ExprStmt{span{ipos, p.prev}, x}
+	}
+	var cond, post Expr
+	if p.tok != ";" {
+		cond = p.parseExpr()
+	}
+	p.expect(";")
+	if p.tok != ")" {
+		post = p.parseExpr()
+	}
+	p.expect(")")
+	body := p.parseStmt()
+	return &ForStmt{span{pos, p.prev}, init, cond, post, body}
+}
+
+// ---- Expressions ----
+
+func (p *parser) parseExpr() Expr {
+	x := p.parseAssign()
+	for p.tok == "," {
+		opPos := p.pos
+		p.next()
+		y := p.parseAssign()
+		x = &BinaryExpr{span{x.Pos(), y.End()}, ",", opPos, x, y}
+	}
+	return x
+}
+
+var assignOps = map[token]bool{"=": true, "+=": true, "-=": true, "*=": true, "/=": true, "%=": true,
+	"&=": true, "|=": true, "^=": true, "<<=": true, ">>=": true}
+
+func (p *parser) parseAssign() Expr {
+	x := p.parseTernary()
+	if assignOps[p.tok] {
+		op, opPos := string(p.tok), p.pos
+		p.next()
+		y := p.parseAssign()
+		return &AssignExpr{span{x.Pos(), y.End()}, op, opPos, x, y}
+	}
+	return x
+}
+
+func (p *parser) parseTernary() Expr {
+	x := p.parseBinary(1)
+	if p.tok == "?" {
+		p.next()
+		then := p.parseExpr()
+		p.expect(":")
+		els := p.parseTernary()
+		return &TernaryExpr{span{x.Pos(), els.End()}, x, then, els}
+	}
+	return x
+}
+
+var binPrec = map[token]int{
+	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
+	"<": 7, "<=": 7, ">": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
+}
+
+func (p *parser) parseBinary(prec int) Expr {
+	x := p.parseUnary()
+	for {
+		q, ok := binPrec[p.tok]
+		if !ok || q < prec {
+			return x
+		}
+		op, opPos := string(p.tok), p.pos
+		p.next()
+		y := p.parseBinary(q + 1)
+		x = &BinaryExpr{span{x.Pos(), y.End()}, op, opPos, x, y}
+	}
+}
+
+func (p *parser) parseUnary() Expr {
+	p.nest()
+	defer p.unnest()
+	pos := p.pos
+	switch p.tok {
+	case "-", "+", "!", "~", "&", "*", "++", "--":
+		op := string(p.tok)
+		p.next()
+		x := p.parseUnary()
+		return &UnaryExpr{span{pos, x.End()}, op, x}
+	case "(":
+		if t, lit := p.peek(); t == tokIdent && (typeWords[lit] || qualifiers[lit] || lit == "struct") {
+			p.next()
+			typ := p.parseTypeName()
+			p.expect(")")
+			x := p.parseUnary()
+			return &CastExpr{span{pos, x.End()}, typ, x}
+		}
+	}
+	return p.parsePostfix(p.parsePrimary())
+}
+
+func (p *parser) parsePrimary() Expr {
+	pos := p.pos
+	switch p.tok {
+	case tokIdent:
+		return p.ident()
+	case tokInt:
+		lit := p.lit
+		v, _ := parseInt(lit) // errors reported by the scanner
+		p.next()
+		if p.inInit && p.tok == ":" {
+			p.next()
+			name := p.ident()
+			return &RegRef{span{pos, p.prev}, int(v), name.Name}
+		}
+		return &IntLit{span{pos, p.prev}, lit, v}
+	case "(":
+		p.next()
+		x := p.parseExpr()
+		p.expect(")")
+		return &ParenExpr{span{pos, p.prev}, x}
+	case "{":
+		p.error(pos, "initializer list not allowed here")
+		return p.parseInitList()
+	}
+	p.errorExpected("expression")
+	return &BadExpr{span{pos, pos}}
+}
+
+func (p *parser) parsePostfix(x Expr) Expr {
+	for {
+		switch p.tok {
+		case "[":
+			p.next()
+			i := p.parseExpr()
+			p.expect("]")
+			x = &IndexExpr{span{x.Pos(), p.prev}, x, i}
+		case ".", "->":
+			arrow := p.tok == "->"
+			p.next()
+			sel := p.ident()
+			x = &SelectorExpr{span{x.Pos(), p.prev}, x, arrow, sel}
+		case "++", "--":
+			x = &PostfixExpr{span{x.Pos(), p.end}, string(p.tok), p.pos, x}
+			p.next()
+		case "(":
+			id, ok := x.(*Ident)
+			if !ok {
+				p.error(p.pos, "cannot call a non-function")
+				id = &Ident{span{x.Pos(), x.End()}, "_"}
+			}
+			p.next()
+			var args []Expr
+			for p.tok != ")" && p.tok != tokEOF {
+				args = append(args, p.parseAssign())
+				if !p.got(",") {
+					break
+				}
+			}
+			p.expect(")")
+			x = &CallExpr{span{x.Pos(), p.prev}, id, args}
+		default:
+			return x
+		}
+	}
+}
+
+// ---- Clauses ----
+
+// parseClause parses a clause if one starts here, else returns nil.
+func (p *parser) parseClause() Clause {
+	pos := p.pos
+	var kind model.CondKind
+	switch {
+	case p.tok == "~":
+		if t, lit := p.peek(); t != tokIdent || lit != "exists" {
+			return nil
+		}
+		p.next()
+		kind = model.NotExists
+	case p.isKeyword("exists"):
+		kind = model.Exists
+	case p.isKeyword("forall"):
+		kind = model.Forall
+	case p.isKeyword("locations"):
+		p.next()
+		p.expect("[")
+		var terms []Expr
+		for p.tok != "]" && p.tok != tokEOF {
+			start := p.pos
+			terms = append(terms, p.parseTerm())
+			if !p.got(";") && p.tok != "]" {
+				p.errorExpected("';' or ']'")
+				if p.pos == start {
+					break
+				}
+			}
+		}
+		p.expect("]")
+		return p.clauseEnd(&LocationsClause{span{pos, p.prev}, terms})
+	case p.isKeyword("filter"):
+		p.next()
+		x := p.parseProp()
+		return p.clauseEnd(&FilterClause{span{pos, p.prev}, x})
+	case p.isKeyword("leak_check"):
+		p.next()
+		p.expect("(")
+		var objs []*Ident
+		for p.tok != ")" && p.tok != tokEOF {
+			objs = append(objs, p.ident())
+			if !p.got(",") {
+				break
+			}
+		}
+		p.expect(")")
+		return p.clauseEnd(&LeakCheckClause{span{pos, p.prev}, objs})
+	default:
+		return nil
+	}
+	if p.header {
+		p.error(pos, "conditions not allowed in an included file")
+	}
+	p.next() // exists / forall
+	x := p.parseProp()
+	return p.clauseEnd(&CondClause{span{pos, p.prev}, kind, x})
+}
+
+func (p *parser) clauseEnd(c Clause) Clause {
+	p.got(";")
+	return c
+}
+
+func (p *parser) parseProp() Prop {
+	x := p.parsePropAnd()
+	for p.tok == `\/` {
+		op := p.pos
+		p.next()
+		y := p.parsePropAnd()
+		x = &PropBinary{span{x.Pos(), y.End()}, `\/`, op, x, y}
+	}
+	return x
+}
+
+func (p *parser) parsePropAnd() Prop {
+	x := p.parsePropUnary()
+	for p.tok == `/\` {
+		op := p.pos
+		p.next()
+		y := p.parsePropUnary()
+		x = &PropBinary{span{x.Pos(), y.End()}, `/\`, op, x, y}
+	}
+	return x
+}
+
+func (p *parser) parsePropUnary() Prop {
+	p.nest()
+	defer p.unnest()
+	pos := p.pos
+	switch {
+	case p.tok == "~":
+		p.next()
+		x := p.parsePropUnary()
+		return &PropNot{span{pos, x.End()}, x}
+	case p.tok == "(":
+		p.next()
+		x := p.parseProp()
+		p.expect(")")
+		return &PropParen{span{pos, p.prev}, x}
+	case p.isKeyword("true") || p.isKeyword("false"):
+		if t, _ := p.peek(); t != "=" && t != "==" && t != "!=" {
+			v := p.lit == "true"
+			p.next()
+			return &PropConst{span{pos, p.prev}, v}
+		}
+	case p.isKeyword("freed"):
+		if t, _ := p.peek(); t == "(" {
+			p.next()
+			p.next()
+			x := p.parseTerm()
+			p.expect(")")
+			return &PropFreed{span{pos, p.prev}, x}
+		}
+	}
+	l := p.parseTerm()
+	if _, bad := l.(*BadExpr); bad {
+		p.skipProp()
+		return &BadProp{span{pos, p.prev}}
+	}
+	if p.tok != "=" && p.tok != "==" && p.tok != "!=" {
+		p.errorExpected("'='")
+		p.skipProp()
+		return &BadProp{span{pos, p.prev}}
+	}
+	op, opPos := string(p.tok), p.pos
+	p.next()
+	r := p.parseTerm()
+	return &PropCmp{span{pos, p.prev}, l, op, opPos, r}
+}
+
+// skipProp skips to the end of a bad atom.
+func (p *parser) skipProp() {
+	for p.tok != tokEOF && p.tok != `/\` && p.tok != `\/` && p.tok != ")" && p.tok != ";" {
+		if p.tok == tokIdent && p.pos.Col == 1 {
+			return
+		}
+		p.next()
+	}
+}
+
+// parseTerm parses a term of a condition or locations clause.
+func (p *parser) parseTerm() Expr {
+	p.nest()
+	defer p.unnest()
+	pos := p.pos
+	switch p.tok {
+	case tokInt:
+		lit := p.lit
+		v, _ := parseInt(lit)
+		p.next()
+		if p.tok == ":" {
+			p.next()
+			name := p.ident()
+			return &RegRef{span{pos, p.prev}, int(v), name.Name}
+		}
+		return &IntLit{span{pos, p.prev}, lit, v}
+	case "-", "&":
+		op := string(p.tok)
+		p.next()
+		x := p.parseTerm()
+		return &UnaryExpr{span{pos, x.End()}, op, x}
+	case tokIdent:
+		x := Expr(p.ident())
+		for {
+			switch p.tok {
+			case ".", "->":
+				arrow := p.tok == "->"
+				p.next()
+				sel := p.ident()
+				x = &SelectorExpr{span{x.Pos(), p.prev}, x, arrow, sel}
+				continue
+			case "[":
+				p.next()
+				i := p.parseExpr()
+				p.expect("]")
+				x = &IndexExpr{span{x.Pos(), p.prev}, x, i}
+				continue
+			}
+			return x
+		}
+	}
+	p.errorExpected("term")
+	return &BadExpr{span{pos, pos}}
+}
+
+// String returns a short description of a node kind (for messages).
+func nodeKind(n Node) string { return strings.TrimPrefix(fmt.Sprintf("%T", n), "*litmus.") }

@@ -1,0 +1,156 @@
+package litmus
+
+import (
+	"slices"
+
+	"mmcheck/model"
+)
+
+// primKind says how a primitive is lowered.
+type primKind uint8
+
+const (
+	pLoadLV      primKind = iota // READ_ONCE(lv): load from a location named by an lvalue
+	pStoreLV                     // WRITE_ONCE(lv, v)
+	pStoreMb                     // smp_store_mb(lv, v): store Once, then smp_mb
+	pLoadP                       // smp_load_acquire(p): load through a pointer
+	pStoreP                      // smp_store_release(p, v)
+	pFence                       // smp_mb() etc.
+	pXchg                        // xchg(p, v)
+	pCmpxchg                     // cmpxchg(p, old, new)
+	pAtomicOp                    // atomic_add(i, p): RMW, no value
+	pAtomicRet                   // atomic_add_return(i, p): RMW, value old op i
+	pAtomicFetch                 // atomic_fetch_add(i, p): RMW, value old
+	pTest                        // atomic_dec_and_test(p) & co: RMW, value computed from old
+	pAddUnless                   // atomic_add_unless(p, a, u), atomic_inc_not_zero(p)
+	pLock                        // spin_lock(p)
+	pUnlock                      // spin_unlock(p)
+	pTrylock                     // spin_trylock(p)
+	pIsLocked                    // spin_is_locked(p)
+	pFree                        // kfree(p)
+	pCheck                       // BUG_ON(c), WARN_ON(c), WARN_ON_ONCE(c), assert(c)
+	pAssume                      // assume(c)
+	pCPU                         // smp_processor_id()
+	pNop                         // cpu_relax(), barrier()
+)
+
+// primInfo describes a primitive.
+type primInfo struct {
+	kind  primKind
+	nargs int
+	order model.Order
+	rmw   model.RMWOp
+	fence model.FenceKind
+	check model.CheckKind
+	imm   bool        // the RMW operand is the constant val, not an argument
+	val   model.Value // with imm
+	test  testKind    // pTest: how the result is computed from the old value
+}
+
+type testKind uint8
+
+const (
+	testZeroAfter testKind = iota // old op operand == 0 (dec_and_test, inc_and_test, sub_and_test)
+	testNegAfter                  // old + operand < 0 (add_negative)
+)
+
+// prims maps each primitive's name to its description.
+var prims = map[string]*primInfo{
+	"READ_ONCE":           {kind: pLoadLV, nargs: 1, order: model.Once},
+	"WRITE_ONCE":          {kind: pStoreLV, nargs: 2, order: model.Once},
+	"rcu_dereference":     {kind: pLoadLV, nargs: 1, order: model.Once},
+	"rcu_assign_pointer":  {kind: pStoreLV, nargs: 2, order: model.Release},
+	"smp_store_mb":        {kind: pStoreMb, nargs: 2, order: model.Once},
+	"smp_load_acquire":    {kind: pLoadP, nargs: 1, order: model.Acquire},
+	"smp_store_release":   {kind: pStoreP, nargs: 2, order: model.Release},
+	"atomic_read":         {kind: pLoadP, nargs: 1, order: model.Once},
+	"atomic_read_acquire": {kind: pLoadP, nargs: 1, order: model.Acquire},
+	"atomic_set":          {kind: pStoreP, nargs: 2, order: model.Once},
+	"atomic_set_release":  {kind: pStoreP, nargs: 2, order: model.Release},
+
+	"smp_mb":                    {kind: pFence, fence: model.FenceMb},
+	"smp_rmb":                   {kind: pFence, fence: model.FenceRmb},
+	"smp_wmb":                   {kind: pFence, fence: model.FenceWmb},
+	"smp_mb__before_atomic":     {kind: pFence, fence: model.FenceBeforeAtomic},
+	"smp_mb__after_atomic":      {kind: pFence, fence: model.FenceAfterAtomic},
+	"smp_mb__after_spinlock":    {kind: pFence, fence: model.FenceAfterSpinlock},
+	"smp_mb__after_unlock_lock": {kind: pFence, fence: model.FenceAfterUnlockLock},
+	"rcu_read_lock":             {kind: pFence, fence: model.FenceRCULock},
+	"rcu_read_unlock":           {kind: pFence, fence: model.FenceRCUUnlock},
+	"synchronize_rcu":           {kind: pFence, fence: model.FenceSyncRCU},
+	"synchronize_rcu_expedited": {kind: pFence, fence: model.FenceSyncRCU},
+
+	"atomic_add":    {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWAdd},
+	"atomic_sub":    {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWSub},
+	"atomic_and":    {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWAnd},
+	"atomic_or":     {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWOr},
+	"atomic_xor":    {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWXor},
+	"atomic_andnot": {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWAndNot},
+	"atomic_inc":    {kind: pAtomicOp, nargs: 1, order: model.Once, rmw: model.RMWAdd, imm: true, val: 1},
+	"atomic_dec":    {kind: pAtomicOp, nargs: 1, order: model.Once, rmw: model.RMWSub, imm: true, val: 1},
+
+	"atomic_dec_and_test": {kind: pTest, nargs: 1, order: model.Mb, rmw: model.RMWSub, imm: true, val: 1},
+	"atomic_inc_and_test": {kind: pTest, nargs: 1, order: model.Mb, rmw: model.RMWAdd, imm: true, val: 1},
+	"atomic_sub_and_test": {kind: pTest, nargs: 2, order: model.Mb, rmw: model.RMWSub},
+	"atomic_add_negative": {kind: pTest, nargs: 2, order: model.Mb, rmw: model.RMWAdd, test: testNegAfter},
+	"atomic_inc_not_zero": {kind: pAddUnless, nargs: 1, order: model.Mb, rmw: model.RMWAddUnless},
+	"atomic_add_unless":   {kind: pAddUnless, nargs: 3, order: model.Mb, rmw: model.RMWAddUnless},
+
+	"spin_lock":      {kind: pLock, nargs: 1},
+	"spin_unlock":    {kind: pUnlock, nargs: 1},
+	"spin_trylock":   {kind: pTrylock, nargs: 1},
+	"spin_is_locked": {kind: pIsLocked, nargs: 1},
+
+	"kfree": {kind: pFree, nargs: 1},
+
+	"BUG_ON":       {kind: pCheck, nargs: 1, check: model.CheckBug},
+	"WARN_ON":      {kind: pCheck, nargs: 1, check: model.CheckWarn},
+	"WARN_ON_ONCE": {kind: pCheck, nargs: 1, check: model.CheckWarn},
+	"assert":       {kind: pCheck, nargs: 1, check: model.CheckAssert},
+	"assume":       {kind: pAssume, nargs: 1},
+
+	"smp_processor_id": {kind: pCPU},
+	"cpu_relax":        {kind: pNop},
+	"barrier":          {kind: pNop},
+}
+
+func init() {
+	orders := []struct {
+		suffix string
+		order  model.Order
+	}{{"", model.Mb}, {"_relaxed", model.Once}, {"_acquire", model.Acquire}, {"_release", model.Release}}
+	for _, o := range orders {
+		add := func(name string, p primInfo) {
+			p.order = o.order
+			prims[name+o.suffix] = &p
+		}
+		add("xchg", primInfo{kind: pXchg, nargs: 2, rmw: model.RMWXchg})
+		add("atomic_xchg", primInfo{kind: pXchg, nargs: 2, rmw: model.RMWXchg})
+		add("cmpxchg", primInfo{kind: pCmpxchg, nargs: 3, rmw: model.RMWCmpXchg})
+		add("atomic_cmpxchg", primInfo{kind: pCmpxchg, nargs: 3, rmw: model.RMWCmpXchg})
+		add("atomic_add_return", primInfo{kind: pAtomicRet, nargs: 2, rmw: model.RMWAdd})
+		add("atomic_sub_return", primInfo{kind: pAtomicRet, nargs: 2, rmw: model.RMWSub})
+		add("atomic_inc_return", primInfo{kind: pAtomicRet, nargs: 1, rmw: model.RMWAdd, imm: true, val: 1})
+		add("atomic_dec_return", primInfo{kind: pAtomicRet, nargs: 1, rmw: model.RMWSub, imm: true, val: 1})
+		for _, f := range []struct {
+			name string
+			rmw  model.RMWOp
+		}{{"add", model.RMWAdd}, {"sub", model.RMWSub}, {"and", model.RMWAnd}, {"or", model.RMWOr},
+			{"xor", model.RMWXor}, {"andnot", model.RMWAndNot}} {
+			add("atomic_fetch_"+f.name, primInfo{kind: pAtomicFetch, nargs: 2, rmw: f.rmw})
+		}
+		add("atomic_fetch_inc", primInfo{kind: pAtomicFetch, nargs: 1, rmw: model.RMWAdd, imm: true, val: 1})
+		add("atomic_fetch_dec", primInfo{kind: pAtomicFetch, nargs: 1, rmw: model.RMWSub, imm: true, val: 1})
+	}
+}
+
+// PrimitiveNames returns the names of all the primitives the language
+// knows, for documentation and tests.
+func PrimitiveNames() []string {
+	names := make([]string, 0, len(prims))
+	for n := range prims {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}

@@ -1,0 +1,1 @@
+#define NR_CPUS 2
