@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/dominikbraun/graph"
@@ -111,7 +113,43 @@ func DOT(w io.Writer, p *model.Program, cx *explorer.Counterexample) error {
 			}
 		}
 	}
-	return draw.DOT(g, w, draw.GraphAttribute("label", escape(cx.Violation.Kind.String()+": "+cx.Violation.Msg)), draw.GraphAttribute("rankdir", "TB"))
+	var buf bytes.Buffer
+	if err := draw.DOT(g, &buf, draw.GraphAttribute("label", escape(cx.Violation.Kind.String()+": "+cx.Violation.Msg)), draw.GraphAttribute("rankdir", "TB")); err != nil {
+		return err
+	}
+	_, err := w.Write(stableDOT(buf.Bytes()))
+	return err
+}
+
+// stableDOT orders the statements of a DOT graph (the library writes them
+// in map order): attributes first, then nodes, then edges, each sorted,
+// so the same graph always renders to the same text.
+func stableDOT(b []byte) []byte {
+	lines := strings.Split(string(b), "\n")
+	var head, nodes, edges []string
+	tail := ""
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+		case i == 0 || strings.HasSuffix(t, "{") && len(head) == 0:
+			head = append(head, l)
+		case t == "}":
+			tail = l
+		case strings.Contains(t, " -> "):
+			edges = append(edges, l)
+		case strings.HasPrefix(t, "\""):
+			nodes = append(nodes, l)
+		default:
+			head = append(head, l)
+		}
+	}
+	sort.Strings(nodes)
+	sort.Strings(edges)
+	out := append(head, nodes...)
+	out = append(out, edges...)
+	out = append(out, tail)
+	return []byte(strings.Join(out, "\n") + "\n")
 }
 
 func effect(p *model.Program, e *model.Event) string {
