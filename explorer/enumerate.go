@@ -12,6 +12,7 @@ const (
 	maxDomain     = 256     // values per location
 	maxPaths      = 200_000 // paths per CPU
 	maxCandidates = 50_000_000
+	maxCombos     = 2_000_000 // combinations of per-CPU paths
 )
 
 // runEnumerate is the herd7-style search, complete for every model,
@@ -61,6 +62,14 @@ func (e *engine) runEnumerate() {
 		if !changed {
 			break
 		}
+	}
+	combos := 1.0
+	for _, ps := range paths {
+		combos *= float64(len(ps))
+	}
+	if combos > maxCombos {
+		e.stopWith(fmt.Sprintf("%.3g combinations of CPU paths to enumerate (limit %d)", combos, maxCombos))
+		return
 	}
 	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths))}
 	c.threads(0)
