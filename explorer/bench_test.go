@@ -15,7 +15,7 @@ import (
 // wall time and peak memory.
 func BenchmarkUnlazy(b *testing.B) {
 	for _, n := range []string{"3", "4", "5"} {
-		for _, m := range memmodel.All {
+		for _, m := range memmodel.Chain {
 			b.Run("N="+n+"/"+m.Name, func(b *testing.B) {
 				path := "../bench/lit/unlazy-" + n + ".lit"
 				src, err := os.ReadFile(path)

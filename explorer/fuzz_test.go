@@ -80,7 +80,7 @@ func checkAgreement(t *testing.T, seed int64) {
 	p := randomProgram(seed)
 	var prev map[string]int64
 	var prevName string
-	for _, m := range memmodel.All {
+	for _, m := range memmodel.Chain {
 		ref := run(t, p, m, Interleave)
 		opt := run(t, p, m, DPOR)
 		if ref.Stats.Executions != opt.Stats.Executions {

@@ -37,7 +37,7 @@ func TestCounterexamplesReplay(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := loadProgram(t, f)
-		for _, m := range memmodel.All {
+		for _, m := range memmodel.Chain {
 			t.Run(filepath.Base(f)+"/"+m.Name, func(t *testing.T) {
 				r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: m})
 				if err != nil {

@@ -5,7 +5,7 @@
 //
 // # Models
 //
-// [All] lists the models from strongest to weakest; every execution
+// [Chain] lists sc, tso and ra from strongest to weakest ([All] adds lkmm); every execution
 // consistent under one is consistent under the next:
 //
 //   - [SC], sequential consistency: acyclic(po ∪ rf ∪ co ∪ fr) and RMW

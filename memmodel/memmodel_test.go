@@ -26,7 +26,10 @@ func TestValidate(t *testing.T) {
 	if err := Validate(All); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range All {
+	if err := Validate(All); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range Chain {
 		if m.LoadBuffering {
 			t.Errorf("%s: LoadBuffering is true", m.Name)
 		}
@@ -40,7 +43,7 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%s: wrong primitive support", m.Name)
 		}
 	}
-	if got := Names(); !slices.Equal(got, []string{"sc", "tso", "ra"}) {
+	if got := Names(); !slices.Equal(got, []string{"sc", "tso", "ra", "lkmm"}) {
 		t.Errorf("Names() = %v", got)
 	}
 }
@@ -357,7 +360,7 @@ var shapes = []shape{
 
 func TestShapes(t *testing.T) {
 	checkers := map[string]Checker{}
-	for _, m := range All {
+	for _, m := range Chain {
 		checkers[m.Name] = m.NewChecker()
 	}
 	for _, s := range shapes {
@@ -372,7 +375,7 @@ func TestShapes(t *testing.T) {
 			b := newXB(threads, locs)
 			s.build(b)
 			want := map[string]string{"sc": s.sc, "tso": s.tso, "ra": s.ra}
-			for _, m := range All {
+			for _, m := range Chain {
 				for _, c := range []Checker{m.NewChecker(), checkers[m.Name]} {
 					got := ""
 					if f := c.Check(b.x); f != nil {
@@ -485,7 +488,7 @@ func TestOrdered(t *testing.T) {
 			b := newXB(2, 2)
 			p := tt.build(b)
 			want := map[string]bool{"sc": tt.sc, "tso": tt.tso, "ra": tt.ra}
-			for _, m := range All {
+			for _, m := range Chain {
 				c := m.NewChecker()
 				if f := c.Check(b.x); f != nil {
 					t.Fatalf("%s: %v", m.Name, f)

@@ -463,7 +463,7 @@ func TestAgainstReference(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(*refSeed, 2))
 	checkers := map[string]Checker{}
-	for _, m := range All {
+	for _, m := range Chain {
 		checkers[m.Name] = m.NewChecker()
 	}
 	consistent := map[string]int{}
@@ -471,7 +471,7 @@ func TestAgainstReference(t *testing.T) {
 	for it := 0; it < iters; it++ {
 		x := randomExec(rng)
 		prev := ""
-		for _, m := range All {
+		for _, m := range Chain {
 			c := checkers[m.Name]
 			got := ""
 			if f := c.Check(x); f != nil {
@@ -518,7 +518,7 @@ func TestAgainstReference(t *testing.T) {
 	}
 	t.Logf("consistent of %d: %v", iters, consistent)
 	t.Logf("verdicts: %v", axioms)
-	for _, m := range All {
+	for _, m := range Chain {
 		if consistent[m.Name] < iters/50 {
 			t.Errorf("%s: only %d consistent executions: the test covers too little", m.Name, consistent[m.Name])
 		}

@@ -1,0 +1,380 @@
+package memmodel
+
+import "math/bits"
+
+// lkRels is the relation algebra the lkmm checker computes with: binary
+// relations on the dense nodes 0..n-1 of a flattened execution, stored as
+// bit matrices (n rows of w 64-bit words, row i holding the successors of
+// node i), and sets of nodes as single rows. Matrices and sets come from a
+// pool that is reset for every Check, so a warm checker allocates nothing.
+//
+// Program order is never stored: the nodes of a thread are contiguous and
+// in po order, so po from node i is the range (i, hi[i]) and the
+// compositions with po (seqPo, poSeq) work on ranges.
+type lkRels struct {
+	n, w   int
+	lo, hi []int32 // per node: its thread's nodes are lo[i] .. hi[i]-1
+
+	pool [][]uint64
+	used int
+
+	acc   []uint64 // scratch row
+	queue []int32  // scratch for cycles
+	prev  []int32
+}
+
+// reset empties the pool for a graph of n nodes whose thread ranges the
+// caller then fills into lo and hi.
+func (r *lkRels) reset(n int) {
+	r.n = n
+	r.w = (n + 63) / 64
+	r.used = 0
+	r.lo = grow(r.lo, n)
+	r.hi = grow(r.hi, n)
+	r.acc = grow(r.acc, r.w)
+}
+
+func (r *lkRels) alloc(size int) []uint64 {
+	if r.used < len(r.pool) {
+		p := grow(r.pool[r.used], size)
+		clear(p)
+		r.pool[r.used] = p
+		r.used++
+		return p
+	}
+	p := make([]uint64, size, size+size/2+8)
+	r.pool = append(r.pool, p)
+	r.used++
+	return p
+}
+
+// rel returns an empty relation.
+func (r *lkRels) rel() []uint64 { return r.alloc(r.n * r.w) }
+
+// set returns an empty set.
+func (r *lkRels) set() []uint64 { return r.alloc(r.w) }
+
+// clone returns a copy of a relation or set.
+func (r *lkRels) clone(m []uint64) []uint64 {
+	c := r.alloc(len(m))
+	copy(c, m)
+	return c
+}
+
+func (r *lkRels) row(m []uint64, i int32) []uint64 {
+	return m[int(i)*r.w : int(i)*r.w+r.w]
+}
+
+func lkHas(s []uint64, j int32) bool { return s[j>>6]&(1<<(uint(j)&63)) != 0 }
+func lkAdd(s []uint64, j int32)      { s[j>>6] |= 1 << (uint(j) & 63) }
+
+func (r *lkRels) has(m []uint64, i, j int32) bool { return lkHas(r.row(m, i), j) }
+func (r *lkRels) add(m []uint64, i, j int32)      { lkAdd(r.row(m, i), j) }
+
+// lkOr, lkAnd and lkAndNot combine relations (or sets) elementwise into dst.
+func lkOr(dst []uint64, srcs ...[]uint64) {
+	for _, s := range srcs {
+		for k := range dst {
+			dst[k] |= s[k]
+		}
+	}
+}
+
+func lkAnd(dst, s []uint64) {
+	for k := range dst {
+		dst[k] &= s[k]
+	}
+}
+
+func lkAndNot(dst, s []uint64) {
+	for k := range dst {
+		dst[k] &^= s[k]
+	}
+}
+
+func lkEmpty(s []uint64) bool {
+	for _, v := range s {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// lkRangeMask returns the bits of word k that lie in lo .. hi-1.
+func lkRangeMask(k int, lo, hi int32) uint64 {
+	m := ^uint64(0)
+	if base := int32(k * 64); lo > base {
+		m &= ^uint64(0) << uint(lo-base)
+	}
+	if base := int32(k*64 + 64); hi < base {
+		m &= ^uint64(0) >> uint(base-hi)
+	}
+	return m
+}
+
+// lkSetRange adds the nodes lo .. hi-1 to a set.
+func lkSetRange(s []uint64, lo, hi int32) {
+	if lo >= hi {
+		return
+	}
+	for k := int(lo >> 6); k <= int((hi-1)>>6); k++ {
+		s[k] |= lkRangeMask(k, lo, hi)
+	}
+}
+
+// lkClearRange removes the nodes lo .. hi-1 from a set.
+func lkClearRange(s []uint64, lo, hi int32) {
+	if lo >= hi {
+		return
+	}
+	for k := int(lo >> 6); k <= int((hi-1)>>6); k++ {
+		s[k] &^= lkRangeMask(k, lo, hi)
+	}
+}
+
+// lkNext returns the first member of s at or after from, or -1.
+func lkNext(s []uint64, from int32) int32 {
+	k := int(from >> 6)
+	if k >= len(s) {
+		return -1
+	}
+	v := s[k] &^ (1<<(uint(from)&63) - 1)
+	for {
+		if v != 0 {
+			return int32(k*64 + bits.TrailingZeros64(v))
+		}
+		k++
+		if k >= len(s) {
+			return -1
+		}
+		v = s[k]
+	}
+}
+
+// each calls f for every member of s in increasing order.
+func lkEach(s []uint64, f func(j int32)) {
+	for k, v := range s {
+		for v != 0 {
+			f(int32(k*64 + bits.TrailingZeros64(v)))
+			v &= v - 1
+		}
+	}
+}
+
+// seq returns a;b.
+func (r *lkRels) seq(a, b []uint64) []uint64 {
+	out := r.rel()
+	w := r.w
+	for i := 0; i < r.n; i++ {
+		ra := a[i*w : i*w+w]
+		ro := out[i*w : i*w+w]
+		for k, v := range ra {
+			for v != 0 {
+				j := k*64 + bits.TrailingZeros64(v)
+				v &= v - 1
+				rb := b[j*w : j*w+w]
+				for x := range ro {
+					ro[x] |= rb[x]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// plus makes m its transitive closure, in place (Warshall's algorithm on
+// bit rows, skipping the nodes with no successors).
+func (r *lkRels) plus(m []uint64) []uint64 {
+	w := r.w
+	for k := 0; k < r.n; k++ {
+		rk := m[k*w : k*w+w]
+		if lkEmpty(rk) {
+			continue
+		}
+		kw, kb := k>>6, uint64(1)<<(uint(k)&63)
+		for i := 0; i < r.n; i++ {
+			ri := m[i*w : i*w+w]
+			if ri[kw]&kb != 0 && i != k {
+				for x := range ri {
+					ri[x] |= rk[x]
+				}
+			}
+		}
+	}
+	return m
+}
+
+// addID adds the identity on every node to m, in place.
+func (r *lkRels) addID(m []uint64) []uint64 {
+	for i := int32(0); i < int32(r.n); i++ {
+		r.add(m, i, i)
+	}
+	return m
+}
+
+// star makes m its reflexive-transitive closure, in place.
+func (r *lkRels) star(m []uint64) []uint64 { return r.addID(r.plus(m)) }
+
+// dom restricts the domain of m to the set s, in place: [s];m.
+func (r *lkRels) dom(m, s []uint64) []uint64 {
+	for i := int32(0); i < int32(r.n); i++ {
+		if !lkHas(s, i) {
+			clear(r.row(m, i))
+		}
+	}
+	return m
+}
+
+// rng restricts the range of m to the set s, in place: m;[s].
+func (r *lkRels) rng(m, s []uint64) []uint64 {
+	for i := int32(0); i < int32(r.n); i++ {
+		lkAnd(r.row(m, i), s)
+	}
+	return m
+}
+
+// intra keeps the pairs of m within one thread (m & int), in place.
+func (r *lkRels) intra(m []uint64) []uint64 {
+	for i := int32(0); i < int32(r.n); i++ {
+		row := r.row(m, i)
+		lkClearRange(row, 0, r.lo[i])
+		lkClearRange(row, r.hi[i], int32(r.n))
+	}
+	return m
+}
+
+// extra keeps the pairs of m across threads (m & ext), in place.
+func (r *lkRels) extra(m []uint64) []uint64 {
+	for i := int32(0); i < int32(r.n); i++ {
+		lkClearRange(r.row(m, i), r.lo[i], r.hi[i])
+	}
+	return m
+}
+
+// seqPo returns m;po: for each thread, everything after the po-first
+// successor that m gives i in that thread.
+func (r *lkRels) seqPo(m []uint64) []uint64 {
+	out := r.rel()
+	for i := int32(0); i < int32(r.n); i++ {
+		src, dst := r.row(m, i), r.row(out, i)
+		for j := lkNext(src, 0); j >= 0; j = lkNext(src, r.hi[j]) {
+			lkSetRange(dst, j+1, r.hi[j])
+			if r.hi[j] >= int32(r.n) {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// seqPoOpt returns m;po?.
+func (r *lkRels) seqPoOpt(m []uint64) []uint64 {
+	out := r.seqPo(m)
+	lkOr(out, m)
+	return out
+}
+
+// poSeq returns po;m: row i is the union of the rows of i's po-successors.
+func (r *lkRels) poSeq(m []uint64) []uint64 {
+	out := r.rel()
+	acc := r.acc
+	for t := int32(0); t < int32(r.n); {
+		end := r.hi[t]
+		clear(acc)
+		for j := end - 1; j >= t; j-- {
+			copy(r.row(out, j), acc)
+			lkOr(acc, r.row(m, j))
+		}
+		t = end
+	}
+	return out
+}
+
+// poOptSeq returns po?;m.
+func (r *lkRels) poOptSeq(m []uint64) []uint64 {
+	out := r.poSeq(m)
+	lkOr(out, m)
+	return out
+}
+
+// po returns [from];po;[to].
+func (r *lkRels) po(from, to []uint64) []uint64 {
+	out := r.rel()
+	for i := int32(0); i < int32(r.n); i++ {
+		if lkHas(from, i) {
+			row := r.row(out, i)
+			lkSetRange(row, i+1, r.hi[i])
+			lkAnd(row, to)
+		}
+	}
+	return out
+}
+
+// fencerel returns po;[f];po for the set of fences f: i is related to
+// everything after the first member of f that follows it in its thread.
+func (r *lkRels) fencerel(f []uint64) []uint64 {
+	out := r.rel()
+	for t := int32(0); t < int32(r.n); {
+		end := r.hi[t]
+		next := int32(-1)
+		for j := end - 1; j >= t; j-- {
+			if next >= 0 {
+				lkSetRange(r.row(out, j), next+1, end)
+			}
+			if lkHas(f, j) {
+				next = j
+			}
+		}
+		t = end
+	}
+	return out
+}
+
+// reflexive returns a node related to itself by m, or -1.
+func (r *lkRels) reflexive(m []uint64) int32 {
+	for i := int32(0); i < int32(r.n); i++ {
+		if r.has(m, i, i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// cycle returns the nodes of a cycle of m in edge order, or nil if m is
+// acyclic.
+func (r *lkRels) cycle(m []uint64) []int32 {
+	c := r.plus(r.clone(m))
+	s := r.reflexive(c)
+	if s < 0 {
+		return nil
+	}
+	// Breadth-first search in m from s back to s.
+	r.prev = grow(r.prev, r.n)
+	for i := range r.prev {
+		r.prev[i] = -1
+	}
+	r.queue = append(r.queue[:0], s)
+	for q := 0; q < len(r.queue); q++ {
+		u := r.queue[q]
+		row := r.row(m, u)
+		for v := lkNext(row, 0); v >= 0; v = lkNext(row, v+1) {
+			if v == s {
+				var cyc []int32
+				for p := u; p != s; p = r.prev[p] {
+					cyc = append(cyc, p)
+				}
+				cyc = append(cyc, s)
+				for a, b := 0, len(cyc)-1; a < b; a, b = a+1, b-1 {
+					cyc[a], cyc[b] = cyc[b], cyc[a]
+				}
+				return cyc
+			}
+			if r.prev[v] < 0 {
+				r.prev[v] = u
+				r.queue = append(r.queue, v)
+			}
+		}
+	}
+	return []int32{s}
+}
