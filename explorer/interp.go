@@ -23,6 +23,14 @@ type tstate struct {
 	// register's value depends on, and those that decided branches so far.
 	taint []bits
 	ctrl  bits
+	scope []ctrlScope // open conditionals whose condition depends on reads
+}
+
+// ctrlScope is an open conditional: its condition's reads, and where its
+// branches join.
+type ctrlScope struct {
+	join  int32
+	taint bits
 }
 
 // bits is an immutable set of small integers (po indices).
@@ -125,7 +133,8 @@ type interp struct {
 	prog      *model.Program
 	loopBound int
 	deps      bool // track addr/data/ctrl dependencies
-	steps     int  // local steps executed (a guard against runaway straight-line code)
+	pdom      map[*model.Thread][]int32
+	steps     int // local steps executed (a guard against runaway straight-line code)
 }
 
 const maxLocalSteps = 1 << 20
@@ -150,6 +159,46 @@ func (ip *interp) setTaint(s *tstate, r int32, b bits) {
 	}
 }
 
+// openScope starts a conditional at s.pc whose condition depends on reads
+// b: the events until its branches join depend on them (ctrl).
+func (ip *interp) openScope(t *model.Thread, s *tstate, b bits) {
+	if len(b) == 0 {
+		return
+	}
+	if ip.pdom == nil {
+		ip.pdom = map[*model.Thread][]int32{}
+	}
+	pd, ok := ip.pdom[t]
+	if !ok {
+		pd = ipostdom(t.Code)
+		ip.pdom[t] = pd
+	}
+	s.scope = append(s.scope[:len(s.scope):len(s.scope)], ctrlScope{join: pd[s.pc], taint: b})
+	s.ctrl = s.ctrl.union(b)
+}
+
+// closeScopes ends the conditionals whose branches join at s.pc.
+func (ip *interp) closeScopes(s *tstate) {
+	keep := 0
+	for _, c := range s.scope {
+		if c.join != s.pc {
+			keep++
+		}
+	}
+	if keep == len(s.scope) {
+		return
+	}
+	ns := make([]ctrlScope, 0, keep)
+	var ctrl bits
+	for _, c := range s.scope {
+		if c.join != s.pc {
+			ns = append(ns, c)
+			ctrl = ctrl.union(c.taint)
+		}
+	}
+	s.scope, s.ctrl = ns, ctrl
+}
+
 // withDeps fills an action's dependencies from the instruction's operands.
 func (ip *interp) withDeps(s *tstate, in *model.Instr, a action, nev int) action {
 	if !ip.deps {
@@ -158,7 +207,14 @@ func (ip *interp) withDeps(s *tstate, in *model.Instr, a action, nev int) action
 	a.po = int32(nev)
 	a.addr = ip.taintOf(s, in.A)
 	if a.kind == actWrite {
-		a.data = ip.taintOf(s, in.B).union(ip.taintOf(s, in.C))
+		switch {
+		case in.Op == model.OpRMW && in.RMW == model.RMWCmpXchg:
+			a.data = ip.taintOf(s, in.C) // the new value; the expected one only decides
+		case in.Op == model.OpRMW:
+			a.data = ip.taintOf(s, in.B) // add_unless's limit C only decides
+		default:
+			a.data = ip.taintOf(s, in.B)
+		}
 	}
 	a.ctrl = s.ctrl
 	return a
@@ -203,6 +259,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		s.taint = make([]bits, t.NumRegs)
 	}
 	for n := 0; ; n++ {
+		if len(s.scope) > 0 {
+			ip.closeScopes(s)
+		}
 		if n > maxLocalSteps {
 			s.status = model.Cut
 			s.cut = true
@@ -282,7 +341,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			continue
 		case model.OpJumpIf:
 			if ip.deps {
-				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+				ip.openScope(t, s, ip.taintOf(s, in.A))
 			}
 			if ip.arg(s, in.A) != 0 {
 				s.pc = in.Target
@@ -290,16 +349,13 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			}
 		case model.OpJumpIfNot:
 			if ip.deps {
-				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
+				ip.openScope(t, s, ip.taintOf(s, in.A))
 			}
 			if ip.arg(s, in.A) == 0 {
 				s.pc = in.Target
 				continue
 			}
 		case model.OpCheck:
-			if ip.deps {
-				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
-			}
 			if ip.arg(s, in.A) != 0 {
 				k := model.BugOn
 				switch in.Check {
@@ -319,18 +375,12 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				return ip.stop(s, t, in, k, msg)
 			}
 		case model.OpAssume:
-			if ip.deps {
-				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
-			}
 			if ip.arg(s, in.A) == 0 {
 				s.status = model.Stopped
 				s.viol = nil
 				return action{}
 			}
 		case model.OpBoundsCheck:
-			if ip.deps {
-				s.ctrl = s.ctrl.union(ip.taintOf(s, in.A))
-			}
 			i, n := ip.arg(s, in.A), ip.arg(s, in.B)
 			if i < 0 || i >= n {
 				return ip.stop(s, t, in, model.IndexRange, fmt.Sprintf("index %d out of range [0, %d) in %s", i, n, in.Text))
