@@ -274,8 +274,18 @@ func printErrors(w io.Writer, err error, src []byte, all bool) {
 		fmt.Fprintln(w, err)
 		return
 	}
-	lines := strings.Split(string(src), "\n")
+	mainLines := strings.Split(string(src), "\n")
+	other := map[string][]string{}
 	for i, e := range list {
+		lines := mainLines
+		if e.Pos.File != "" {
+			if b, err := os.ReadFile(e.Pos.File); err == nil && string(b) != string(src) {
+				if _, ok := other[e.Pos.File]; !ok {
+					other[e.Pos.File] = strings.Split(string(b), "\n")
+				}
+				lines = other[e.Pos.File]
+			}
+		}
 		if i == 10 && !all {
 			fmt.Fprintf(w, "(and %d more errors)\n", len(list)-10)
 			break

@@ -347,23 +347,17 @@ func (w *worker) consistentExt(g *graph, maximal bool) bool {
 func (w *worker) finish(g *graph) {
 	x := g.x
 	p := w.e.prog
-	// Program violations: a CPU stopped at a failed check.
-	assumed := false
-	for t := range g.ts {
-		s := &g.ts[t]
-		if s.status == model.Stopped {
-			if s.viol != nil {
-				v := *s.viol
-				w.violation(g, v)
-				return
-			}
-			assumed = true
-		}
-	}
-	// Frees: double frees, and accesses not ordered before the free.
-	if v, ok := w.checkFrees(g); ok {
+	// Violations: CPUs stopped at a failed check, WARN_ONs, double frees
+	// and uses after free. The one reported is the first in the trace.
+	if v, ok := w.firstViolation(g); ok {
 		w.violation(g, v)
 		return
+	}
+	assumed := false
+	for t := range g.ts {
+		if g.ts[t].status == model.Stopped {
+			assumed = true
+		}
 	}
 	if assumed {
 		w.stats.Assumed++
@@ -384,19 +378,36 @@ func (w *worker) finish(g *graph) {
 		return
 	}
 	if blocked {
+		// A deadlock: every blocked CPU waits for good (each read of its
+		// last await iteration reads the coherence-latest write). If one
+		// could still see a newer value, another execution lets it go on.
+		first := -1
 		for t := range g.ts {
-			if g.ts[t].status == model.Blocked && w.stuck(g, t) {
-				ev := model.EventID{Thread: int32(t), Index: int32(len(x.Events[t]) - 1)}
-				pos := model.Pos{}
-				if ev.Index >= 0 {
-					pos = p.Threads[t].Code[x.Ev(ev).Instr].Pos
-				}
-				w.violation(g, model.Violation{Kind: model.Deadlock, Thread: t, Event: ev, Other: model.NoEvent, Pos: pos,
-					Msg: fmt.Sprintf("P%d waits forever: every other CPU has finished or is blocked, and the values it waits on are final", t)})
+			if g.ts[t].status != model.Blocked {
+				continue
+			}
+			if !w.stuck(g, t) {
+				w.stats.Blocked++
 				return
 			}
+			if first < 0 {
+				first = t
+			}
 		}
-		w.stats.Blocked++
+		t := first
+		ev := model.EventID{Thread: int32(t), Index: int32(len(x.Events[t]) - 1)}
+		pos := model.Pos{}
+		if ev.Index >= 0 {
+			pos = p.Threads[t].Code[x.Ev(ev).Instr].Pos
+		}
+		var waiting []string
+		for u := range g.ts {
+			if g.ts[u].status == model.Blocked {
+				waiting = append(waiting, fmt.Sprintf("P%d", u))
+			}
+		}
+		w.violation(g, model.Violation{Kind: model.Deadlock, Thread: t, Event: ev, Other: model.NoEvent, Pos: pos,
+			Msg: fmt.Sprintf("%s wait forever: every other CPU has finished, and the values they wait on are final", strings.Join(waiting, ", "))})
 		return
 	}
 	// A complete execution.
@@ -442,11 +453,27 @@ func (w *worker) stuck(g *graph, t int) bool {
 	return true
 }
 
-// checkFrees finds double frees and uses after free in g (whose last
-// Check must have been this graph).
-func (w *worker) checkFrees(g *graph) (model.Violation, bool) {
+// firstViolation collects the violations of a finished graph (CPUs
+// stopped at a failed check, WARN_ONs, double frees, uses after free) and
+// returns the one that comes first in the trace's linearization.
+func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 	x := g.x
 	p := w.e.prog
+	type cand struct {
+		v     model.Violation
+		at    model.EventID // the event the violation happens at
+		after bool          // it happens right after `at` (a CPU check)
+	}
+	var cands []cand
+	for t := range g.ts {
+		s := &g.ts[t]
+		for _, wn := range s.warns {
+			cands = append(cands, cand{v: wn.v, at: model.EventID{Thread: int32(t), Index: wn.after - 1}, after: true})
+		}
+		if s.status == model.Stopped && s.viol != nil {
+			cands = append(cands, cand{v: *s.viol, at: model.EventID{Thread: int32(t), Index: int32(len(x.Events[t]) - 1)}, after: true})
+		}
+	}
 	var frees []model.EventID
 	for t, evs := range x.Events {
 		for i := range evs {
@@ -455,48 +482,79 @@ func (w *worker) checkFrees(g *graph) (model.Violation, bool) {
 			}
 		}
 	}
-	if len(frees) == 0 {
-		return model.Violation{}, false
-	}
-	pos := func(id model.EventID) model.Pos { return p.Threads[id.Thread].Code[x.Ev(id).Instr].Pos }
-	text := func(id model.EventID) string { return p.Threads[id.Thread].Code[x.Ev(id).Instr].Text }
-	for i, f := range frees {
-		for _, f2 := range frees[:i] {
-			if x.Ev(f).Loc == x.Ev(f2).Loc {
-				a, b := f2, f
-				if g.stampOf(b) < g.stampOf(a) {
-					a, b = b, a
-				}
-				return model.Violation{Kind: model.DoubleFree, Thread: int(b.Thread), Event: b, Other: a, Pos: pos(b), OtherPos: pos(a),
-					Msg: fmt.Sprintf("%s frees %s, which %s on P%d already frees", text(b), p.Objects[x.Ev(b).Loc].Name, text(a), a.Thread)}, true
+	var lin map[model.EventID]int
+	position := func(id model.EventID, after bool) int {
+		if lin == nil {
+			lin = map[model.EventID]int{}
+			for i, e := range Linearize(x) {
+				lin[e] = i
 			}
 		}
+		if id.Index < 0 {
+			return -1 // before the CPU's first event
+		}
+		n := 2 * lin[id]
+		if after {
+			n++
+		}
+		return n
 	}
-	if w.chk.Check(x) != nil {
-		panic("explorer: finished an inconsistent graph")
-	}
-	for _, f := range frees {
-		obj := x.Ev(f).Loc
-		o := p.Objects[obj]
-		for t, evs := range x.Events {
-			for i := range evs {
-				e := &evs[i]
-				if !e.IsAccess() || e.Loc < o.Base || e.Loc >= o.Base+o.Size {
+	if len(frees) > 0 {
+		pos := func(id model.EventID) model.Pos { return p.Threads[id.Thread].Code[x.Ev(id).Instr].Pos }
+		text := func(id model.EventID) string { return p.Threads[id.Thread].Code[x.Ev(id).Instr].Text }
+		for i, f := range frees {
+			for _, f2 := range frees[:i] {
+				if x.Ev(f).Loc != x.Ev(f2).Loc {
 					continue
 				}
-				a := model.EventID{Thread: int32(t), Index: int32(i)}
-				if !w.chk.Ordered(a, f) {
+				a, b := f2, f
+				if position(b, false) < position(a, false) {
+					a, b = b, a
+				}
+				cands = append(cands, cand{at: b, v: model.Violation{Kind: model.DoubleFree, Thread: int(b.Thread), Event: b, Other: a, Pos: pos(b), OtherPos: pos(a),
+					Msg: fmt.Sprintf("%s frees %s, which %s on P%d already frees", text(b), p.Objects[x.Ev(b).Loc].Name, text(a), a.Thread)}})
+			}
+		}
+		if w.chk.Check(x) != nil {
+			panic("explorer: finished an inconsistent graph")
+		}
+		for _, f := range frees {
+			obj := x.Ev(f).Loc
+			o := p.Objects[obj]
+			for t, evs := range x.Events {
+				for i := range evs {
+					e := &evs[i]
+					if !e.IsAccess() || e.Loc < o.Base || e.Loc >= o.Base+o.Size {
+						continue
+					}
+					a := model.EventID{Thread: int32(t), Index: int32(i)}
+					if w.chk.Ordered(a, f) {
+						continue
+					}
 					why := "is not ordered before"
 					if int32(t) == f.Thread && a.Index > f.Index {
 						why = "comes after"
 					}
-					return model.Violation{Kind: model.UseAfterFree, Thread: t, Event: a, Other: f, Pos: pos(a), OtherPos: pos(f),
-						Msg: fmt.Sprintf("%s on P%d %s %s on P%d", text(a), t, why, text(f), f.Thread)}, true
+					at := a
+					if position(f, false) > position(a, false) {
+						at = f
+					}
+					cands = append(cands, cand{at: at, v: model.Violation{Kind: model.UseAfterFree, Thread: t, Event: a, Other: f, Pos: pos(a), OtherPos: pos(f),
+						Msg: fmt.Sprintf("%s on P%d %s %s on P%d", text(a), t, why, text(f), f.Thread)}})
 				}
 			}
 		}
 	}
-	return model.Violation{}, false
+	if len(cands) == 0 {
+		return model.Violation{}, false
+	}
+	best := 0
+	for i := 1; i < len(cands); i++ {
+		if position(cands[i].at, cands[i].after) < position(cands[best].at, cands[best].after) {
+			best = i
+		}
+	}
+	return cands[best].v, true
 }
 
 func (g *graph) stampOf(id model.EventID) int32 { return g.meta[id.Thread][id.Index].stamp }

@@ -18,6 +18,7 @@ type tstate struct {
 	rmwVal    model.Value
 	viol      *model.Violation // why the thread stopped (status Stopped), nil for a failed assume
 	cut       bool
+	warns     []warning // WARN_ONs that fired (the CPU went on)
 
 	// Dependency tracking (interp.deps): the reads (po indices) each
 	// register's value depends on, and those that decided branches so far.
@@ -31,6 +32,12 @@ type tstate struct {
 type ctrlScope struct {
 	join  int32
 	taint bits
+}
+
+// warning is a WARN_ON that fired after the CPU's first `after` events.
+type warning struct {
+	v     model.Violation
+	after int32
 }
 
 // bits is an immutable set of small integers (po indices).
@@ -371,6 +378,12 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				msg := in.Text + " triggered"
 				if k == model.AssertFail {
 					msg = in.Text + " failed"
+				}
+				if k == model.WarnOn {
+					// As in the kernel, WARN_ON warns and goes on.
+					v := model.Violation{Kind: k, Msg: msg, Thread: t.ID, Event: model.NoEvent, Other: model.NoEvent, Pos: in.Pos}
+					s.warns = append(s.warns[:len(s.warns):len(s.warns)], warning{v: v, after: int32(nev)})
+					break
 				}
 				return ip.stop(s, t, in, k, msg)
 			}
