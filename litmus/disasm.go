@@ -55,6 +55,14 @@ func (d disasmer) val(v model.Value) string {
 		return fmt.Sprint(v)
 	}
 	if d.p != nil {
+		// The exact location, not the friendlier name traces use
+		// (a pointer to a struct's first field is not the struct here).
+		if l, ok := d.p.PtrLoc(v); ok {
+			if o := d.p.Objects[d.p.Locs[l].Obj]; o.Base == l && !o.IsArray {
+				return "&" + o.Name
+			}
+			return "&" + d.p.Locs[l].Name
+		}
 		return d.p.FormatValue(v, true)
 	}
 	return fmt.Sprintf("@%d", v-model.PtrBase)
