@@ -60,8 +60,35 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 		}
 		return fmt.Sprintf("P%d step %d, %s", src.Thread, stepOf[src], where(src))
 	}
+	// Values as the trace goes, to show an object's fields when it is freed.
+	cur := append([]model.Value(nil), p.Init...)
+	// Where the story ends: the later of the violation's events (what
+	// comes after it is not part of the counterexample).
+	last := -1
+	for _, id := range []model.EventID{viol.Event, viol.Other} {
+		if id != model.NoEvent && !id.IsInit() && int(id.Thread) < len(x.Events) && int(id.Index) < len(x.Events[id.Thread]) {
+			if k, ok := pos[id]; ok && k > last {
+				last = k
+			}
+			if e := x.Ev(id); e.Kind == model.EvRead && e.RMW {
+				if k, ok := pos[model.EventID{Thread: id.Thread, Index: id.Index + 1}]; ok && k > last {
+					last = k
+				}
+			}
+		}
+	}
+	hidden := 0
 	for i, id := range ord {
+		if last >= 0 && i > last {
+			if e := x.Ev(id); !(e.Kind == model.EvWrite && e.RMW && stepOf[id] == stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]) {
+				hidden++
+			}
+			continue
+		}
 		e := x.Ev(id)
+		if e.Kind == model.EvWrite {
+			cur[e.Loc] = e.Val
+		}
 		if e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
 			if _, ok := stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]; ok && stepOf[id] != i+1 {
 				// merged into its read's step
@@ -91,6 +118,14 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 			s.Effect = e.Fence.String()
 		case model.EvFree:
 			s.Effect = "frees " + p.Objects[loc].Name
+			if o := p.Objects[loc]; o.Size > 1 && o.Size <= 8 {
+				var fields []string
+				for l := o.Base; l < o.Base+o.Size; l++ {
+					name := strings.TrimPrefix(p.Locs[l].Name, o.Name+".")
+					fields = append(fields, name+" = "+val(l, cur[l]))
+				}
+				s.Effect += " (" + strings.Join(fields, ", ") + ")"
+			}
 		}
 		if id == viol.Event || (viol.Event.Index > 0 && id.Thread == viol.Event.Thread && id.Index == viol.Event.Index-1 && x.Ev(viol.Event).RMW && x.Ev(viol.Event).Kind == model.EvWrite) {
 			s.Mark = viol.Kind.String()
@@ -102,6 +137,9 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 			}
 		}
 		tv.Steps = append(tv.Steps, s)
+	}
+	if hidden > 0 {
+		tv.Ends = append(tv.Ends, fmt.Sprintf("(%d later steps of this execution not shown)", hidden))
 	}
 	// The closing sentence, with both positions.
 	if viol.Event != model.NoEvent && !viol.Event.IsInit() && int(viol.Event.Thread) < len(x.Events) && int(viol.Event.Index) < len(x.Events[viol.Event.Thread]) {
