@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -215,7 +216,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 			return exitBadInput
 		}
 	}
-	ropts := reports.Options{Quiet: c.Quiet}
+	ropts := reports.Options{Quiet: c.Quiet, Width: termWidth()}
 	if c.JSON {
 		err = reports.JSON(stdout, res, ropts)
 	} else if c.Herd {
@@ -459,4 +460,12 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 		}
 	}
 	return exitVerified
+}
+
+// termWidth is the width traces are laid out for: $COLUMNS, else 100.
+func termWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 20 {
+		return n
+	}
+	return 100
 }

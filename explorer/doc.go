@@ -37,15 +37,32 @@
 // the tests use it as the oracle for DPOR (same executions, same final
 // states).
 //
+// # Enumeration (models with load buffering)
+//
+// [Enumerate] is herd7's method: each CPU's code runs on every value its
+// reads could return (the values writes can store, a fixpoint), giving
+// paths with their dependencies (addr, data, ctrl; a ctrl dependency ends
+// where the conditional's branches join: see postdom.go); then every
+// combination of paths, reads-from that gives each read its value, and
+// coherence order is judged by the model. It is complete for models with
+// load buffering (lkmm, which DPOR and the interleaving search, adding
+// events in po ∪ rf order, cannot handle), exponential, and bounded: past
+// its limits it stops and the verdict is inconclusive. It is also the
+// third oracle of the differential tests.
+//
 // # What is checked
 //
-// Checks inside a CPU (BUG_ON, WARN_ON, assert, NULL and wild pointers,
-// array bounds, division by zero) stop the CPU at once. When no CPU can
-// move, the graph is finished: double frees and uses after free (an access
-// to an object that the model's checker does not order before its kfree),
-// deadlocks (a CPU blocked in an await whose reads all read
-// coherence-latest writes), leaks, and, for complete executions, the final
-// state and the condition. Executions blocked in an await that could still
+// Checks inside a CPU (BUG_ON, assert, NULL and wild pointers, array
+// bounds, division by zero) stop the CPU at once; WARN_ON is recorded and
+// the CPU goes on, as in the kernel. When no CPU can move, the graph is
+// finished: double frees and uses after free (an access to an object that
+// the model's checker does not order before its kfree) are collected with
+// the CPU checks, and the one reported is the first in the trace's
+// linearization; then deadlocks (every blocked CPU waits in an await
+// whose reads all read coherence-latest writes), leaks, and, for complete
+// executions, the final state and the condition. The explorer keeps
+// looking for a simpler counterexample (fewest context switches, then
+// fewest steps) for Options.TraceBudget more violating executions. Executions blocked in an await that could still
 // be released are dropped (another execution reads the later values);
 // executions cut by the loop bound make the verdict inconclusive.
 //

@@ -114,6 +114,7 @@ func TestCLI(t *testing.T) {
 			}
 			cmd := exec.Command(mmcheckBin, args...)
 			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "COLUMNS=100")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err = cmd.Run()

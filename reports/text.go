@@ -62,7 +62,7 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 		fmt.Fprintf(&b, "  condition %s: %s (%d satisfy, %d do not)\n", v.Cond, v.Observation, v.Positive, v.Negative)
 	}
 	for _, cx := range v.Counterexamples {
-		writeTrace(&b, r.Prog, cx)
+		writeTrace(&b, r.Prog, cx, opts.Width)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -78,12 +78,15 @@ func fmtDuration(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
-func writeTrace(b *strings.Builder, p *model.Program, cx *traceView) {
+func writeTrace(b *strings.Builder, p *model.Program, cx *traceView, width int) {
 	fmt.Fprintf(b, "\n%s: %s\n", cx.Kind, cx.Msg)
 	if cx.Where != "" {
 		fmt.Fprintf(b, "  at %s\n", cx.Where)
 	}
 	fmt.Fprintf(b, "\ntrace (%d steps):\n", len(cx.Steps))
+	if writeColumns(b, p, cx, width) {
+		return
+	}
 	ww := 0
 	for _, s := range cx.Steps {
 		if n := len(s.Where); n > ww {
@@ -111,6 +114,63 @@ func writeTrace(b *strings.Builder, p *model.Program, cx *traceView) {
 	for _, l := range cx.Ends {
 		fmt.Fprintf(b, "  %s\n", l)
 	}
+}
+
+// writeColumns draws the trace with one column per CPU, if every step's
+// operation and effect fit in a column of the given width; it reports
+// whether it did (else the caller writes a CPU label per line).
+func writeColumns(b *strings.Builder, p *model.Program, cx *traceView, width int) bool {
+	if width <= 0 {
+		width = 100
+	}
+	n := len(p.Threads)
+	if n == 0 {
+		return false
+	}
+	const gutter = 7 // "  123  "
+	col := (width - gutter) / n
+	if col < 24 {
+		return false
+	}
+	cell := func(s stepView) (string, string) {
+		op := fmt.Sprintf(":%s %s", s.Where[strings.LastIndexByte(s.Where, ':')+1:], s.Op)
+		if s.Call != "" {
+			op = fmt.Sprintf(":%s %s: %s", s.Where[strings.LastIndexByte(s.Where, ':')+1:], s.Call, s.Op)
+		}
+		eff := s.Effect
+		if s.Mark != "" {
+			eff += " <-- " + s.Mark
+		}
+		return op, eff
+	}
+	for _, s := range cx.Steps {
+		op, eff := cell(s)
+		if len([]rune(op)) > col-2 || len([]rune(eff)) > col-2 {
+			return false
+		}
+	}
+	var hdr strings.Builder
+	hdr.WriteString(strings.Repeat(" ", gutter))
+	for t := 0; t < n; t++ {
+		fmt.Fprintf(&hdr, "%-*s", col, fmt.Sprintf("P%d", t))
+	}
+	b.WriteString(strings.TrimRight(hdr.String(), " ") + "\n")
+	pad := func(t int) string { return strings.Repeat(" ", gutter+t*col) }
+	for _, s := range cx.Steps {
+		op, eff := cell(s)
+		fmt.Fprintf(b, "  %3d  %s%s\n", s.N, strings.Repeat(" ", s.CPU*col), op)
+		fmt.Fprintf(b, "%s  %s\n", pad(s.CPU), eff)
+		if s.Why != "" {
+			fmt.Fprintf(b, "%s  %s\n", pad(0), s.Why)
+		}
+	}
+	if len(cx.Ends) > 0 {
+		b.WriteString("\n")
+	}
+	for _, l := range cx.Ends {
+		fmt.Fprintf(b, "  %s\n", l)
+	}
+	return true
 }
 
 func base(path string) string { return filepath.Base(path) }
