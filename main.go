@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -133,6 +134,9 @@ func firstLine(s string) string {
 }
 
 func (c *exploreCmd) run(stdout, stderr io.Writer) int {
+	// The search keeps little live memory (a depth-first path of graphs)
+	// but allocates fast; a lazier collector leaves the CPUs to it.
+	debug.SetGCPercent(400)
 	files, err := expandFiles(c.Files)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)

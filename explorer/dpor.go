@@ -74,6 +74,7 @@ type pool struct {
 	n      int          // workers
 	busy   int          // workers visiting a graph
 	idle   atomic.Int32 // workers waiting for work (read without the lock)
+	depth  atomic.Int64 // most events added to any finished graph
 	closed bool
 }
 
@@ -113,9 +114,14 @@ func (p *pool) finished() {
 	p.mu.Unlock()
 }
 
-// offer gives g to an idle worker if there is one.
+// offer gives g to an idle worker if there is one. Only graphs in the
+// upper part of the search tree (fewer events than half of the largest
+// finished graph) are handed out: their subtrees are worth the handoff.
 func (p *pool) offer(g *graph) bool {
 	if p == nil || p.idle.Load() == 0 {
+		return false
+	}
+	if d := int64(g.clock); d*2 > p.depth.Load() && p.depth.Load() > 0 {
 		return false
 	}
 	p.mu.Lock()
@@ -163,6 +169,9 @@ func (w *worker) visit(g *graph) {
 	}
 	t := g.nextThread()
 	if t < 0 {
+		if w.pool != nil && int64(g.clock) > w.pool.depth.Load() {
+			w.pool.depth.Store(int64(g.clock))
+		}
 		w.finish(g)
 		return
 	}
