@@ -10,7 +10,7 @@ import (
 
 // sharedDir finds the shared corpus directory (../shared or /work/shared).
 func sharedDir(t testing.TB) string {
-	for _, d := range []string{"../../shared", "/work/shared"} {
+	for _, d := range []string{"../go_test_suite/testdata", "../../shared", "/work/shared"} {
 		if fi, err := os.Stat(filepath.Join(d, "lkmm")); err == nil && fi.IsDir() {
 			return d
 		}
