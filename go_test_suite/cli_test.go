@@ -71,9 +71,14 @@ func parseTxtar(data string) (comment string, files map[string]string, order []s
 	return comment, files, order
 }
 
-var durRE = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?(µs|ms|s)\b`)
+var (
+	durRE  = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?(µs|ms|s)\b`)
+	herdRE = regexp.MustCompile(`(?m)^Time (\S+) [0-9.]+$`)
+)
 
-func normalize(s string) string { return durRE.ReplaceAllString(s, "<dur>") }
+func normalize(s string) string {
+	return herdRE.ReplaceAllString(durRE.ReplaceAllString(s, "<dur>"), "Time $1 <dur>")
+}
 
 func TestCLI(t *testing.T) {
 	scripts, _ := filepath.Glob("testdata/cli/*.txtar")
