@@ -135,7 +135,7 @@ type engine struct {
 
 	mu             sync.Mutex
 	stats          Stats
-	live           []*Stats // per-worker stats, read racily for progress only
+	live           []*Stats // per-worker stats as last published (under mu), for progress
 	outcomes       map[string]*Outcome
 	violations     []*Counterexample
 	witness        *Counterexample
@@ -173,13 +173,15 @@ type worker struct {
 	stats Stats
 	buf   []byte
 	tick  int
-	pool  *pool // parallel DPOR; nil with one worker
+	pool  *pool  // parallel DPOR; nil with one worker
+	pub   *Stats // stats published for progress reports (guarded by engine.mu)
 }
 
 func (e *engine) newWorker() *worker {
 	w := &worker{e: e, ip: interp{prog: e.prog, loopBound: e.opts.LoopBound}, chk: e.opts.Model.NewChecker()}
 	e.mu.Lock()
-	e.live = append(e.live, &w.stats)
+	w.pub = new(Stats)
+	e.live = append(e.live, w.pub)
 	e.mu.Unlock()
 	return w
 }
@@ -188,7 +190,7 @@ func (w *worker) done() {
 	e := w.e
 	e.mu.Lock()
 	for i, l := range e.live {
-		if l == &w.stats {
+		if l == w.pub {
 			e.live = append(e.live[:i], e.live[i+1:]...)
 			break
 		}
@@ -201,6 +203,11 @@ func (w *worker) done() {
 func (w *worker) stopped() bool {
 	w.tick++
 	if w.tick&255 == 0 {
+		if w.e.opts.Progress != nil {
+			w.e.mu.Lock()
+			*w.pub = w.stats
+			w.e.mu.Unlock()
+		}
 		if w.e.ctx.Err() != nil {
 			return true
 		}
