@@ -152,76 +152,110 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	defer e.cancel()
 	w := e.newWorker()
-	g := w.initial()
-	// Values of writes, for reads: a write's value is only known once its
-	// CPU has run to it, so run CPUs in the saved step order.
-	order := st.Steps
-	if len(order) == 0 {
-		for t, evs := range st.Threads {
-			for i := range evs {
-				order = append(order, Ref{t, i})
-			}
-		}
-	}
+	w.ip.deps = m.NeedsDeps
 	locByName := map[string]int{}
 	for i, l := range p.Locs {
 		locByName[l.Name] = i
 	}
-	seen := 0
-	for _, ref := range order {
-		t, i := ref[0], ref[1]
-		if t < 0 || t >= len(st.Threads) || i < 0 || i >= len(st.Threads[t]) {
-			return nil, fmt.Errorf("step refers to a missing event %v", ref)
-		}
-		if i != len(g.x.Events[t]) {
-			return nil, fmt.Errorf("steps of P%d are out of program order at event %d", t, i)
-		}
-		se := &st.Threads[t][i]
-		a := g.pend[t]
-		where := fmt.Sprintf("P%d event %d (line %d, %s)", t, i, se.Line, se.Op)
-		switch a.kind {
-		case actNone:
-			return nil, fmt.Errorf("%s: the program has no such event (P%d is %s)", where, t, g.ts[t].status)
-		case actRead:
-			if se.Kind != "R" || se.RF == nil || p.Locs[a.loc].Name != se.Loc {
-				return nil, fmt.Errorf("%s: the program reads %s here", where, p.Locs[a.loc].Name)
-			}
-			src := se.RF.id()
-			if !src.IsInit() {
-				if int(src.Thread) >= len(g.x.Events) || int(src.Index) >= len(g.x.Events[src.Thread]) {
-					return nil, fmt.Errorf("%s: reads from an event that does not come before it in the steps", where)
-				}
-				if g.x.Ev(src).Kind != model.EvWrite || g.x.Ev(src).Loc != a.loc {
-					return nil, fmt.Errorf("%s: reads from an event that is not a write to %s", where, se.Loc)
-				}
-			} else if int(src.Index) != a.loc {
-				return nil, fmt.Errorf("%s: reads the initial value of another location", where)
-			}
-			g, _ = w.addRead(g, t, src)
-		case actWrite:
-			if se.Kind != "W" || p.Locs[a.loc].Name != se.Loc {
-				return nil, fmt.Errorf("%s: the program writes %s here", where, p.Locs[a.loc].Name)
-			}
-			if a.val != se.Val {
-				return nil, fmt.Errorf("%s: the program writes %s, the trace %s", where, p.FormatValue(a.val, false), p.FormatValue(se.Val, false))
-			}
-			g, _ = w.appendWrite(g, t)
-		case actFence:
-			if se.Kind != "F" {
-				return nil, fmt.Errorf("%s: the program has a %s here", where, a.fence)
-			}
-			g, _ = w.addOther(g, t)
-		case actFree:
-			if se.Kind != "FREE" {
-				return nil, fmt.Errorf("%s: the program frees %s here", where, p.Objects[a.loc].Name)
-			}
-			g, _ = w.addOther(g, t)
-		}
-		seen++
+	// Each CPU runs on its own, each read returning the value of the
+	// write the trace says it reads (so the order of the steps does not
+	// matter, and executions with load buffering replay too); then the
+	// reads-from targets are checked.
+	g := newGraph(p)
+	if w.ip.deps {
+		g.x.Deps = make([][]model.Deps, len(p.Threads))
 	}
-	for t := range g.pend {
-		if g.pend[t].kind != actNone {
-			return nil, fmt.Errorf("the trace ends while P%d can still run (line %d)", t, p.Threads[t].Code[g.pend[t].instr].Pos.Line)
+	srcVal := func(r Ref) (model.Value, error) {
+		if r[0] < 0 {
+			if r[1] < 0 || r[1] >= len(p.Locs) {
+				return 0, fmt.Errorf("reads the initial value of a location that does not exist")
+			}
+			return p.Init[r[1]], nil
+		}
+		if r[0] >= len(st.Threads) || r[1] < 0 || r[1] >= len(st.Threads[r[0]]) {
+			return 0, fmt.Errorf("reads from a missing event %v", r)
+		}
+		return st.Threads[r[0]][r[1]].Val, nil
+	}
+	for t, th := range p.Threads {
+		s := newTstate(th)
+		for i := range st.Threads[t] {
+			se := &st.Threads[t][i]
+			where := fmt.Sprintf("P%d event %d (line %d, %s)", t, i, se.Line, se.Op)
+			a := w.ip.next(th, &s, i)
+			d := model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}
+			var ev model.Event
+			switch a.kind {
+			case actNone:
+				return nil, fmt.Errorf("%s: the program has no such event (P%d is %s)", where, t, s.status)
+			case actRead:
+				if se.Kind != "R" || se.RF == nil || p.Locs[a.loc].Name != se.Loc {
+					return nil, fmt.Errorf("%s: the program reads %s here", where, p.Locs[a.loc].Name)
+				}
+				v, err := srcVal(*se.RF)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %v", where, err)
+				}
+				ev = model.Event{Kind: model.EvRead, Order: a.order, Lock: a.lock, Loc: a.loc, Val: v, RF: se.RF.id(), Instr: int(a.instr)}
+				if a.rmw {
+					ev.RMW = w.ip.rmwWrites(th, &s, &a, v)
+					if !ev.RMW && !a.lock {
+						ev.Order = model.Once
+					}
+				}
+				w.ip.complete(th, &s, &a, v)
+			case actWrite:
+				if se.Kind != "W" || p.Locs[a.loc].Name != se.Loc {
+					return nil, fmt.Errorf("%s: the program writes %s here", where, p.Locs[a.loc].Name)
+				}
+				if a.val != se.Val {
+					return nil, fmt.Errorf("%s: the program writes %s, the trace %s", where, p.FormatValue(a.val, false), p.FormatValue(se.Val, false))
+				}
+				ev = model.Event{Kind: model.EvWrite, Order: a.order, RMW: a.rmw, Lock: a.lock, Loc: a.loc, Val: a.val, RF: model.NoEvent, Instr: int(a.instr)}
+				w.ip.complete(th, &s, &a, 0)
+			case actFence:
+				if se.Kind != "F" {
+					return nil, fmt.Errorf("%s: the program has a %s here", where, a.fence)
+				}
+				ev = model.Event{Kind: model.EvFence, Fence: a.fence, RF: model.NoEvent, Instr: int(a.instr), Loc: -1}
+				w.ip.complete(th, &s, &a, 0)
+			case actFree:
+				if se.Kind != "FREE" {
+					return nil, fmt.Errorf("%s: the program frees %s here", where, p.Objects[a.loc].Name)
+				}
+				ev = model.Event{Kind: model.EvFree, Loc: a.loc, RF: model.NoEvent, Instr: int(a.instr)}
+				w.ip.complete(th, &s, &a, 0)
+			}
+			g.add(t, ev)
+			if g.x.Deps != nil {
+				g.x.Deps[t] = append(g.x.Deps[t], d)
+			}
+		}
+		if a := w.ip.next(th, &s, len(st.Threads[t])); a.kind != actNone {
+			return nil, fmt.Errorf("the trace ends while P%d can still run (line %d)", t, th.Code[a.instr].Pos.Line)
+		}
+		g.ts[t] = s
+		g.pend[t] = action{}
+		g.x.Status[t] = s.status
+	}
+	for t, evs := range g.x.Events {
+		for i := range evs {
+			e := &evs[i]
+			if e.Kind != model.EvRead {
+				continue
+			}
+			if e.RF.IsInit() {
+				if int(e.RF.Index) != e.Loc {
+					return nil, fmt.Errorf("P%d event %d reads the initial value of another location", t, i)
+				}
+				continue
+			}
+			if int(e.RF.Thread) >= len(g.x.Events) || int(e.RF.Index) >= len(g.x.Events[e.RF.Thread]) {
+				return nil, fmt.Errorf("P%d event %d reads from a missing event", t, i)
+			}
+			if src := g.x.Ev(e.RF); src.Kind != model.EvWrite || src.Loc != e.Loc {
+				return nil, fmt.Errorf("P%d event %d reads from an event that is not a write to %s", t, i, p.Locs[e.Loc].Name)
+			}
 		}
 	}
 	// Coherence order, as saved.
