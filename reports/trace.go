@@ -112,6 +112,9 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 			if why := staleWhy(p, x, id, pos, stepOf, where); why != "" {
 				s.Why = why
 			}
+			if k, ok := pos[e.RF]; ok && !e.RF.IsInit() && k > i {
+				s.Why = fmt.Sprintf("load buffering: it reads P%d's write of step %d, later in this trace; the model lets this read complete after that write (no dependency or barrier orders the read before the writes that lead to it)", e.RF.Thread, stepOf[e.RF])
+			}
 		case model.EvWrite:
 			s.Effect = fmt.Sprintf("%s = %s", p.Locs[loc].Name, val(loc, e.Val))
 		case model.EvFence:
