@@ -360,16 +360,6 @@ func (w *worker) finish(g *graph) {
 		w.violation(g, v)
 		return
 	}
-	assumed := false
-	for t := range g.ts {
-		if g.ts[t].status == model.Stopped {
-			assumed = true
-		}
-	}
-	if assumed {
-		w.stats.Assumed++
-		return
-	}
 	blocked, cut := false, false
 	for t := range g.ts {
 		switch g.ts[t].status {
@@ -379,10 +369,18 @@ func (w *worker) finish(g *graph) {
 			cut = true
 		}
 	}
+	// A CPU cut by the loop bound might have gone on to a violation: the
+	// execution is incomplete whatever the others did (even an assume).
 	if cut {
 		w.stats.Cut++
 		w.e.cutSeen.Store(true)
 		return
+	}
+	for t := range g.ts {
+		if g.ts[t].status == model.Stopped { // a failed assume
+			w.stats.Assumed++
+			return
+		}
 	}
 	if blocked {
 		// A deadlock: every blocked CPU waits for good (each read of its
@@ -727,6 +725,10 @@ func (e *engine) result(parent context.Context) *Result {
 		r.Verdict = Fail
 		v := r.Violations[0].Violation
 		r.Reason = v.Kind.String() + ": " + v.Msg
+	case r.Witness != nil:
+		// A real witness stays a counterexample even if the search was
+		// then stopped by a bound or a timeout.
+		r.Verdict, r.Reason = Fail, r.Witness.Violation.Msg
 	case e.stopReason != "":
 		r.Verdict, r.Reason = Unknown, e.stopReason
 	case parent.Err() != nil:
@@ -736,8 +738,6 @@ func (e *engine) result(parent context.Context) *Result {
 		} else {
 			r.Reason = "interrupted"
 		}
-	case r.Witness != nil:
-		r.Verdict, r.Reason = Fail, r.Witness.Violation.Msg
 	case e.cutSeen.Load():
 		r.Verdict = Unknown
 		r.Reason = fmt.Sprintf("%d executions were cut by --loop-bound %d", r.Stats.Cut, e.opts.LoopBound)

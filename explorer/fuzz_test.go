@@ -19,13 +19,33 @@ func randomProgram(seed int64) *model.Program {
 	names := []string{"x", "y", "z"}[:nloc]
 	b := newTB(names...)
 	nth := 2 + rng.Intn(3)
+	rich := seed%3 == 0 // add awaits, BUG_ONs and assumes: compare verdicts only
 	val := model.Value(1)
 	orders := []model.Order{model.Once, model.Once, model.Acquire, model.Release, model.Plain}
 	for i := 0; i < nth; i++ {
 		nops := 1 + rng.Intn(4)
-		th := b.thread(nops)
+		th := b.thread(nops + 1)
+		tmp := int32(nops) // scratch register
+		if rich && rng.Intn(3) == 0 {
+			// await (loc != 0)
+			loc := rng.Intn(nloc)
+			th.emit(model.Instr{Op: model.OpAwaitBegin, Dst: -1})
+			th.load(int(tmp), loc, model.Acquire)
+			th.emit(model.Instr{Op: model.OpBinary, Alu: model.AluEq, Dst: tmp, A: model.R(int(tmp)), B: model.Imm(0)})
+			th.emit(model.Instr{Op: model.OpAwaitEnd, Dst: -1, A: model.R(int(tmp))})
+		}
 		for j := 0; j < nops; j++ {
 			loc := rng.Intn(nloc)
+			if rich && j > 0 && rng.Intn(4) == 0 {
+				// BUG_ON(r == k) or assume(r != k) on an earlier register
+				th.emit(model.Instr{Op: model.OpBinary, Alu: model.AluEq, Dst: tmp, A: model.R(j - 1), B: model.Imm(model.Value(rng.Intn(3)))})
+				if rng.Intn(2) == 0 {
+					th.emit(model.Instr{Op: model.OpCheck, Check: model.CheckBug, Dst: -1, A: model.R(int(tmp)), Text: "BUG_ON"})
+				} else {
+					th.emit(model.Instr{Op: model.OpUnary, Alu: model.AluNot, Dst: tmp, A: model.R(int(tmp))})
+					th.emit(model.Instr{Op: model.OpAssume, Dst: -1, A: model.R(int(tmp))})
+				}
+			}
 			switch k := rng.Intn(10); {
 			case k < 4:
 				o := orders[rng.Intn(len(orders))]
@@ -78,6 +98,10 @@ func outcomeSet(r *Result) map[string]int64 {
 // the final states of sc ⊆ tso ⊆ ra.
 func checkAgreement(t *testing.T, seed int64) {
 	p := randomProgram(seed)
+	if seed%3 == 0 {
+		checkVerdicts(t, seed, p)
+		return
+	}
 	var prev map[string]int64
 	var prevName string
 	for _, m := range memmodel.Chain {
@@ -116,6 +140,33 @@ func checkAgreement(t *testing.T, seed int64) {
 			}
 		}
 		prev, prevName = a, m.Name
+	}
+}
+
+// checkVerdicts: for programs with awaits, checks and assumes, every
+// search must reach the same verdict (and the models keep sc ⊆ tso ⊆ ra:
+// a violation under sc is one under tso and ra).
+func checkVerdicts(t *testing.T, seed int64, p *model.Program) {
+	prevFail := false
+	for _, m := range memmodel.Chain {
+		ref := run(t, p, m, Interleave)
+		opt := run(t, p, m, DPOR)
+		par, err := Explore(context.Background(), p, Options{Model: m, Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		en := run(t, p, m, Enumerate)
+		if opt.Verdict != ref.Verdict || par.Verdict != ref.Verdict || (en.Verdict != Unknown && en.Verdict != ref.Verdict) {
+			t.Errorf("seed %d %s: verdicts differ: interleave %s (%s), dpor %s (%s), 3 workers %s, enumerate %s (%s)", seed, m.Name,
+				ref.Verdict, ref.Reason, opt.Verdict, opt.Reason, par.Verdict, en.Verdict, en.Reason)
+		}
+		if ref.Verdict == Pass && ref.Stats.Executions != opt.Stats.Executions {
+			t.Errorf("seed %d %s: DPOR %d executions, reference %d", seed, m.Name, opt.Stats.Executions, ref.Stats.Executions)
+		}
+		if prevFail && len(ref.Violations) == 0 {
+			t.Errorf("seed %d: a violation under a stronger model but none under %s", seed, m.Name)
+		}
+		prevFail = len(ref.Violations) > 0
 	}
 }
 

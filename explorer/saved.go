@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"mmcheck/memmodel"
 	"mmcheck/model"
@@ -259,17 +260,25 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 		}
 	}
 	// Coherence order, as saved.
+	listed := map[model.EventID]bool{}
 	for _, sc := range st.CO {
 		l, ok := locByName[sc.Loc]
 		if !ok {
 			return nil, fmt.Errorf("coherence order of unknown location %s", sc.Loc)
 		}
+		if g.x.CO[l] != nil {
+			return nil, fmt.Errorf("coherence order of %s given twice", sc.Loc)
+		}
 		var co []model.EventID
 		for _, r := range sc.Writes {
 			id := r.id()
-			if id.IsInit() || int(id.Thread) >= len(g.x.Events) || int(id.Index) >= len(g.x.Events[id.Thread]) || g.x.Ev(id).Kind != model.EvWrite || g.x.Ev(id).Loc != l {
+			if id.IsInit() || id.Thread < 0 || id.Index < 0 || int(id.Thread) >= len(g.x.Events) || int(id.Index) >= len(g.x.Events[id.Thread]) || g.x.Ev(id).Kind != model.EvWrite || g.x.Ev(id).Loc != l {
 				return nil, fmt.Errorf("coherence order of %s lists %v, which is not one of its writes", sc.Loc, r)
 			}
+			if listed[id] {
+				return nil, fmt.Errorf("coherence order of %s lists %v twice", sc.Loc, r)
+			}
+			listed[id] = true
 			co = append(co, id)
 		}
 		g.x.CO[l] = co
@@ -303,5 +312,19 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 	if cx.Violation.Kind.String() != st.Violation.Kind {
 		return cx, fmt.Errorf("the execution shows %s, the trace says %s", cx.Violation.Kind, st.Violation.Kind)
 	}
+	if cx.Violation.Thread != st.Violation.Thread || (st.Violation.Pos != "" && lineCol(cx.Violation.Pos.String()) != lineCol(st.Violation.Pos)) {
+		return cx, fmt.Errorf("the execution shows %s on P%d at %s, the trace says P%d at %s", cx.Violation.Kind,
+			cx.Violation.Thread, cx.Violation.Pos, st.Violation.Thread, st.Violation.Pos)
+	}
 	return cx, nil
+}
+
+// lineCol drops the file from "file:line:col" (a trace may be replayed
+// against the same file under another path).
+func lineCol(pos string) string {
+	parts := strings.Split(pos, ":")
+	if len(parts) >= 2 {
+		return strings.Join(parts[len(parts)-2:], ":")
+	}
+	return pos
 }
