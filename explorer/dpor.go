@@ -483,7 +483,6 @@ func (w *worker) replay(g *graph, t int) {
 	}
 	g.ts[t] = s
 	g.pend[t] = action{}
-	g.x.Status[t] = s.status
 	if s.status == model.Running {
 		w.settle(g, t)
 	}

@@ -240,7 +240,6 @@ func (w *worker) settle(g *graph, t int) {
 	s := g.ts[t].clone()
 	g.pend[t] = w.ip.next(w.e.prog.Threads[t], &s, len(g.x.Events[t]))
 	g.ts[t] = s
-	g.x.Status[t] = s.status
 }
 
 func (w *worker) initial() *graph {
@@ -273,8 +272,6 @@ func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.Even
 	h.pend[t] = action{}
 	if s.status == model.Running {
 		w.settle(h, t)
-	} else {
-		h.x.Status[t] = s.status
 	}
 	return h, id
 }
@@ -416,6 +413,7 @@ func (w *worker) finish(g *graph) {
 		return
 	}
 	// A complete execution.
+	x.Regs = make([][]model.Value, len(g.ts))
 	for t := range g.ts {
 		x.Regs[t] = g.ts[t].regs
 	}
@@ -626,6 +624,8 @@ func (cx *Counterexample) simpler(o *Counterexample) bool {
 // registers and a linearization.
 func (w *worker) snapshotExec(g *graph) *model.Execution {
 	x := g.x.Clone()
+	x.Regs = make([][]model.Value, len(g.ts))
+	x.Status = make([]model.ThreadStatus, len(g.ts))
 	for t := range g.ts {
 		x.Regs[t] = append([]model.Value(nil), g.ts[t].regs...)
 		x.Status[t] = g.ts[t].status

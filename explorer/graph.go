@@ -12,6 +12,7 @@ import (
 // through a method that copies first.
 type graph struct {
 	x     *model.Execution
+	xs    model.Execution // x points here in clones
 	ts    []tstate
 	pend  []action
 	meta  [][]evMeta // per event: insertion order and DPOR flags
@@ -43,20 +44,21 @@ func newGraph(p *model.Program) *graph {
 func (g *graph) clone() *graph {
 	n := len(g.ts)
 	h := &graph{clock: g.clock}
-	h.x = &model.Execution{
-		Prog:   g.x.Prog,
-		Events: make([][]model.Event, n),
-		CO:     make([][]model.EventID, len(g.x.CO)),
-		Status: make([]model.ThreadStatus, n),
-		Regs:   make([][]model.Value, n),
+	// One allocation for the execution's per-thread and per-location
+	// slice headers; Status and Regs are only filled when a graph is
+	// finished or reported (see worker.finish, snapshotExec).
+	h.xs = model.Execution{Prog: g.x.Prog}
+	h.x = &h.xs
+	evs := make([][]model.Event, n)
+	for i, e := range g.x.Events {
+		evs[i] = e[:len(e):len(e)]
 	}
-	for i := range g.x.Events {
-		e := g.x.Events[i]
-		h.x.Events[i] = e[:len(e):len(e)]
-	}
+	h.x.Events = evs
+	co := make([][]model.EventID, len(g.x.CO))
 	for i, c := range g.x.CO {
-		h.x.CO[i] = c[:len(c):len(c)]
+		co[i] = c[:len(c):len(c)]
 	}
+	h.x.CO = co
 	h.ts = append([]tstate(nil), g.ts...)
 	h.pend = append([]action(nil), g.pend...)
 	h.meta = make([][]evMeta, n)
