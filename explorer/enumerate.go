@@ -42,6 +42,30 @@ func (e *engine) runEnumerate() {
 			}
 			paths = append(paths, ps)
 		}
+		// A value read in an execution was written by a write whose own
+		// value and existence depend (addr, data, ctrl) on reads of values
+		// written before it in a chain of distinct events: as dependencies
+		// and rf are acyclic in consistent executions (po ∪ rf for sc, tso,
+		// ra; hb for lkmm's marked accesses), a chain is at most as long as
+		// the number of writes of an execution. So that many rounds find
+		// every value, even when RMW chains would grow the set forever.
+		bound := 0
+		for _, ps := range paths {
+			most := 0
+			for _, pa := range ps {
+				n := 0
+				for i := range pa.events {
+					if pa.events[i].Kind == model.EvWrite {
+						n++
+					}
+				}
+				most = max(most, n)
+			}
+			bound += most
+		}
+		if iter >= bound {
+			break
+		}
 		changed := false
 		for _, ps := range paths {
 			for _, pa := range ps {

@@ -167,9 +167,16 @@ func (ip *interp) setTaint(s *tstate, r int32, b bits) {
 }
 
 // openScope starts a conditional at s.pc whose condition depends on reads
-// b: the events until its branches join depend on them (ctrl).
-func (ip *interp) openScope(t *model.Thread, s *tstate, b bits) {
+// b: the events until its branches join depend on them (ctrl). A
+// conditional stop (BUG_ON, assume, leaving an await) never joins: every
+// later event depends on it.
+func (ip *interp) openScope(t *model.Thread, s *tstate, b bits, forever bool) {
 	if len(b) == 0 {
+		return
+	}
+	if forever {
+		s.scope = append(s.scope[:len(s.scope):len(s.scope)], ctrlScope{join: -1, taint: b})
+		s.ctrl = s.ctrl.union(b)
 		return
 	}
 	if ip.pdom == nil {
@@ -348,7 +355,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			continue
 		case model.OpJumpIf:
 			if ip.deps {
-				ip.openScope(t, s, ip.taintOf(s, in.A))
+				ip.openScope(t, s, ip.taintOf(s, in.A), false)
 			}
 			if ip.arg(s, in.A) != 0 {
 				s.pc = in.Target
@@ -356,13 +363,17 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			}
 		case model.OpJumpIfNot:
 			if ip.deps {
-				ip.openScope(t, s, ip.taintOf(s, in.A))
+				ip.openScope(t, s, ip.taintOf(s, in.A), false)
 			}
 			if ip.arg(s, in.A) == 0 {
 				s.pc = in.Target
 				continue
 			}
 		case model.OpCheck:
+			if ip.deps && in.Check != model.CheckWarn {
+				// if (c) BUG(): what follows runs only when c is false.
+				ip.openScope(t, s, ip.taintOf(s, in.A), true)
+			}
 			if ip.arg(s, in.A) != 0 {
 				k := model.BugOn
 				switch in.Check {
@@ -388,12 +399,18 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				return ip.stop(s, t, in, k, msg)
 			}
 		case model.OpAssume:
+			if ip.deps {
+				ip.openScope(t, s, ip.taintOf(s, in.A), true)
+			}
 			if ip.arg(s, in.A) == 0 {
 				s.status = model.Stopped
 				s.viol = nil
 				return action{}
 			}
 		case model.OpBoundsCheck:
+			if ip.deps {
+				ip.openScope(t, s, ip.taintOf(s, in.A), true)
+			}
 			i, n := ip.arg(s, in.A), ip.arg(s, in.B)
 			if i < 0 || i >= n {
 				return ip.stop(s, t, in, model.IndexRange, fmt.Sprintf("index %d out of range [0, %d) in %s", i, n, in.Text))
@@ -409,6 +426,10 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		case model.OpAwaitBegin:
 			s.awaitFrom = int32(nev)
 		case model.OpAwaitEnd:
+			if ip.deps {
+				// Leaving a spin loop is a branch on what it read.
+				ip.openScope(t, s, ip.taintOf(s, in.A), true)
+			}
 			if ip.arg(s, in.A) != 0 {
 				s.status = model.Blocked
 				return action{}

@@ -108,18 +108,9 @@ func asErrorList(err error, l *model.ErrorList) bool {
 }
 
 // knownLKMM lists the corpus tests mmcheck does not yet decide as herd7
-// does, and why. A listed test that starts agreeing fails the test, so
-// the list stays honest; an unlisted disagreement fails it too.
-var knownLKMM = map[string]string{
-	// The enumeration search guesses each read's value from the values
-	// writes could store; chains of RMWs feeding each other make that set
-	// grow without bound, and it stops (inconclusive) at 256 values.
-	// herd7 solves for the values symbolically. Needs dependency-aware
-	// DPOR (revisits under load buffering) or symbolic values.
-	"paulmck/manual/atomic/C-atomic-04.litmus":                    "value domain",
-	"paulmck/manual/kernel/C-PaulEMcKenney-MP+o-r+ai-mb-o.litmus": "value domain",
-	"paulmck/manual/kernel/C-dynticks-from-idle.litmus":           "value domain",
-}
+// does, and why (none today). A listed test that starts agreeing fails
+// the test, so the list stays honest; an unlisted disagreement fails it too.
+var knownLKMM = map[string]string{}
 
 // statesQuirks are tests where herd7 counts a final state that holds an
 // out-of-thin-air value it leaves symbolic (plain accesses in a load
