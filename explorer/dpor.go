@@ -401,6 +401,9 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 		if keep[t] < int32(len(x.Events[t])) {
 			h.x.Events[t] = x.Events[t][:keep[t]:keep[t]]
 			h.meta[t] = g.meta[t][:keep[t]:keep[t]]
+			if x.Deps != nil {
+				h.x.Deps[t] = x.Deps[t][:keep[t]:keep[t]]
+			}
 		}
 	}
 	for l, co := range x.CO {

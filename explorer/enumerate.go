@@ -22,7 +22,9 @@ const (
 // paths, every reads-from that gives each read its value, and every
 // coherence order is built and judged by the model. It is exponential and
 // meant for small tests (the kernel's litmus tests) and as an oracle.
-func (e *engine) runEnumerate() {
+// It returns why it gave up before exploring anything (too many paths,
+// values or combinations), or "".
+func (e *engine) runEnumerate() string {
 	w := e.newWorker()
 	defer w.done()
 	w.ip.deps = e.opts.Model.NeedsDeps
@@ -37,8 +39,7 @@ func (e *engine) runEnumerate() {
 		for t := range p.Threads {
 			ps, ok := w.paths(t, dom)
 			if !ok {
-				e.stopWith(fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths))
-				return
+				return fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
 			}
 			paths = append(paths, ps)
 		}
@@ -76,8 +77,7 @@ func (e *engine) runEnumerate() {
 						slices.Sort(dom[ev.Loc])
 						changed = true
 						if len(dom[ev.Loc]) > maxDomain {
-							e.stopWith(fmt.Sprintf("more than %d values reach %s", maxDomain, p.Locs[ev.Loc].Name))
-							return
+							return fmt.Sprintf("more than %d values reach %s", maxDomain, p.Locs[ev.Loc].Name)
 						}
 					}
 				}
@@ -92,11 +92,11 @@ func (e *engine) runEnumerate() {
 		combos *= float64(len(ps))
 	}
 	if combos > maxCombos {
-		e.stopWith(fmt.Sprintf("%.3g combinations of CPU paths to enumerate (limit %d)", combos, maxCombos))
-		return
+		return fmt.Sprintf("%.3g combinations of CPU paths to enumerate (limit %d)", combos, maxCombos)
 	}
 	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths))}
 	c.threads(0)
+	return ""
 }
 
 // path is one run of a CPU's code with guessed read values.

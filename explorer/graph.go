@@ -59,6 +59,13 @@ func (g *graph) clone() *graph {
 		co[i] = c[:len(c):len(c)]
 	}
 	h.x.CO = co
+	if g.x.Deps != nil {
+		deps := make([][]model.Deps, n)
+		for i, d := range g.x.Deps {
+			deps[i] = d[:len(d):len(d)]
+		}
+		h.x.Deps = deps
+	}
 	h.ts = append([]tstate(nil), g.ts...)
 	h.pend = append([]action(nil), g.pend...)
 	h.meta = make([][]evMeta, n)
@@ -66,6 +73,15 @@ func (g *graph) clone() *graph {
 		h.meta[i] = s[:len(s):len(s)]
 	}
 	return h
+}
+
+// addDeps records the dependencies of thread t's newest event, when the
+// model needs them (the graph's Deps is non-nil).
+func (g *graph) addDeps(t int, a *action) {
+	if g.x.Deps == nil {
+		return
+	}
+	g.x.Deps[t] = append(g.x.Deps[t], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()})
 }
 
 // evMeta is what optimal DPOR remembers about each event.
