@@ -111,3 +111,37 @@ func TestReplayRejects(t *testing.T) {
 		t.Error("a tampered trace replays")
 	}
 }
+
+// TestLKMMFindsUnlazyBug: litmus/unlazy.lit is too big for lkmm's
+// enumeration, so mmcheck searches the executions without load buffering;
+// the finish_cpu double drop is among them, is a real lkmm execution
+// (it replays), and a correct file is never called verified that way.
+func TestLKMMFindsUnlazyBug(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: the enumeration first tries and gives up")
+	}
+	src, err := os.ReadFile("../litmus/unlazy.lit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := loadProgram(t, "../litmus/unlazy.lit")
+	r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != explorer.Fail || r.Violations[0].Violation.Kind != model.UseAfterFree {
+		t.Fatalf("unlazy.lit under lkmm: %s (%s), want a use after free", r.Verdict, r.Reason)
+	}
+	st := r.Violations[0].Save(p, memmodel.LKMM, 8, src)
+	if _, err := explorer.Replay(p, memmodel.LKMM, st); err != nil {
+		t.Fatalf("does not replay: %v", err)
+	}
+	fixed := loadProgram(t, "../litmus/finish-cpu-fix-h.lit")
+	r, err = explorer.Explore(context.Background(), fixed, explorer.Options{Model: memmodel.LKMM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != explorer.Unknown {
+		t.Fatalf("finish-cpu-fix-h.lit under lkmm: %s (%s), want inconclusive (no proof without load buffering)", r.Verdict, r.Reason)
+	}
+}
