@@ -16,9 +16,11 @@ import (
 
 // DOT writes a counterexample's execution graph in Graphviz's DOT
 // language: one node per event (labelled with its CPU, step, source line,
-// operation and effect), program order (black), reads-from (green),
-// coherence (blue, between consecutive writes) and from-read (orange)
-// edges, and the violation's events in red.
+// operation and effect, coloured by CPU), program order (black),
+// reads-from (green; red "rf (sync)" where a release write is read by an
+// acquire, the happens-before edges that matter), coherence (blue, between
+// consecutive writes) and from-read (orange) edges, and the violation's
+// events outlined in red.
 func DOT(w io.Writer, p *model.Program, cx *explorer.Counterexample) error {
 	x := cx.Exec
 	stepOf := map[model.EventID]int{}
@@ -91,7 +93,12 @@ func DOT(w io.Writer, p *model.Program, cx *explorer.Counterexample) error {
 						return err
 					}
 				}
-				if err := edge(name(e.RF), name(id), "rf", "darkgreen"); err != nil {
+				kind, color := "rf", "darkgreen"
+				if !e.RF.IsInit() && e.RF.Thread != int32(t) && synchronizes(x.Ev(e.RF), e) {
+					// release → acquire: this rf is also a happens-before edge
+					kind, color = "rf (sync)", "red3"
+				}
+				if err := edge(name(e.RF), name(id), kind, color); err != nil {
 					return err
 				}
 				// fr: to the coherence successor of what it read.
@@ -150,6 +157,16 @@ func stableDOT(b []byte) []byte {
 	out = append(out, edges...)
 	out = append(out, tail)
 	return []byte(strings.Join(out, "\n") + "\n")
+}
+
+// synchronizes reports whether a release (or fully ordered) write read by
+// an acquire (or fully ordered) read orders what comes before the write
+// before what comes after the read: the hb edges a reader of the graph
+// looks for.
+func synchronizes(w, r *model.Event) bool {
+	rel := w.Order == model.Release || w.Order == model.Mb
+	acq := r.Order == model.Acquire || r.Order == model.Mb
+	return rel && acq
 }
 
 func effect(p *model.Program, e *model.Event) string {
