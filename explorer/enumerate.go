@@ -9,7 +9,7 @@ import (
 
 // Enumeration limits: beyond them the search stops, inconclusive.
 const (
-	maxDomain     = 256    // values per location
+	maxDomain     = 256   // values per location
 	maxPaths      = 4_000 // paths per CPU
 	maxCandidates = 50_000_000
 	maxCombos     = 2_000_000 // combinations of per-CPU paths
