@@ -463,20 +463,14 @@ func (w *worker) replay(g *graph, t int) {
 		}
 		ev := &evs[i]
 		if a.kind == actRead {
-			rmw := false
-			order := a.order
-			if a.rmw {
-				rmw = w.ip.rmwWrites(th, &s, &a, ev.Val)
-				if !rmw && !a.lock {
-					order = model.Once
-				}
-			}
-			if rmw != ev.RMW || order != ev.Order {
+			// The revisited read's value changed: so may whether its RMW
+			// writes, and its order.
+			if re := w.ip.event(th, &s, &a, ev.Val, ev.RF); re.RMW != ev.RMW || re.Order != ev.Order {
 				if fixed == nil {
 					fixed = append([]model.Event(nil), evs...)
 				}
-				fixed[i].RMW = rmw
-				fixed[i].Order = order
+				fixed[i].RMW = re.RMW
+				fixed[i].Order = re.Order
 			}
 		}
 		w.ip.complete(th, &s, &a, ev.Val)

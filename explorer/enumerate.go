@@ -128,29 +128,15 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 			}
 			out = append(out, path{events: evs, deps: deps, ts: s})
 		case actRead:
-			for _, v := range dom[a.loc] {
+			for _, v := range dom[a.loc] { // every value it could read
 				s2 := s.clone()
-				ev := model.Event{Kind: model.EvRead, Order: a.order, Lock: a.lock, Loc: a.loc, Val: v, RF: model.NoEvent, Instr: int(a.instr)}
-				if a.rmw {
-					ev.RMW = w.ip.rmwWrites(th, &s2, &a, v)
-					if !ev.RMW && !a.lock {
-						ev.Order = model.Once
-					}
-				}
+				ev := w.ip.event(th, &s2, &a, v, model.NoEvent)
 				w.ip.complete(th, &s2, &a, v)
 				push(s2, ev)
 			}
-		case actWrite:
+		default:
 			s2 := s.clone()
-			ev := model.Event{Kind: model.EvWrite, Order: a.order, RMW: a.rmw, Lock: a.lock, Loc: a.loc, Val: a.val, RF: model.NoEvent, Instr: int(a.instr)}
-			w.ip.complete(th, &s2, &a, 0)
-			push(s2, ev)
-		case actFence, actFree:
-			s2 := s.clone()
-			ev := model.Event{Kind: model.EvFence, Fence: a.fence, RF: model.NoEvent, Instr: int(a.instr), Loc: -1}
-			if a.kind == actFree {
-				ev = model.Event{Kind: model.EvFree, Loc: a.loc, RF: model.NoEvent, Instr: int(a.instr)}
-			}
+			ev := w.ip.event(th, &s2, &a, 0, model.NoEvent)
 			w.ip.complete(th, &s2, &a, 0)
 			push(s2, ev)
 		}

@@ -272,14 +272,7 @@ func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.Even
 	v := g.x.WriteVal(src)
 	h := g.clone()
 	s := h.ts[t].clone()
-	ev := model.Event{Kind: model.EvRead, Order: a.order, Lock: a.lock, Loc: a.loc, Val: v, RF: src, Instr: int(a.instr)}
-	if a.rmw {
-		ev.RMW = w.ip.rmwWrites(w.e.prog.Threads[t], &s, &a, v)
-		if !ev.RMW && !a.lock {
-			ev.Order = model.Once // a failed cmpxchg (or add_unless) orders nothing
-		}
-	}
-	id := h.add(t, ev)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, v, src))
 	h.addDeps(t, &a)
 	if src == g.x.COLast(a.loc) {
 		h.meta[t][len(h.meta[t])-1].addedMax = true // the slice was just copied by add
@@ -299,8 +292,7 @@ func (w *worker) appendWrite(g *graph, t int) (*graph, model.EventID) {
 	a := g.pend[t]
 	h := g.clone()
 	s := h.ts[t].clone()
-	ev := model.Event{Kind: model.EvWrite, Order: a.order, RMW: a.rmw, Lock: a.lock, Loc: a.loc, Val: a.val, RF: model.NoEvent, Instr: int(a.instr)}
-	id := h.add(t, ev)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
 	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
 	h.ts[t] = s
@@ -330,11 +322,7 @@ func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
 	a := g.pend[t]
 	h := g.clone()
 	s := h.ts[t].clone()
-	ev := model.Event{Kind: model.EvFence, Fence: a.fence, RF: model.NoEvent, Instr: int(a.instr), Loc: -1}
-	if a.kind == actFree {
-		ev = model.Event{Kind: model.EvFree, Loc: a.loc, RF: model.NoEvent, Instr: int(a.instr), Order: model.Plain}
-	}
-	id := h.add(t, ev)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
 	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
 	h.ts[t] = s

@@ -555,6 +555,31 @@ func (ip *interp) complete(t *model.Thread, s *tstate, a *action, readVal model.
 	}
 }
 
+// event is the event action a makes. For a read, v is the value it reads
+// and src the write it reads from; the read half of an RMW records
+// whether the RMW writes, and a failed cmpxchg or add_unless orders
+// nothing. It must be called before complete (it reads the operands).
+func (ip *interp) event(t *model.Thread, s *tstate, a *action, v model.Value, src model.EventID) model.Event {
+	ev := model.Event{RF: model.NoEvent, Instr: int(a.instr)}
+	switch a.kind {
+	case actRead:
+		ev.Kind, ev.Order, ev.Lock, ev.Loc, ev.Val, ev.RF = model.EvRead, a.order, a.lock, a.loc, v, src
+		if a.rmw {
+			ev.RMW = ip.rmwWrites(t, s, a, v)
+			if !ev.RMW && !a.lock {
+				ev.Order = model.Once
+			}
+		}
+	case actWrite:
+		ev.Kind, ev.Order, ev.RMW, ev.Lock, ev.Loc, ev.Val = model.EvWrite, a.order, a.rmw, a.lock, a.loc, a.val
+	case actFence:
+		ev.Kind, ev.Fence, ev.Loc = model.EvFence, a.fence, -1
+	case actFree:
+		ev.Kind, ev.Loc = model.EvFree, a.loc
+	}
+	return ev
+}
+
 // rmwWrites reports whether an RMW read of value v at instruction a will
 // write (so the read is the read half of an RMW pair).
 func (ip *interp) rmwWrites(t *model.Thread, s *tstate, a *action, v model.Value) bool {

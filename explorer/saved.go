@@ -197,13 +197,7 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 				if err != nil {
 					return nil, fmt.Errorf("%s: %v", where, err)
 				}
-				ev = model.Event{Kind: model.EvRead, Order: a.order, Lock: a.lock, Loc: a.loc, Val: v, RF: se.RF.id(), Instr: int(a.instr)}
-				if a.rmw {
-					ev.RMW = w.ip.rmwWrites(th, &s, &a, v)
-					if !ev.RMW && !a.lock {
-						ev.Order = model.Once
-					}
-				}
+				ev = w.ip.event(th, &s, &a, v, se.RF.id())
 				w.ip.complete(th, &s, &a, v)
 			case actWrite:
 				if se.Kind != "W" || p.Locs[a.loc].Name != se.Loc {
@@ -212,19 +206,19 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 				if a.val != se.Val {
 					return nil, fmt.Errorf("%s: the program writes %s, the trace %s", where, p.FormatValue(a.val, false), p.FormatValue(se.Val, false))
 				}
-				ev = model.Event{Kind: model.EvWrite, Order: a.order, RMW: a.rmw, Lock: a.lock, Loc: a.loc, Val: a.val, RF: model.NoEvent, Instr: int(a.instr)}
+				ev = w.ip.event(th, &s, &a, 0, model.NoEvent)
 				w.ip.complete(th, &s, &a, 0)
 			case actFence:
 				if se.Kind != "F" {
 					return nil, fmt.Errorf("%s: the program has a %s here", where, a.fence)
 				}
-				ev = model.Event{Kind: model.EvFence, Fence: a.fence, RF: model.NoEvent, Instr: int(a.instr), Loc: -1}
+				ev = w.ip.event(th, &s, &a, 0, model.NoEvent)
 				w.ip.complete(th, &s, &a, 0)
 			case actFree:
 				if se.Kind != "FREE" {
 					return nil, fmt.Errorf("%s: the program frees %s here", where, p.Objects[a.loc].Name)
 				}
-				ev = model.Event{Kind: model.EvFree, Loc: a.loc, RF: model.NoEvent, Instr: int(a.instr)}
+				ev = w.ip.event(th, &s, &a, 0, model.NoEvent)
 				w.ip.complete(th, &s, &a, 0)
 			}
 			g.add(t, ev)
