@@ -23,20 +23,7 @@ import (
 // events outlined in red.
 func DOT(w io.Writer, p *model.Program, cx *explorer.Counterexample) error {
 	x := cx.Exec
-	stepOf := map[model.EventID]int{}
-	// Step numbers as the text trace numbers them (RMW halves share one).
-	k := 0
-	for _, id := range cx.Order {
-		e := x.Ev(id)
-		if e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
-			if s, ok := stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]; ok && s > 0 {
-				stepOf[id] = s
-				continue
-			}
-		}
-		k++
-		stepOf[id] = k
-	}
+	stepOf, _ := stepNumbers(x, cx.Order) // as the text trace numbers them
 	name := func(id model.EventID) string {
 		if id.IsInit() {
 			return "init_" + sanitize(p.Locs[id.Index].Name)

@@ -32,21 +32,7 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 	for i, id := range ord {
 		pos[id] = i
 	}
-	// Step numbers: an RMW write shares its read's step.
-	stepOf := map[model.EventID]int{}
-	n := 0
-	for _, id := range ord {
-		e := x.Ev(id)
-		if e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
-			rd := model.EventID{Thread: id.Thread, Index: id.Index - 1}
-			if s, ok := stepOf[rd]; ok {
-				stepOf[id] = s
-				continue
-			}
-		}
-		n++
-		stepOf[id] = n
-	}
+	stepOf, merged := stepNumbers(x, ord)
 	instr := func(id model.EventID) *model.Instr {
 		return &p.Threads[id.Thread].Code[x.Ev(id).Instr]
 	}
@@ -66,7 +52,7 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 	// comes after it is not part of the counterexample).
 	last := -1
 	for _, id := range []model.EventID{viol.Event, viol.Other} {
-		if id != model.NoEvent && !id.IsInit() && int(id.Thread) < len(x.Events) && int(id.Index) < len(x.Events[id.Thread]) {
+		if isEvent(x, id) {
 			if k, ok := pos[id]; ok && k > last {
 				last = k
 			}
@@ -80,7 +66,7 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 	hidden := 0
 	for i, id := range ord {
 		if last >= 0 && i > last {
-			if e := x.Ev(id); !(e.Kind == model.EvWrite && e.RMW && stepOf[id] == stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]) {
+			if !merged[id] {
 				hidden++
 			}
 			continue
@@ -89,13 +75,8 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 		if e.Kind == model.EvWrite {
 			cur[e.Loc] = e.Val
 		}
-		if e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
-			if _, ok := stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]; ok && stepOf[id] != i+1 {
-				// merged into its read's step
-				if stepOf[id] == stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}] {
-					continue
-				}
-			}
+		if merged[id] {
+			continue // shown with its read's step
 		}
 		in := instr(id)
 		s := stepView{N: stepOf[id], CPU: int(id.Thread), Where: where(id), Op: in.Text, Call: strings.Join(in.Call, " > ")}
@@ -145,10 +126,10 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 		tv.Ends = append(tv.Ends, fmt.Sprintf("(%d later steps of this execution not shown)", hidden))
 	}
 	// The closing sentence, with both positions.
-	if viol.Event != model.NoEvent && !viol.Event.IsInit() && int(viol.Event.Thread) < len(x.Events) && int(viol.Event.Index) < len(x.Events[viol.Event.Thread]) {
+	if isEvent(x, viol.Event) {
 		ev := viol.Event
 		line := fmt.Sprintf("%s: %s at %s on CPU %d (step %d)", viol.Kind, instr(ev).Text, where(ev), ev.Thread, stepOf[ev])
-		if o := viol.Other; o != model.NoEvent && !o.IsInit() && int(o.Thread) < len(x.Events) && int(o.Index) < len(x.Events[o.Thread]) {
+		if o := viol.Other; isEvent(x, o) {
 			verb := "related to"
 			switch viol.Kind {
 			case model.UseAfterFree:
@@ -175,6 +156,32 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 		}
 	}
 	return tv
+}
+
+// stepNumbers numbers the events of a linearization as the trace shows
+// them: one step each, except that an RMW's write half shares its read
+// half's step (merged reports those writes).
+func stepNumbers(x *model.Execution, ord []model.EventID) (stepOf map[model.EventID]int, merged map[model.EventID]bool) {
+	stepOf = map[model.EventID]int{}
+	merged = map[model.EventID]bool{}
+	n := 0
+	for _, id := range ord {
+		if e := x.Ev(id); e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
+			if s, ok := stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]; ok {
+				stepOf[id], merged[id] = s, true
+				continue
+			}
+		}
+		n++
+		stepOf[id] = n
+	}
+	return stepOf, merged
+}
+
+// isEvent reports whether id names an event of x (not an initial write,
+// not NoEvent).
+func isEvent(x *model.Execution, id model.EventID) bool {
+	return id != model.NoEvent && !id.IsInit() && int(id.Thread) < len(x.Events) && int(id.Index) < len(x.Events[id.Thread])
 }
 
 // staleWhy explains a read that does not read the latest write to its
