@@ -291,11 +291,10 @@ func (c *combiner) judge() {
 	if !w.consistent(c.g) {
 		return
 	}
-	// finish may keep the graph (counterexamples): give it a copy.
+	// finish may keep the graph (counterexamples): give it a copy, which
+	// is the execution the checker just found consistent.
 	h := c.g.clone()
 	h.x = c.g.x.Clone()
-	if c.g.x.Deps != nil {
-		h.x.Deps = c.g.x.Deps
-	}
+	w.judged = h
 	w.finish(h)
 }

@@ -186,8 +186,12 @@ type worker struct {
 	stats Stats
 	buf   []byte
 	tick  int
-	pool  *pool  // parallel DPOR; nil with one worker
-	pub   *Stats // stats published for progress reports (guarded by engine.mu)
+	pool  *pool // parallel DPOR; nil with one worker
+	// judged is the graph the checker last found consistent (nil if its
+	// last Check was of another state). Graphs are not modified once
+	// checked.
+	judged *graph
+	pub    *Stats // stats published for progress reports (guarded by engine.mu)
 }
 
 func (e *engine) newWorker() *worker {
@@ -332,7 +336,24 @@ func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
 
 // consistent asks the model.
 func (w *worker) consistent(g *graph) bool {
-	return w.chk.Check(g.x) == nil
+	ok := w.chk.Check(g.x) == nil
+	w.judged = nil
+	if ok {
+		w.judged = g
+	}
+	return ok
+}
+
+// judge makes g the execution the checker last judged (Ordered and Flags
+// answer for it), checking it only if it is not already: a finished graph
+// was usually checked when its last event was added.
+func (w *worker) judge(g *graph) {
+	if w.judged == g {
+		return
+	}
+	if !w.consistent(g) {
+		panic("explorer: finished an inconsistent graph")
+	}
 }
 
 // paranoid makes consistentExt check maximal extensions too, and panic if
@@ -431,10 +452,9 @@ func (w *worker) finish(g *graph) {
 	}
 	w.stats.Executions++
 	if fl, ok := w.chk.(memmodel.Flagger); ok {
-		if w.chk.Check(x) == nil {
-			for _, f := range fl.Flags() {
-				w.e.flag(f)
-			}
+		w.judge(g)
+		for _, f := range fl.Flags() {
+			w.e.flag(f)
 		}
 	}
 	// Leaks.
@@ -525,9 +545,7 @@ func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 					Msg: fmt.Sprintf("%s frees %s, which %s on P%d already frees", text(b), p.Objects[x.Ev(b).Loc].Name, text(a), a.Thread)}})
 			}
 		}
-		if w.chk.Check(x) != nil {
-			panic("explorer: finished an inconsistent graph")
-		}
+		w.judge(g)
 		for _, f := range frees {
 			obj := x.Ev(f).Loc
 			o := p.Objects[obj]

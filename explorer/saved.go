@@ -295,6 +295,7 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 	if f := w.chk.Check(g.x); f != nil {
 		return nil, fmt.Errorf("the execution is not consistent under %s: it breaks the %s axiom", m.Name, f.Axiom)
 	}
+	w.judged = g
 	w.finish(g)
 	if len(e.violations) == 0 && e.witness == nil {
 		return nil, fmt.Errorf("the execution is real but shows no violation")
