@@ -186,7 +186,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	}
 	prog, err := litmus.Load(file, src)
 	if err != nil {
-		printErrors(stderr, err, src, c.AllErrors)
+		printErrors(stderr, err, file, src, c.AllErrors)
 		return exitBadInput
 	}
 	workers := c.Workers
@@ -211,7 +211,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 		prog_.clear()
 	}
 	if err != nil {
-		printErrors(stderr, err, src, c.AllErrors)
+		printErrors(stderr, err, file, src, c.AllErrors)
 		return exitBadInput
 	}
 	if c.SaveTrace != "" {
@@ -273,23 +273,22 @@ func expandFiles(args []string) ([]string, error) {
 
 // printErrors prints input errors as file:line:col: message, the source
 // line and a caret under the column.
-func printErrors(w io.Writer, err error, src []byte, all bool) {
+func printErrors(w io.Writer, err error, file string, src []byte, all bool) {
 	var list model.ErrorList
 	if !errors.As(err, &list) {
 		fmt.Fprintln(w, err)
 		return
 	}
-	mainLines := strings.Split(string(src), "\n")
-	other := map[string][]string{}
+	// The source lines of each file an error is in: the litmus file, or a
+	// header it includes (read once).
+	sources := map[string][]string{file: strings.Split(string(src), "\n")}
 	for i, e := range list {
-		lines := mainLines
-		if e.Pos.File != "" {
-			if b, err := os.ReadFile(e.Pos.File); err == nil && string(b) != string(src) {
-				if _, ok := other[e.Pos.File]; !ok {
-					other[e.Pos.File] = strings.Split(string(b), "\n")
-				}
-				lines = other[e.Pos.File]
+		lines, ok := sources[e.Pos.File]
+		if !ok {
+			if b, err := os.ReadFile(e.Pos.File); err == nil {
+				lines = strings.Split(string(b), "\n")
 			}
+			sources[e.Pos.File] = lines
 		}
 		if i == 10 && !all {
 			fmt.Fprintf(w, "(and %d more errors)\n", len(list)-10)
@@ -408,7 +407,7 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 	}
 	prog, err := litmus.Load(path, src)
 	if err != nil {
-		printErrors(stderr, err, src, false)
+		printErrors(stderr, err, path, src, false)
 		return exitBadInput
 	}
 	m := memmodel.Lookup(st.Model)
