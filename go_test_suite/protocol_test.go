@@ -110,7 +110,7 @@ func TestProtocol(t *testing.T) {
 				t.Run(e.model, func(t *testing.T) {
 					m := memmodel.Lookup(e.model)
 					if m == nil {
-						t.Skipf("model %s is not implemented", e.model)
+						t.Fatalf("the .expected file names model %s, which does not exist", e.model)
 					}
 					ctx, cancel := context.WithTimeout(context.Background(), protocolTimeout)
 					defer cancel()

@@ -8,6 +8,7 @@ package memmodel
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"mmcheck/model"
@@ -436,32 +437,8 @@ func lkRandomExec(rng *rand.Rand) *model.Execution {
 	if rng.IntN(4) != 0 {
 		coherentPerLocation(b.x, nlocs, rng)
 	} else {
-		writes := make([][]model.EventID, nlocs)
-		for t, evs := range b.x.Events {
-			for i, e := range evs {
-				if e.Kind == model.EvWrite {
-					writes[e.Loc] = append(writes[e.Loc], model.EventID{Thread: int32(t), Index: int32(i)})
-				}
-			}
-		}
-		for t, evs := range b.x.Events {
-			for i := range evs {
-				e := &evs[i]
-				if e.Kind != model.EvRead {
-					continue
-				}
-				var ws []model.EventID
-				for _, w := range writes[e.Loc] {
-					if int(w.Thread) != t || int(w.Index) < i || rng.IntN(10) == 0 {
-						ws = append(ws, w)
-					}
-				}
-				e.RF = model.InitID(e.Loc)
-				if j := rng.IntN(len(ws) + 1); j < len(ws) {
-					e.RF = ws[j]
-				}
-			}
-		}
+		writes := writesByLoc(b.x, nlocs)
+		randomRF(b.x, writes, rng)
 		for l, ws := range writes {
 			co := append([]model.EventID(nil), ws...)
 			rng.Shuffle(len(co), func(i, j int) { co[i], co[j] = co[j], co[i] })
@@ -588,7 +565,7 @@ func lkLocksRealistic(x *model.Execution) bool {
 func lkDump(x *model.Execution) string {
 	s := dump(x)
 	for t, evs := range x.Events {
-		s += "P" + itoa(t) + " instrs:"
+		s += "P" + strconv.Itoa(t) + " instrs:"
 		for i := range evs {
 			in := x.Prog.Threads[t].Code[evs[i].Instr]
 			s += " " + in.Op.String()
@@ -616,7 +593,7 @@ func lkInts(v []int32) string {
 		if i > 0 {
 			s += ","
 		}
-		s += itoa(int(k))
+		s += strconv.Itoa(int(k))
 	}
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"mmcheck/model"
@@ -352,38 +353,12 @@ func randomExec(rng *rand.Rand) *model.Execution {
 			b.x.Events[t] = evs[:len(evs)-1] // an RMW whose write is not there yet
 		}
 	}
-	writes := make([][]model.EventID, nl)
-	for t, evs := range b.x.Events {
-		for i, e := range evs {
-			if e.Kind == model.EvWrite {
-				writes[e.Loc] = append(writes[e.Loc], model.EventID{Thread: int32(t), Index: int32(i)})
-			}
-		}
-	}
+	writes := writesByLoc(b.x, nl)
 	if rng.IntN(4) != 0 {
 		coherentPerLocation(b.x, nl, rng)
 		return b.x
 	}
-	// Mostly avoid the trivial violations (reading from the future, CoWW)
-	// so that the weak behaviours get their share.
-	for t, evs := range b.x.Events {
-		for i := range evs {
-			e := &evs[i]
-			if e.Kind != model.EvRead {
-				continue
-			}
-			var ws []model.EventID
-			for _, w := range writes[e.Loc] {
-				if int(w.Thread) != t || int(w.Index) < i || rng.IntN(10) == 0 {
-					ws = append(ws, w)
-				}
-			}
-			e.RF = model.InitID(e.Loc)
-			if j := rng.IntN(len(ws) + 1); j < len(ws) {
-				e.RF = ws[j]
-			}
-		}
-	}
+	randomRF(b.x, writes, rng)
 	for l, ws := range writes {
 		co := append([]model.EventID(nil), ws...)
 		rng.Shuffle(len(co), func(i, j int) { co[i], co[j] = co[j], co[i] })
@@ -406,6 +381,43 @@ func randomExec(rng *rand.Rand) *model.Execution {
 // location's accesses (each location on its own, so the execution is
 // SC per location but can be weak across locations): co is the order of
 // the writes, and a read reads the last write before it.
+// writesByLoc lists each location's writes, in thread and po order.
+func writesByLoc(x *model.Execution, nl int) [][]model.EventID {
+	writes := make([][]model.EventID, nl)
+	for t, evs := range x.Events {
+		for i, e := range evs {
+			if e.Kind == model.EvWrite {
+				writes[e.Loc] = append(writes[e.Loc], model.EventID{Thread: int32(t), Index: int32(i)})
+			}
+		}
+	}
+	return writes
+}
+
+// randomRF lets each read read a random write of its location or the
+// initial value. It mostly avoids the trivial violations (reading from
+// the future of its own CPU) so that the weak behaviours get their share.
+func randomRF(x *model.Execution, writes [][]model.EventID, rng *rand.Rand) {
+	for t, evs := range x.Events {
+		for i := range evs {
+			e := &evs[i]
+			if e.Kind != model.EvRead {
+				continue
+			}
+			var ws []model.EventID
+			for _, w := range writes[e.Loc] {
+				if int(w.Thread) != t || int(w.Index) < i || rng.IntN(10) == 0 {
+					ws = append(ws, w)
+				}
+			}
+			e.RF = model.InitID(e.Loc)
+			if j := rng.IntN(len(ws) + 1); j < len(ws) {
+				e.RF = ws[j]
+			}
+		}
+	}
+}
+
 func coherentPerLocation(x *model.Execution, nl int, rng *rand.Rand) {
 	for l := 0; l < nl; l++ {
 		var queues [][]model.EventID
@@ -557,43 +569,33 @@ func dropLast(x *model.Execution, rng *rand.Rand) *model.Execution {
 func dump(x *model.Execution) string {
 	s := ""
 	for t, evs := range x.Events {
-		s += "P" + itoa(t) + ":"
+		s += "P" + strconv.Itoa(t) + ":"
 		for _, e := range evs {
 			s += " " + e.Kind.String()
 			switch e.Kind {
 			case model.EvRead, model.EvWrite:
-				s += "(" + e.Order.String() + ",l" + itoa(e.Loc)
+				s += "(" + e.Order.String() + ",l" + strconv.Itoa(e.Loc)
 				if e.RMW {
 					s += ",rmw"
 				}
 				if e.Kind == model.EvRead {
-					s += ",rf=" + itoa(int(e.RF.Thread)) + "." + itoa(int(e.RF.Index))
+					s += ",rf=" + strconv.Itoa(int(e.RF.Thread)) + "." + strconv.Itoa(int(e.RF.Index))
 				}
 				s += ")"
 			case model.EvFence:
 				s += "(" + e.Fence.String() + ")"
 			case model.EvFree:
-				s += "(o" + itoa(e.Loc) + ")"
+				s += "(o" + strconv.Itoa(e.Loc) + ")"
 			}
 		}
 		s += "\n"
 	}
 	for l, co := range x.CO {
-		s += "co l" + itoa(l) + ":"
+		s += "co l" + strconv.Itoa(l) + ":"
 		for _, w := range co {
-			s += " " + itoa(int(w.Thread)) + "." + itoa(int(w.Index))
+			s += " " + strconv.Itoa(int(w.Thread)) + "." + strconv.Itoa(int(w.Index))
 		}
 		s += "\n"
 	}
 	return s
-}
-
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
-	}
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

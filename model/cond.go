@@ -1,5 +1,7 @@
 package model
 
+import "strconv"
+
 // CondKind is the quantifier of a final condition.
 type CondKind uint8
 
@@ -112,7 +114,7 @@ func (s *FinalState) Holds(e BoolExpr) bool {
 func (p *Program) TermName(t Term) string {
 	switch t := t.(type) {
 	case *RegTerm:
-		return itoa(t.Thread) + ":" + t.Name
+		return strconv.Itoa(t.Thread) + ":" + t.Name
 	case *LocTerm:
 		return p.Locs[t.Loc].Name
 	case *ConstTerm:
@@ -130,14 +132,4 @@ func (p *Program) TermIsPtr(t Term) bool {
 		return p.Locs[t.Loc].IsPtr
 	}
 	return false
-}
-
-func itoa(i int) string {
-	if i < 0 {
-		return "-" + itoa(-i)
-	}
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }
