@@ -129,21 +129,21 @@ func TestRMWChainByHand(t *testing.T) {
 	}
 }
 
-// TestProgress checks that progress reports arrive and are race-free
-// (run with -race) while parallel workers explore.
+// TestProgress explores six fetch_adds with two workers and a progress
+// callback: 6! executions, each once. Under -race it also checks that
+// progress reports read the workers' statistics safely (whether a report
+// arrives at all depends on the machine's speed, so it is not asserted).
 func TestProgress(t *testing.T) {
 	b := newTB("v")
 	for i := 0; i < 6; i++ {
 		b.thread(1).fetchAdd(0, 0, 1).halt()
 	}
-	calls := 0
 	r, err := Explore(context.Background(), b.p, Options{Model: memmodel.RA, Workers: 2,
-		Progress: func(s Stats, _ time.Duration) { calls++ }})
+		Progress: func(s Stats, _ time.Duration) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Stats.Executions != 720 {
 		t.Fatalf("%d executions of 6 fetch_adds, want 6! = 720", r.Stats.Executions)
 	}
-	_ = calls // the run may end before the first tick; the race detector is the check
 }

@@ -17,7 +17,7 @@ import (
 // replay: the protocol suite, the benchmark bug variants, the classic shapes.
 func counterexampleFiles(t *testing.T) []string {
 	var files []string
-	for _, g := range []string{"../litmus/*.lit", "../bench/lit/unlazy-3-bug*.lit", "testdata/litmus/*.litmus"} {
+	for _, g := range []string{"../litmus/*.lit", "../bench/lit/unlazy-3-bug*.lit", "testdata/litmus/*.litmus", "../examples/*.lit"} {
 		m, _ := filepath.Glob(g)
 		files = append(files, m...)
 	}
@@ -38,7 +38,7 @@ func TestCounterexamplesReplay(t *testing.T) {
 		}
 		p := loadProgram(t, f)
 		models := memmodel.Chain
-		if strings.HasSuffix(f, ".litmus") {
+		if strings.HasSuffix(f, ".litmus") || strings.Contains(f, "examples/") {
 			models = memmodel.All // small enough for lkmm's enumeration
 		}
 		for _, m := range models {
