@@ -48,7 +48,18 @@
 // load buffering (lkmm, which DPOR and the interleaving search, adding
 // events in po ∪ rf order, cannot handle), exponential, and bounded: past
 // its limits it stops and the verdict is inconclusive. It is also the
-// third oracle of the differential tests.
+// third oracle of the differential tests. Coherence orders are built
+// write by write, never placing a write before one its CPU has already
+// written or read from (every model is SC per location, so these orders
+// are inconsistent anyway). When the candidates would be too many
+// (Options.GoalAbove, goal.go) and the final condition is the only thing
+// the program checks, the enumeration is goal-directed: each CPU path
+// fixes its registers, so combinations whose registers already keep the
+// condition from failing are skipped unbuilt; the search stops at the first
+// execution that refutes the condition and builds one of the other kind
+// for herd7's observation. The verdict is then a proof as before, and the
+// counts of final states are those of the executions built
+// (Result.Partial).
 //
 // # What is checked
 //

@@ -91,6 +91,14 @@ func (e *engine) runEnumerate() string {
 	for _, ps := range paths {
 		combos *= float64(len(ps))
 	}
+	goalAbove := float64(e.opts.GoalAbove)
+	if e.opts.GoalAbove == 0 {
+		goalAbove = goalCombos
+	}
+	if e.goalEligible(paths) && (combos > goalAbove || e.opts.GoalAbove == 0 && candidatesOver(w, paths, goalCandidates)) {
+		e.runGoal(w, paths, combos)
+		return ""
+	}
 	if combos > maxCombos {
 		return fmt.Sprintf("%.3g combinations of CPU paths to enumerate (limit %d)", combos, maxCombos)
 	}
@@ -154,10 +162,20 @@ type combiner struct {
 	reads      []model.EventID
 	writes     [][]model.EventID // per location
 	candidates int64
+
+	// The goal-directed search (runGoal): build only executions whose
+	// proposition could be want, and stop at the first (found).
+	goal, want, found bool
+	// dry counts candidates without judging them, up to limit (then found).
+	dry   bool
+	limit int64
 }
 
 func (c *combiner) threads(t int) {
-	if c.w.e.ctx.Err() != nil {
+	if c.w.e.ctx.Err() != nil || c.found {
+		return
+	}
+	if c.goal && c.pruned(t) {
 		return
 	}
 	if t == len(c.paths) {
@@ -206,7 +224,7 @@ func (c *combiner) build() {
 
 // rf chooses, for read k, a write of the value it read.
 func (c *combiner) rf(k int) {
-	if c.w.e.ctx.Err() != nil {
+	if c.w.e.ctx.Err() != nil || c.found {
 		return
 	}
 	if k == len(c.reads) {
@@ -230,7 +248,8 @@ func (c *combiner) rf(k int) {
 
 // co chooses a coherence order for location l and the following ones:
 // every permutation of its writes in which each RMW write comes right
-// after the write its read half reads from.
+// after the write its read half reads from, and which respects the
+// order each CPU has seen (see coPreds).
 func (c *combiner) co(l int) {
 	x := c.g.x
 	if l == len(x.CO) {
@@ -243,11 +262,15 @@ func (c *combiner) co(l int) {
 		c.co(l + 1)
 		return
 	}
+	preds, ok := c.coPreds(l, ws)
+	if !ok {
+		return
+	}
 	perm := make([]model.EventID, 0, len(ws))
 	used := make([]bool, len(ws))
 	var rec func()
 	rec = func() {
-		if c.w.e.ctx.Err() != nil {
+		if c.w.e.ctx.Err() != nil || c.found {
 			return
 		}
 		if len(perm) == len(ws) {
@@ -259,6 +282,7 @@ func (c *combiner) co(l int) {
 		if len(perm) > 0 {
 			prev = perm[len(perm)-1]
 		}
+	next:
 		for i, w := range ws {
 			if used[i] {
 				continue
@@ -266,6 +290,11 @@ func (c *combiner) co(l int) {
 			ev := x.Ev(w)
 			if ev.RMW && x.Events[w.Thread][w.Index-1].RF != prev {
 				continue
+			}
+			for _, j := range preds[i] {
+				if !used[j] {
+					continue next
+				}
 			}
 			used[i] = true
 			perm = append(perm, w)
@@ -278,8 +307,67 @@ func (c *combiner) co(l int) {
 	x.CO[l] = nil
 }
 
+// coPreds returns, for each write ws[i] of location l, the writes that
+// must precede it in coherence order because some CPU saw them first:
+// per CPU, a write is coherence-after every write the CPU wrote or read
+// from earlier at l (CoWW, CoRW), and a read's source is coherence-after
+// those too (CoWR, CoRR). Every model here forbids cycles in po-loc ∪
+// rf ∪ co ∪ fr (coherence, SC per location), so the orders this rules out
+// are inconsistent anyway: pruning them early changes no count. ok is
+// false when the reads-from chosen already breaks it (a CPU reads the
+// initial value after seeing a write).
+func (c *combiner) coPreds(l int, ws []model.EventID) (preds [][]int, ok bool) {
+	x := c.g.x
+	idx := make(map[model.EventID]int, len(ws))
+	for i, w := range ws {
+		idx[w] = i
+	}
+	preds = make([][]int, len(ws))
+	// before records "a precedes b"; the initial write precedes all.
+	before := func(a, b model.EventID) bool {
+		if a == b || a.IsInit() {
+			return true
+		}
+		if b.IsInit() {
+			return false
+		}
+		preds[idx[b]] = append(preds[idx[b]], idx[a])
+		return true
+	}
+	var seen []model.EventID // per CPU: the writes it wrote or read from, in order
+	for t, evs := range x.Events {
+		seen = seen[:0]
+		for i := range evs {
+			e := &evs[i]
+			if e.Loc != l {
+				continue
+			}
+			var now model.EventID
+			switch e.Kind {
+			case model.EvWrite:
+				now = model.EventID{Thread: int32(t), Index: int32(i)}
+			case model.EvRead:
+				now = e.RF
+			default:
+				continue
+			}
+			for _, a := range seen {
+				if !before(a, now) {
+					return nil, false
+				}
+			}
+			seen = append(seen, now)
+		}
+	}
+	return preds, true
+}
+
 func (c *combiner) judge() {
 	c.candidates++
+	if c.dry {
+		c.found = c.candidates > c.limit
+		return
+	}
 	if c.candidates > maxCandidates {
 		c.w.e.stopWith(fmt.Sprintf("more than %d candidate executions", maxCandidates))
 		return
@@ -296,5 +384,9 @@ func (c *combiner) judge() {
 	h := c.g.clone()
 	h.x = c.g.x.Clone()
 	w.judged = h
+	n := w.stats.Executions
 	w.finish(h)
+	if c.goal && w.stats.Executions > n && h.x.Final().Holds(c.w.e.prog.Cond.Expr) == c.want {
+		c.found = true
+	}
 }

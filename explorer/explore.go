@@ -42,6 +42,10 @@ type Options struct {
 	// switches, then fewest steps). 0 means 200; negative means none.
 	TraceBudget int
 	CheckLeaks  bool // every object must be freed at the end (as if all were in leak_check)
+	// GoalAbove is the number of combinations of CPU paths above which the
+	// enumeration search is goal-directed when it can be (see runGoal):
+	// 0 means 100,000; negative means always.
+	GoalAbove int
 
 	// Progress, if set, is called now and then (about every 250 ms) with
 	// the statistics so far. It must be quick and must not block.
@@ -154,6 +158,7 @@ type engine struct {
 	stopReason     string // why the search stopped early (bound, interrupt)
 	seenViolations int
 	underApprox    string // why only executions without load buffering were explored
+	partial        string // why the outcome counts are not of every execution (runGoal)
 	flags          map[string]bool
 	cutSeen        atomic.Bool
 	states         atomic.Int64
@@ -741,6 +746,7 @@ func (e *engine) result(parent context.Context) *Result {
 	}
 	r.Violations = e.violations
 	r.Witness = e.witness
+	r.Partial = e.partial
 	for f := range e.flags {
 		r.Flags = append(r.Flags, f)
 	}

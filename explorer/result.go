@@ -85,6 +85,11 @@ type Result struct {
 	Positive    int64     // executions whose final state satisfies the condition's proposition
 	Negative    int64     // executions whose final state does not
 	Observation Observation
+	// Partial says why Outcomes, Positive and Negative count only some of
+	// the executions (a goal-directed search decided the verdict and the
+	// observation without building every execution); "" when they are all
+	// counted. Flags are then those of the executions built.
+	Partial string
 
 	Flags []string // flags the model raised on some consistent execution (e.g. "data-race"), sorted
 

@@ -162,4 +162,35 @@ func TestLKMMConformance(t *testing.T) {
 	}
 }
 
+// TestLKMMGoalDirected runs the corpus under lkmm with the goal-directed
+// enumeration forced (explorer.Options.GoalAbove < 0): it builds only the
+// executions that could settle the condition either way, and its verdict
+// and observation must still be herd7's. The big tests of bench/big.sh
+// depend on it.
+func TestLKMMGoalDirected(t *testing.T) {
+	m := memmodel.Lookup("lkmm")
+	goal := 0
+	for _, c := range corpus(t) {
+		name := strings.TrimPrefix(c.path, "testdata/lkmm/")
+		p := loadProgram(t, c.path)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		r, err := explorer.Explore(ctx, p, explorer.Options{Model: m, GoalAbove: -1})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Partial != "" {
+			goal++
+		}
+		if r.Verdict == explorer.Unknown || r.Observation.String() != c.herd.observation {
+			t.Errorf("%s: herd7: %s; mmcheck goal-directed: %s %s (%s)", name, c.herd.observation, r.Verdict, r.Observation, r.Reason)
+		}
+	}
+	// Nearly every corpus test has only its condition to check: the goal
+	// search must have decided most of them.
+	if goal < 600 {
+		t.Errorf("the goal-directed search decided only %d corpus tests", goal)
+	}
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -26,7 +26,9 @@ import (
 //
 // States are the distinct final states of complete executions; Positive
 // and Negative count executions whose final state does or does not
-// satisfy the condition's proposition.
+// satisfy the condition's proposition. When a goal-directed search decided
+// the test (Result.Partial), the observation is herd7's but the states and
+// counts are those of the executions it built.
 func Herd(w io.Writer, r *explorer.Result) error {
 	p := r.Prog
 	var b strings.Builder

@@ -60,6 +60,9 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 	}
 	if v.Cond != "" {
 		fmt.Fprintf(&b, "  condition %s: %s (%d satisfy, %d do not)\n", v.Cond, v.Observation, v.Positive, v.Negative)
+		if v.Partial != "" {
+			fmt.Fprintf(&b, "  counts are partial: %s\n", v.Partial)
+		}
 	}
 	for _, cx := range v.Counterexamples {
 		writeTrace(&b, r.Prog, cx, opts.Width)

@@ -21,6 +21,7 @@ type view struct {
 	Observation     string         `json:"observation,omitempty"`
 	Positive        int64          `json:"positive"`
 	Negative        int64          `json:"negative"`
+	Partial         string         `json:"partial,omitempty"` // why the counts are not of every execution
 	States          []stateView    `json:"states"`
 	Counterexamples []*traceView   `json:"counterexamples,omitempty"`
 }
@@ -53,7 +54,7 @@ type stepView struct {
 func buildView(r *explorer.Result) *view {
 	p := r.Prog
 	v := &view{File: base(p.File), Test: p.Name, Model: r.Model.Name, Verdict: r.Verdict.String(), Reason: r.Reason,
-		Stats: r.Stats, Seconds: r.Duration.Seconds(), Positive: r.Positive, Negative: r.Negative}
+		Stats: r.Stats, Seconds: r.Duration.Seconds(), Positive: r.Positive, Negative: r.Negative, Partial: r.Partial}
 	if p.Cond != nil {
 		v.Cond = p.Cond.Kind.String() + " " + p.Cond.Text
 		v.Observation = r.Observation.String()
