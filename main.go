@@ -50,6 +50,7 @@ type exploreCmd struct {
 	Search        string        `help:"Search: dpor (optimal DPOR, the default), interleave (every interleaving, graphs cached: the reference), enumerate (herd7-style candidates; always used for models with load buffering)." enum:"dpor,interleave,enumerate" default:"dpor"`
 	AllViolations bool          `help:"Keep exploring after the first violation."`
 	CheckLeaks    bool          `help:"Report every object still allocated when all CPUs have finished."`
+	CheckRaces    bool          `help:"Report a data race (a plain access racing with another access, as lkmm defines it) as a violation; without it, lkmm shows it as herd7's data-race flag."`
 	AllErrors     bool          `help:"Report every input error, not just the first 10."`
 	JSON          bool          `name:"json" help:"Print the report as JSON."`
 	Herd          bool          `help:"Print herd7's output format (Test, States, Witnesses, Observation, ...)."`
@@ -143,6 +144,10 @@ func (c *exploreCmd) run(stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	m := memmodel.Lookup(c.Model)
+	if _, ok := m.NewChecker().(memmodel.Racer); c.CheckRaces && !ok {
+		fmt.Fprintf(stderr, "mmcheck: --check-races needs a model that defines data races (lkmm); %s does not\n", m.Name)
+		return exitBadInput
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if c.Timeout > 0 {
@@ -194,7 +199,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 		workers = runtime.GOMAXPROCS(0)
 	}
 	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates,
-		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks}
+		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks, CheckRaces: c.CheckRaces}
 	switch c.Search {
 	case "interleave":
 		opts.Algorithm = explorer.Interleave

@@ -42,6 +42,7 @@ type Options struct {
 	// switches, then fewest steps). 0 means 200; negative means none.
 	TraceBudget int
 	CheckLeaks  bool // every object must be freed at the end (as if all were in leak_check)
+	CheckRaces  bool // a data race (lkmm's data-race flag) is a violation, not only a flag
 	// GoalAbove is the number of combinations of CPU paths above which the
 	// enumeration search is goal-directed when it can be (see runGoal):
 	// 0 means 100,000; negative means always.
@@ -462,12 +463,48 @@ func (w *worker) finish(g *graph) {
 			w.e.flag(f)
 		}
 	}
+	if v, ok := w.race(g); ok {
+		w.violation(g, v)
+		return
+	}
 	// Leaks.
 	if v, ok := w.checkLeaks(g, fs); ok {
 		w.violation(g, v)
 		return
 	}
 	w.outcome(g, fs)
+}
+
+// race returns the data race of the finished execution g (just judged
+// consistent) as a violation, with Options.CheckRaces.
+func (w *worker) race(g *graph) (model.Violation, bool) {
+	rc, ok := w.chk.(memmodel.Racer)
+	if !w.e.opts.CheckRaces || !ok {
+		return model.Violation{}, false
+	}
+	a, b, ok := rc.Race()
+	if !ok {
+		return model.Violation{}, false
+	}
+	p := w.e.prog
+	x := g.x
+	// Report it at the access that comes second in the trace.
+	lin := map[model.EventID]int{}
+	for i, e := range Linearize(x) {
+		lin[e] = i
+	}
+	if lin[a] > lin[b] {
+		a, b = b, a
+	}
+	in := func(id model.EventID) *model.Instr { return &p.Threads[id.Thread].Code[x.Ev(id).Instr] }
+	kind := func(id model.EventID) string {
+		if x.Ev(id).Order == model.Plain {
+			return "plain"
+		}
+		return "marked"
+	}
+	return model.Violation{Kind: model.DataRace, Thread: int(b.Thread), Event: b, Other: a, Pos: in(b).Pos, OtherPos: in(a).Pos,
+		Msg: fmt.Sprintf("%s on P%d (%s) races with %s on P%d (%s): neither is ordered before the other", in(b).Text, b.Thread, kind(b), in(a).Text, a.Thread, kind(a))}, true
 }
 
 // stuck reports whether blocked thread t waits for good: each read of its

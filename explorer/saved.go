@@ -145,7 +145,7 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 	if len(st.Threads) != len(p.Threads) {
 		return nil, fmt.Errorf("trace has %d CPUs, the program %d", len(st.Threads), len(p.Threads))
 	}
-	opts := Options{Model: m, LoopBound: st.LoopBound, TraceBudget: -1}
+	opts := Options{Model: m, LoopBound: st.LoopBound, TraceBudget: -1, CheckRaces: st.Violation.Kind == model.DataRace.String()}
 	if opts.LoopBound <= 0 {
 		opts.LoopBound = 8
 	}

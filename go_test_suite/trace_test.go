@@ -145,3 +145,41 @@ func TestLKMMFindsUnlazyBug(t *testing.T) {
 		t.Fatalf("finish-cpu-fix-h.lit under lkmm: %s (%s), want inconclusive (no proof without load buffering)", r.Verdict, r.Reason)
 	}
 }
+
+// TestDataRaceReplays checks --check-races end to end: a data race is a
+// counterexample only when asked for (the flag is raised either way), at
+// the access that comes second, and its saved trace replays.
+func TestDataRaceReplays(t *testing.T) {
+	const file = "testdata/races/race.litmus"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := loadProgram(t, file)
+	r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != explorer.Pass || strings.Join(r.Flags, ",") != "data-race" {
+		t.Fatalf("without CheckRaces: %s %v, want verified with the data-race flag", r.Verdict, r.Flags)
+	}
+	r, err = explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM, CheckRaces: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != explorer.Fail || r.Violations[0].Violation.Kind != model.DataRace {
+		t.Fatalf("with CheckRaces: %s (%s), want a data race", r.Verdict, r.Reason)
+	}
+	v := r.Violations[0].Violation
+	if v.Pos.Line != 5 || v.OtherPos.Line != 15 {
+		t.Errorf("race reported at line %d (other %d), want the write at 5 after the read at 15", v.Pos.Line, v.OtherPos.Line)
+	}
+	st := r.Violations[0].Save(p, memmodel.LKMM, 8, src)
+	if _, err := explorer.Replay(p, memmodel.LKMM, st); err != nil {
+		t.Fatalf("does not replay: %v", err)
+	}
+	st.Violation.Kind = model.UseAfterFree.String()
+	if _, err := explorer.Replay(p, memmodel.LKMM, st); err == nil {
+		t.Fatal("a trace claiming a use after free replays on a data race")
+	}
+}

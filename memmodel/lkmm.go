@@ -197,6 +197,7 @@ type lkmmChecker struct {
 	plainDone          bool
 	wwVis, wrVis, rwXb []uint64
 	race               bool
+	raceA, raceB       int32 // one racing pair when race
 	rscsStack          []int32
 	lockLocs           []int32 // scratch for unmatched-locks: per location
 	lockGen            []uint32
@@ -736,8 +737,8 @@ func (c *lkmmChecker) plainCoherence() (a, b int32, ok bool) {
 				if r.has(c.wwVis, w, v) {
 					return v, w, false
 				}
-				if !c.wwNonrace(v, w) {
-					race = true
+				if !c.wwNonrace(v, w) && !race {
+					race, c.raceA, c.raceB = true, v, w
 				}
 			}
 		case model.EvRead:
@@ -748,8 +749,8 @@ func (c *lkmmChecker) plainCoherence() (a, b int32, ok bool) {
 				}
 				for w := int32(0); w < f.n; w++ {
 					if (w == src || r.has(c.co, w, src)) && c.preRace(w, v) &&
-						!r.has(c.wrVis, w, v) && !r.has(c.rwXb, v, w) {
-						race = true
+						!r.has(c.wrVis, w, v) && !r.has(c.rwXb, v, w) && !race {
+						race, c.raceA, c.raceB = true, w, v
 					}
 				}
 			}
@@ -762,8 +763,8 @@ func (c *lkmmChecker) plainCoherence() (a, b int32, ok bool) {
 				if r.has(c.wrVis, w, v) {
 					return v, w, false
 				}
-				if !r.has(c.rwXb, v, w) {
-					race = true
+				if !r.has(c.rwXb, v, w) && !race {
+					race, c.raceA, c.raceB = true, v, w
 				}
 			}
 		}
@@ -779,6 +780,14 @@ func (c *lkmmChecker) Flags() []string {
 		return []string{"data-race"}
 	}
 	return nil
+}
+
+// Race returns the first racing pair plainCoherence found.
+func (c *lkmmChecker) Race() (a, b model.EventID, ok bool) {
+	if !c.ok || !c.race {
+		return model.NoEvent, model.NoEvent, false
+	}
+	return c.f.id(c.raceA), c.f.id(c.raceB), true
 }
 
 func (c *lkmmChecker) Ordered(a, b model.EventID) bool {

@@ -71,6 +71,13 @@ type Flagger interface {
 	Flags() []string
 }
 
+// Racer is implemented by checkers that can name a data race: Race
+// returns one racing pair of the execution most recently passed to Check
+// (which was consistent and flagged "data-race"), ok false if none.
+type Racer interface {
+	Race() (a, b model.EventID, ok bool)
+}
+
 // Failure names the axiom an execution violates.
 type Failure struct {
 	Axiom  string          // as the .cat file or paper names it: "sc", "coherence", "atomicity"

@@ -58,6 +58,9 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 			fmt.Fprintf(&b, "   %s %s  (%d)\n", mark, s.Text, s.Count)
 		}
 	}
+	for _, f := range v.Flags {
+		fmt.Fprintf(&b, "  flag %s: %s\n", f, flagText(f))
+	}
 	if v.Cond != "" {
 		fmt.Fprintf(&b, "  condition %s: %s (%d satisfy, %d do not)\n", v.Cond, v.Observation, v.Positive, v.Negative)
 		if v.Partial != "" {
@@ -69,6 +72,14 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// flagText explains a flag of the model.
+func flagText(f string) string {
+	if f == "data-race" {
+		return "some execution has a data race on a plain access (--check-races reports one as a counterexample)"
+	}
+	return "raised by the model on some execution"
 }
 
 func fmtDuration(d time.Duration) string {
