@@ -48,7 +48,11 @@
 // load buffering (lkmm, which DPOR and the interleaving search, adding
 // events in po ∪ rf order, cannot handle), exponential, and bounded: past
 // its limits it stops and the verdict is inconclusive. It is also the
-// third oracle of the differential tests. Coherence orders are built
+// third oracle of the differential tests. When it gives up under a model
+// with load buffering, DPOR searches instead (a bug finder, never a proof),
+// adding to TruSt's revisits the load-buffering revisits of lb.go: a read
+// reads from a write that its own later events lead to, when none of the
+// events kept depends on it. Coherence orders are built
 // write by write, never placing a write before one its CPU has already
 // written or read from (every model is SC per location, so these orders
 // are inconsistent anyway). When the candidates would be too many

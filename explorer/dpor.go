@@ -274,16 +274,25 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				continue
 			}
 			m := g.meta[t][i]
-			if !m.revisitable || !m.addedMax {
+			flagsOK := m.revisitable && m.addedMax
+			lb := w.e.lb && !lbRevisitsOff
+			if !flagsOK && !lb {
 				continue
 			}
 			if porf == nil {
 				porf = porfPrefix(g, a)
 			}
+			r := model.EventID{Thread: int32(t), Index: int32(i)}
 			if int32(i) < porf[t] {
+				// r is in a's prefix: only a load-buffering revisit.
+				if lb {
+					w.lbRevisit(g, r, a, porf)
+				}
 				continue
 			}
-			r := model.EventID{Thread: int32(t), Index: int32(i)}
+			if !flagsOK {
+				continue
+			}
 			keep := keepSet(g, r, porf)
 			if !maximal(g, r, a, keep) {
 				continue
@@ -395,6 +404,17 @@ func maximal(g *graph, r, a model.EventID, keep []int32) bool {
 // keep are gone; a's prefix becomes non-revisitable. a is not placed in
 // coherence order yet.
 func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
+	h := cut(g, r, a, keep)
+	for t := range g.x.Events {
+		if int(keep[t]) < len(g.x.Events[t]) || t == int(r.Thread) {
+			w.replay(h, t)
+		}
+	}
+	return h
+}
+
+// cut is revisit without rebuilding the CPUs' local states.
+func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 	x := g.x
 	h := g.clone()
 	for t := range x.Events {
@@ -439,11 +459,6 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 			ms[i].revisitable = false
 		}
 		h.meta[t] = ms
-	}
-	for t := range x.Events {
-		if int(keep[t]) < len(x.Events[t]) || t == int(r.Thread) {
-			w.replay(h, t)
-		}
 	}
 	return h
 }

@@ -17,6 +17,7 @@ type graph struct {
 	pend  []action
 	meta  [][]evMeta // per event: insertion order and DPOR flags
 	clock int32      // next stamp
+	lb    bool       // a load-buffering revisit made it (lb.go)
 }
 
 func newGraph(p *model.Program) *graph {
@@ -43,7 +44,7 @@ func newGraph(p *model.Program) *graph {
 // keep the two apart.
 func (g *graph) clone() *graph {
 	n := len(g.ts)
-	h := &graph{clock: g.clock}
+	h := &graph{clock: g.clock, lb: g.lb}
 	// One allocation for the execution's per-thread and per-location
 	// slice headers; Status and Regs are only filled when a graph is
 	// finished or reported (see worker.finish, snapshotExec).
@@ -123,6 +124,18 @@ func (g *graph) insertCO(loc, pos int, w model.EventID) {
 	c = append(c, old[:pos]...)
 	c = append(c, w)
 	c = append(c, old[pos:]...)
+	g.x.CO[loc] = c
+}
+
+// removeCO takes write w out of loc's coherence order.
+func (g *graph) removeCO(loc int, w model.EventID) {
+	old := g.x.CO[loc]
+	c := make([]model.EventID, 0, len(old))
+	for _, id := range old {
+		if id != w {
+			c = append(c, id)
+		}
+	}
 	g.x.CO[loc] = c
 }
 

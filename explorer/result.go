@@ -42,6 +42,7 @@ type Stats struct {
 	States     int64 // partial graphs visited
 	Revisits   int64 // backward revisits (optimal DPOR)
 	Duplicates int64 // graphs reached twice (interleaving explorer, pruned by the cache)
+	LoadBuffer int64 // of Executions, those with load buffering (a po ∪ rf cycle) that DPOR built (lb.go)
 }
 
 // Add merges o into s.
@@ -53,6 +54,7 @@ func (s *Stats) Add(o Stats) {
 	s.States += o.States
 	s.Revisits += o.Revisits
 	s.Duplicates += o.Duplicates
+	s.LoadBuffer += o.LoadBuffer
 }
 
 // Outcome is one distinct final state: the values of Program.Observed.
