@@ -27,13 +27,13 @@ func candidatesOver(w *worker, paths [][]path, limit int64) bool {
 
 // goalEligible reports whether the final condition is the only thing the
 // program's executions can violate: no CPU path stops at a check, warns,
-// frees, blocks in an await or is cut by the loop bound, and no leak check
-// was asked for. Then the executions the goal-directed search skips (those
+// frees, blocks in an await or is cut by the loop bound, and no leak or
+// race check was asked for. Then the executions the goal-directed search skips (those
 // whose registers settle the condition the other way) cannot hold a
 // violation either.
 func (e *engine) goalEligible(paths [][]path) bool {
 	p := e.prog
-	if p.Cond == nil || len(p.LeakCheck) > 0 || e.opts.CheckLeaks {
+	if p.Cond == nil || len(p.LeakCheck) > 0 || e.opts.CheckLeaks || e.opts.CheckRaces {
 		return false
 	}
 	for _, ps := range paths {

@@ -170,6 +170,14 @@ func TestDataRaceReplays(t *testing.T) {
 	if r.Verdict != explorer.Fail || r.Violations[0].Violation.Kind != model.DataRace {
 		t.Fatalf("with CheckRaces: %s (%s), want a data race", r.Verdict, r.Reason)
 	}
+	// The goal-directed enumeration must not skip executions that race.
+	g, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM, CheckRaces: true, GoalAbove: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Verdict != explorer.Fail || g.Partial != "" {
+		t.Errorf("with CheckRaces and the goal-directed search asked for: %s (%s), partial %q; want the data race", g.Verdict, g.Reason, g.Partial)
+	}
 	v := r.Violations[0].Violation
 	if v.Pos.Line != 5 || v.OtherPos.Line != 15 {
 		t.Errorf("race reported at line %d (other %d), want the write at 5 after the read at 15", v.Pos.Line, v.OtherPos.Line)
