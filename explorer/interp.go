@@ -129,6 +129,7 @@ type action struct {
 	fence model.FenceKind
 	rmw   bool // read: an RMW read half (may write); write: an RMW write half
 	lock  bool
+	srcu  bool // srcu_read_lock's read, srcu_read_unlock's write
 	await bool // a read inside an await iteration or a lock acquisition
 
 	// With interp.deps: the event's po index and dependencies.
@@ -448,7 +449,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			if in.Op == model.OpIsLocked {
 				o = model.Once
 			}
-			return ip.withDeps(s, in, action{kind: actRead, instr: s.pc, loc: l, order: o, await: s.awaitFrom >= 0}, nev)
+			return ip.withDeps(s, in, action{kind: actRead, instr: s.pc, loc: l, order: o, srcu: in.Srcu, await: s.awaitFrom >= 0}, nev)
 		case model.OpStore, model.OpUnlock:
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
@@ -457,7 +458,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			if in.Op == model.OpUnlock {
 				return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: 0, order: model.Release, lock: true}, nev)
 			}
-			return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: ip.arg(s, in.B), order: in.Order}, nev)
+			return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: ip.arg(s, in.B), order: in.Order, srcu: in.Srcu}, nev)
 		case model.OpRMW, model.OpLock, model.OpTrylock:
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
@@ -480,7 +481,15 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			return ip.withDeps(s, in, action{kind: actRead, instr: s.pc, loc: l, order: o, rmw: true, lock: lock,
 				await: s.awaitFrom >= 0 || in.Op == model.OpLock}, nev)
 		case model.OpFence:
-			return ip.withDeps(s, in, action{kind: actFence, instr: s.pc, fence: in.Fence}, nev)
+			a := action{kind: actFence, instr: s.pc, fence: in.Fence, loc: -1}
+			if in.Fence == model.FenceSyncSRCU {
+				l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
+				if !ok {
+					return action{}
+				}
+				a.loc = l
+			}
+			return ip.withDeps(s, in, a, nev)
 		case model.OpFree:
 			v := ip.arg(s, in.A)
 			if v == 0 {
@@ -563,7 +572,7 @@ func (ip *interp) event(t *model.Thread, s *tstate, a *action, v model.Value, sr
 	ev := model.Event{RF: model.NoEvent, Instr: int(a.instr)}
 	switch a.kind {
 	case actRead:
-		ev.Kind, ev.Order, ev.Lock, ev.Loc, ev.Val, ev.RF = model.EvRead, a.order, a.lock, a.loc, v, src
+		ev.Kind, ev.Order, ev.Lock, ev.Srcu, ev.Loc, ev.Val, ev.RF = model.EvRead, a.order, a.lock, a.srcu, a.loc, v, src
 		if a.rmw {
 			ev.RMW = ip.rmwWrites(t, s, a, v)
 			if !ev.RMW && !a.lock {
@@ -571,9 +580,9 @@ func (ip *interp) event(t *model.Thread, s *tstate, a *action, v model.Value, sr
 			}
 		}
 	case actWrite:
-		ev.Kind, ev.Order, ev.RMW, ev.Lock, ev.Loc, ev.Val = model.EvWrite, a.order, a.rmw, a.lock, a.loc, a.val
+		ev.Kind, ev.Order, ev.RMW, ev.Lock, ev.Srcu, ev.Loc, ev.Val = model.EvWrite, a.order, a.rmw, a.lock, a.srcu, a.loc, a.val
 	case actFence:
-		ev.Kind, ev.Fence, ev.Loc = model.EvFence, a.fence, -1
+		ev.Kind, ev.Fence, ev.Loc = model.EvFence, a.fence, a.loc
 	case actFree:
 		ev.Kind, ev.Loc = model.EvFree, a.loc
 	}

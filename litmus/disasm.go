@@ -98,8 +98,14 @@ func (d disasmer) instr(in *model.Instr) string {
 		s = fmt.Sprintf("jz %s, %d", d.arg(in.A), in.Target)
 	case model.OpLoad:
 		s = fmt.Sprintf("%s = load.%s %s", d.reg(int(in.Dst)), in.Order, d.arg(in.A))
+		if in.Srcu {
+			s = fmt.Sprintf("%s = srcu_read_lock %s", d.reg(int(in.Dst)), d.arg(in.A))
+		}
 	case model.OpStore:
 		s = fmt.Sprintf("store.%s %s, %s", in.Order, d.arg(in.A), d.arg(in.B))
+		if in.Srcu {
+			s = fmt.Sprintf("srcu_read_unlock %s, %s", d.arg(in.A), d.arg(in.B))
+		}
 	case model.OpRMW:
 		s = fmt.Sprintf("rmw.%s.%s %s, %s", in.Order, in.RMW, d.arg(in.A), d.arg(in.B))
 		if in.RMW == model.RMWCmpXchg || in.RMW == model.RMWAddUnless {
@@ -110,6 +116,9 @@ func (d disasmer) instr(in *model.Instr) string {
 		}
 	case model.OpFence:
 		s = "fence " + in.Fence.String()
+		if in.Fence == model.FenceSyncSRCU {
+			s += " " + d.arg(in.A)
+		}
 	case model.OpFree:
 		s = "free " + d.arg(in.A)
 	case model.OpCheck:

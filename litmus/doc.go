@@ -135,7 +135,11 @@
 // atomic_set[_release]; the fences smp_mb, smp_rmb, smp_wmb,
 // smp_mb__before_atomic, smp_mb__after_atomic, smp_mb__after_spinlock,
 // smp_mb__after_unlock_lock, and rcu_read_lock, rcu_read_unlock,
-// synchronize_rcu[_expedited] (fences of the RCU kinds); xchg and cmpxchg
+// synchronize_rcu[_expedited] (fences of the RCU kinds); SRCU on a
+// struct srcu_struct (a built-in type, one location): srcu_read_lock(s)
+// and srcu_down_read(s) load *s as Srcu-lock, srcu_read_unlock(s, idx) and
+// srcu_up_read(s, idx) store idx as Srcu-unlock, synchronize_srcu[_expedited](s)
+// is a Sync-srcu fence on s, smp_mb__after_srcu_read_unlock a fence; xchg and cmpxchg
 // and their atomic_ forms, atomic_{add,sub,inc,dec}_return,
 // atomic_fetch_{add,sub,inc,dec,and,or,xor,andnot} with the _relaxed
 // (Once), _acquire and _release variants, value-returning ones being Mb

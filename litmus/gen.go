@@ -1908,6 +1908,35 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		in.Fence = p.fence
 		emit(in)
 		return voidOp
+	case pSrcuLock:
+		a, _, ok := g.ptrArg(x, args[0])
+		if !ok {
+			return badOp
+		}
+		d := g.dst(want, tInt)
+		in := ins(model.OpLoad)
+		in.Dst, in.A, in.Order, in.Srcu = int32(d), a, model.Once, true
+		emit(in)
+		return opnd{mode: oVal, arg: model.R(d), t: tInt}
+	case pSrcuUnlock:
+		a, _, ok := g.ptrArg(x, args[0])
+		v := g.rv(args[1], -1)
+		if !ok || v.t.kind == kBad {
+			return voidOp
+		}
+		in := ins(model.OpStore)
+		in.A, in.B, in.Order, in.Srcu = a, v.arg, model.Once, true
+		emit(in)
+		return voidOp
+	case pSyncSrcu:
+		a, _, ok := g.ptrArg(x, args[0])
+		if !ok {
+			return voidOp
+		}
+		in := ins(model.OpFence)
+		in.Fence, in.A = model.FenceSyncSRCU, a
+		emit(in)
+		return voidOp
 	case pXchg, pCmpxchg:
 		a, elem, ok := g.ptrArg(x, args[0])
 		b := g.rv(args[1], -1)

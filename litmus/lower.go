@@ -291,6 +291,11 @@ func (l *lowerer) resolveStruct(st *structType) {
 func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
 	if spec.Struct {
 		st := l.structs[spec.Name]
+		if st == nil && spec.Name == "srcu_struct" {
+			// The kernel's SRCU domain: one location, which
+			// srcu_read_lock() reads and srcu_read_unlock() writes.
+			return tSrcu
+		}
 		if st == nil {
 			l.errorf(spec.Pos(), "undefined: struct %s", spec.Name)
 			return tBad

@@ -32,6 +32,9 @@ const (
 	pAssume                      // assume(c)
 	pCPU                         // smp_processor_id()
 	pNop                         // cpu_relax(), barrier()
+	pSrcuLock                    // srcu_read_lock(s), srcu_down_read(s): a Srcu-lock load of *s, its value the index
+	pSrcuUnlock                  // srcu_read_unlock(s, idx), srcu_up_read(s, idx): a Srcu-unlock store of idx to *s
+	pSyncSrcu                    // synchronize_srcu(s): a Sync-srcu fence on s
 )
 
 // primInfo describes a primitive.
@@ -79,6 +82,14 @@ var prims = map[string]*primInfo{
 	"rcu_read_unlock":           {kind: pFence, fence: model.FenceRCUUnlock},
 	"synchronize_rcu":           {kind: pFence, fence: model.FenceSyncRCU},
 	"synchronize_rcu_expedited": {kind: pFence, fence: model.FenceSyncRCU},
+
+	"srcu_read_lock":                 {kind: pSrcuLock, nargs: 1},
+	"srcu_down_read":                 {kind: pSrcuLock, nargs: 1},
+	"srcu_read_unlock":               {kind: pSrcuUnlock, nargs: 2},
+	"srcu_up_read":                   {kind: pSrcuUnlock, nargs: 2},
+	"synchronize_srcu":               {kind: pSyncSrcu, nargs: 1},
+	"synchronize_srcu_expedited":     {kind: pSyncSrcu, nargs: 1},
+	"smp_mb__after_srcu_read_unlock": {kind: pFence, fence: model.FenceAfterSrcuUnlock},
 
 	"atomic_add":    {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWAdd},
 	"atomic_sub":    {kind: pAtomicOp, nargs: 2, order: model.Once, rmw: model.RMWSub},

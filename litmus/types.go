@@ -50,6 +50,7 @@ var (
 	tInt    = &ctype{kind: kInt, name: "int"}
 	tAtomic = &ctype{kind: kAtomic}
 	tLock   = &ctype{kind: kLock}
+	tSrcu   = &ctype{kind: kInt, name: "struct srcu_struct"}
 	tVoid   = &ctype{kind: kVoid}
 	tVoidP  = &ctype{kind: kPtr, elem: tVoid}
 )

@@ -39,6 +39,10 @@ import "mmcheck/model"
 //	  F[after-unlock-lock]                  FenceAfterUnlockLock
 //	F[rcu-lock], F[rcu-unlock], F[sync-rcu] FenceRCULock, FenceRCUUnlock, FenceSyncRCU
 //	                                        (synchronize_rcu and synchronize_rcu_expedited)
+//	R[srcu-lock], W[srcu-unlock]            a read / write with Srcu set, Order Once: srcu_read_lock(s)
+//	                                        and srcu_down_read(s) read *s (the index is the value),
+//	                                        srcu_read_unlock(s, idx) and srcu_up_read(s, idx) write idx
+//	F[sync-srcu], F[after-srcu-read-unlock] FenceSyncSRCU (its Loc is s), FenceAfterSrcuUnlock
 //
 // Marked = fences ∪ every access whose Order is not Plain ∪ lock events;
 // Plain = the other accesses and kfree. Acquire = acquire reads but LF and
@@ -122,8 +126,15 @@ import "mmcheck/model"
 // (Marked × W ∪ rw-xbstar) ∩ (W × Marked ∪ wr-vis). In one thread,
 // po.
 //
-// herd7's other flags (mixed-accesses, unmatched-rcu-lock, ...) are not
-// raised; SRCU is not modelled.
+// SRCU as linux-kernel.bell and .cat define it: srcu-rscs matches each
+// srcu_read_lock to the srcu_read_unlock its index reaches through data
+// dependencies (carried through memory too), on the same srcu_struct;
+// rcu-order pairs SRCU grace periods with critical sections of the same
+// srcu_struct only ("& loc"); gp and the After-srcu-read-unlock fence as
+// in the .cat. Flags: data-race, and the bell's unmatched-srcu-lock,
+// unmatched-srcu-unlock, multiple-srcu-matches, invalid-sleep and
+// srcu-bad-value-match. herd7's other flags (mixed-accesses,
+// unmatched-rcu-lock, ...) are not raised.
 var LKMM = &Model{
 	Name: "lkmm",
 	Doc: `the Linux-kernel memory model (tools/memory-model linux-kernel.cat + lock.cat, herd7 variant lkmmv2).
@@ -144,8 +155,12 @@ An execution is consistent when
   plain-coherence:  plain accesses obey coherence along the race-free orders
 (ppo, prop, strong-fence, rcu-fence as in linux-kernel.cat; grace periods
 synchronize_rcu and synchronize_rcu_expedited, critical sections matched
-innermost). Flag "data-race": two plain (or plain and marked) accesses of
-different CPUs race as linux-kernel.cat defines it.
+innermost; SRCU's srcu_read_lock reads and srcu_read_unlock writes its
+srcu_struct, an unlock closing the lock whose index reaches it by data
+dependencies, and its grace periods pair only with critical sections of
+the same srcu_struct). Flag "data-race": two plain (or plain and marked)
+accesses of different CPUs race as linux-kernel.cat defines it; SRCU's
+flags as linux-kernel.bell raises them (unmatched-srcu-lock, ...).
 An access is ordered before a kfree (a plain write) when they do not race
 with the access first: rw-xbstar for a read, ww-vis ∩ ... for a write.`,
 	Axioms: []string{"coherence", "atomic", "lock-nest", "nested-is-locked", "unmatched-locks",
@@ -156,15 +171,8 @@ with the access first: rw-xbstar for a read, ww-vis ∩ ... for a write.`,
 	NewChecker:    func() Checker { return new(lkmmChecker) },
 }
 
-// lkmmSupports gives a meaning to every primitive but SRCU's.
-func lkmmSupports(prim string) bool {
-	switch prim {
-	case "srcu_read_lock", "srcu_read_unlock", "synchronize_srcu", "synchronize_srcu_expedited",
-		"srcu_down_read", "srcu_up_read", "smp_mb__after_srcu_read_unlock":
-		return false
-	}
-	return true
-}
+// lkmmSupports gives a meaning to every primitive.
+func lkmmSupports(prim string) bool { return true }
 
 // lkNoreturn lists linux-kernel.def's __atomic_op{NORETURN} primitives.
 func lkNoreturn(prim string) bool {
@@ -186,8 +194,10 @@ type lkmmChecker struct {
 	// sets of nodes
 	sR, sW, sM, sMarked, sPlain, sAcq, sRel, sMbR, sMbW, sR4rmb, sNotNoret,
 	sAtomic, sLKR, sLKW, sUL, sRU []uint64
-	plainAccess bool // some read or write is plain (kfree aside)
-	sFence      [model.FenceSyncRCU + 1][]uint64
+	sSrcuLock, sSrcuUnlock, sNotSrcuUnlock []uint64
+	srcuFlags                              []string // linux-kernel.bell's SRCU flags raised by the last execution
+	plainAccess                            bool     // some read or write is plain (kfree aside)
+	sFence                                 [model.NumFences][]uint64
 
 	// relations kept for the plain-access section, Ordered and Flags
 	rf, co, fr, rfe, addr, rmwseq, cfStar, hb, pb, rb []uint64
@@ -263,6 +273,7 @@ func (c *lkmmChecker) classify() {
 	c.sAcq, c.sRel, c.sMbR, c.sMbW = r.set(), r.set(), r.set(), r.set()
 	c.sR4rmb, c.sNotNoret, c.sAtomic = r.set(), r.set(), r.set()
 	c.sLKR, c.sLKW, c.sUL, c.sRU = r.set(), r.set(), r.set(), r.set()
+	c.sSrcuLock, c.sSrcuUnlock, c.sNotSrcuUnlock = r.set(), r.set(), r.set()
 	c.plainAccess = false
 	for k := range c.sFence {
 		c.sFence[k] = r.set()
@@ -272,6 +283,15 @@ func (c *lkmmChecker) classify() {
 		in := c.instr(v)
 		rmwOp := in != nil && in.Op == model.OpRMW
 		noret := false
+		switch {
+		case e.Srcu && e.Kind == model.EvRead:
+			lkAdd(c.sSrcuLock, v)
+		case e.Srcu && e.Kind == model.EvWrite:
+			lkAdd(c.sSrcuUnlock, v)
+		}
+		if !(e.Srcu && e.Kind == model.EvWrite) {
+			lkAdd(c.sNotSrcuUnlock, v)
+		}
 		switch e.Kind {
 		case model.EvRead:
 			lkAdd(c.sR, v)
@@ -491,7 +511,7 @@ func (c *lkmmChecker) axioms() *Failure {
 			r.add(data0, u, v) // herd7: the written value is computed from the read one
 		}
 	}
-	carry := r.star(r.seq(data0, rfi))
+	carry := r.star(r.seq(r.rng(r.clone(data0), c.sNotSrcuUnlock), rfi)) // (data; [~Srcu-unlock]; rfi)*
 	addr := r.seq(carry, addr0)
 	data := r.seq(carry, data0)
 	ctrl := r.seq(carry, ctrl0)
@@ -519,9 +539,13 @@ func (c *lkmmChecker) axioms() *Failure {
 	lkOr(mbRel, r.dom(r.poOptSeq(t), M))
 	t = r.rng(r.clone(pulp), c.sFence[model.FenceAfterUnlockLock])
 	lkOr(mbRel, r.rng(r.dom(r.seqPo(t), M), M))
+	t = r.rng(r.dom(r.fencerel(c.sFence[model.FenceAfterSrcuUnlock]), c.sSrcuUnlock), M)
+	lkOr(mbRel, r.dom(r.poOptSeq(t), M)) // [M]; po?; [Srcu-unlock]; fencerel(After-srcu-read-unlock); [M]
 
-	sync := c.sFence[model.FenceSyncRCU]
-	gp := r.poSeq(r.seqPoOpt(r.dom(r.addID(r.rel()), sync))) // po; [Sync-rcu]; po?
+	sync, ssync := c.sFence[model.FenceSyncRCU], c.sFence[model.FenceSyncSRCU]
+	syncs := r.clone(sync)
+	lkOr(syncs, ssync)
+	gp := r.poSeq(r.seqPoOpt(r.dom(r.addID(r.rel()), syncs))) // po; [Sync-rcu | Sync-srcu]; po?
 	strong := r.clone(mbRel)
 	lkOr(strong, gp)
 	nonrw := r.clone(strong)
@@ -585,7 +609,8 @@ func (c *lkmmChecker) axioms() *Failure {
 	c.rb = nil
 	c.strong2, c.fence2 = strong, fence
 	rscsi, found := c.rcuCriticalSections()
-	if !found && lkEmpty(sync) {
+	srscsi, sfound := c.srcuCriticalSections(data0, rf, rscsi)
+	if !found && !sfound && lkEmpty(sync) && lkEmpty(ssync) {
 		return nil
 	}
 	pbStar := r.star(r.clone(pb))
@@ -596,6 +621,11 @@ func (c *lkmmChecker) axioms() *Failure {
 	base := r.clone(gpID)                // rcu-gp
 	lkOr(base, r.seq(gl, rscsi))         // rcu-gp; rcu-link; rcu-rscsi
 	lkOr(base, r.rng(r.clone(rl), sync)) // rcu-rscsi; rcu-link; rcu-gp
+	// SRCU: its grace periods and critical sections pair up only on the
+	// same srcu_struct (& loc).
+	lkOr(base, r.dom(r.addID(r.rel()), ssync))                        // srcu-gp
+	lkOr(base, c.sameLoc(r.seq(r.dom(r.clone(link), ssync), srscsi))) // (srcu-gp; rcu-link; srcu-rscsi) & loc
+	lkOr(base, c.sameLoc(r.rng(r.seq(srscsi, link), ssync)))          // (srcu-rscsi; rcu-link; srcu-gp) & loc
 	order := r.clone(base)
 	mark := r.used
 	for {
@@ -604,6 +634,8 @@ func (c *lkmmChecker) axioms() *Failure {
 		lol := r.seq(lo, link)
 		lkOr(next, r.seq(r.dom(r.clone(lol), sync), rscsi))
 		lkOr(next, r.rng(r.seq(rscsi, lol), sync))
+		lkOr(next, c.sameLoc(r.seq(r.dom(r.clone(lol), ssync), srscsi)))
+		lkOr(next, c.sameLoc(r.rng(r.seq(srscsi, lol), ssync)))
 		lkOr(next, r.seq(order, lo))
 		if equalWords(next, order) {
 			break
@@ -622,6 +654,110 @@ func (c *lkmmChecker) axioms() *Failure {
 	c.fence2 = r.clone(fence)
 	lkOr(c.fence2, rcuFence)
 	return nil
+}
+
+// sameLoc keeps the pairs of m whose events have the same location
+// (linux-kernel.cat's "& loc"; a synchronize_srcu's is its srcu_struct).
+func (c *lkmmChecker) sameLoc(m []uint64) []uint64 {
+	r, f := &c.r, &c.f
+	for a := int32(0); a < f.n; a++ {
+		row := r.row(m, a)
+		for b := lkNext(row, 0); b >= 0; b = lkNext(row, b+1) {
+			if f.ev[a].Loc != f.ev[b].Loc {
+				row[b>>6] &^= 1 << uint(b&63)
+			}
+		}
+	}
+	return m
+}
+
+// srcuCriticalSections returns srcu-rscsi, relating each srcu_read_unlock
+// to the srcu_read_lock it closes, and whether there is any. As in
+// linux-kernel.bell, an unlock closes a lock of the same srcu_struct whose
+// value (the index) reaches it through data dependencies, possibly
+// carried through memory by other writes and reads-from (srcu_down_read
+// on one CPU, srcu_up_read on another):
+//
+//	srcu-rscs = ([Srcu-lock]; (data; [~Srcu-unlock]; rf)*; data; [Srcu-unlock]) & loc
+//
+// It also computes the bell's SRCU flags (unmatched-srcu-lock,
+// unmatched-srcu-unlock, multiple-srcu-matches, srcu-bad-value-match)
+// and lock.cat's invalid-sleep (a synchronize_srcu inside an RCU critical
+// section, rscsi relating RCU unlocks to locks).
+func (c *lkmmChecker) srcuCriticalSections(data0, rf, rscsi []uint64) ([]uint64, bool) {
+	r, f := &c.r, &c.f
+	c.srcuFlags = c.srcuFlags[:0]
+	srscsi := r.rel()
+	if lkEmpty(c.sSrcuLock) && lkEmpty(c.sSrcuUnlock) {
+		if !lkEmpty(c.sFence[model.FenceSyncSRCU]) && c.invalidSleep(rscsi) {
+			c.srcuFlags = append(c.srcuFlags, "invalid-sleep")
+		}
+		return srscsi, false
+	}
+	carry := r.star(r.seq(r.rng(r.clone(data0), c.sNotSrcuUnlock), rf))
+	rscs := c.sameLoc(r.rng(r.dom(r.seq(carry, data0), c.sSrcuLock), c.sSrcuUnlock))
+	found, multiple, badValue := false, false, false
+	matchedUnlock := r.set()
+	lkEach(c.sSrcuLock, func(l int32) {
+		row := r.row(rscs, l)
+		n := 0
+		for u := lkNext(row, 0); u >= 0; u = lkNext(row, u+1) {
+			r.add(srscsi, u, l)
+			lkAdd(matchedUnlock, u)
+			found = true
+			n++
+			if f.ev[u].Val != f.ev[l].Val {
+				badValue = true
+			}
+		}
+		if n > 1 {
+			multiple = true
+		}
+	})
+	unmatchedLock := false
+	lkEach(c.sSrcuLock, func(l int32) {
+		if lkEmpty(r.row(rscs, l)) {
+			unmatchedLock = true
+		}
+	})
+	unmatchedUnlock := false
+	lkEach(c.sSrcuUnlock, func(u int32) {
+		if !lkHas(matchedUnlock, u) {
+			unmatchedUnlock = true
+		}
+	})
+	for _, fl := range []struct {
+		on   bool
+		name string
+	}{{unmatchedLock, "unmatched-srcu-lock"}, {unmatchedUnlock, "unmatched-srcu-unlock"},
+		{multiple, "multiple-srcu-matches"}, {c.invalidSleep(rscsi), "invalid-sleep"},
+		{badValue, "srcu-bad-value-match"}} {
+		if fl.on {
+			c.srcuFlags = append(c.srcuFlags, fl.name)
+		}
+	}
+	return srscsi, found
+}
+
+// invalidSleep reports linux-kernel.bell's invalid-sleep:
+// a synchronize_srcu strictly inside an RCU read-side critical section
+// (rscsi relates each rcu_read_unlock to its rcu_read_lock).
+func (c *lkmmChecker) invalidSleep(rscsi []uint64) bool {
+	r, f := &c.r, &c.f
+	ssync := c.sFence[model.FenceSyncSRCU]
+	bad := false
+	for u := int32(0); u < f.n && !bad; u++ {
+		row := r.row(rscsi, u)
+		for l := lkNext(row, 0); l >= 0 && !bad; l = lkNext(row, l+1) {
+			for v := l + 1; v < u; v++ {
+				if lkHas(ssync, v) {
+					bad = true
+					break
+				}
+			}
+		}
+	}
+	return bad
 }
 
 func equalWords(a, b []uint64) bool {
@@ -773,13 +909,17 @@ func (c *lkmmChecker) plainCoherence() (a, b int32, ok bool) {
 	return -1, -1, true
 }
 
-// Flags returns ["data-race"] when the last (consistent) execution has a
-// data race.
+// Flags returns the flags the last (consistent) execution raises:
+// "data-race", and linux-kernel.bell's SRCU flags.
 func (c *lkmmChecker) Flags() []string {
-	if c.ok && c.race {
-		return []string{"data-race"}
+	if !c.ok {
+		return nil
 	}
-	return nil
+	var fl []string
+	if c.race {
+		fl = append(fl, "data-race")
+	}
+	return append(fl, c.srcuFlags...)
 }
 
 // Race returns the first racing pair plainCoherence found.

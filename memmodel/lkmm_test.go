@@ -702,13 +702,16 @@ func TestLKMMModel(t *testing.T) {
 		t.Error("lkmm: LoadBuffering and NeedsDeps must be set, MaximalConsistent not")
 	}
 	for _, p := range []string{"rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_rcu_expedited",
-		"smp_load_acquire", "spin_trylock", "atomic_add", "cmpxchg_release"} {
+		"smp_load_acquire", "spin_trylock", "atomic_add", "cmpxchg_release",
+		"srcu_read_lock", "srcu_read_unlock", "synchronize_srcu", "srcu_down_read", "smp_mb__after_srcu_read_unlock"} {
 		if !LKMM.SupportsPrim(p) {
 			t.Errorf("lkmm does not support %s", p)
 		}
 	}
-	if LKMM.SupportsPrim("srcu_read_lock") {
-		t.Error("lkmm claims SRCU")
+	for _, m := range Chain {
+		if m.SupportsPrim("srcu_read_lock") || m.SupportsPrim("synchronize_srcu") {
+			t.Errorf("%s claims SRCU", m.Name)
+		}
 	}
 	if len(LKMM.Axioms) != 9 || LKMM.Axioms[0] != "coherence" {
 		t.Errorf("axioms %v", LKMM.Axioms)

@@ -140,7 +140,8 @@ func Validate(models []*Model) error {
 func IsRCU(prim string) bool {
 	switch prim {
 	case "rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_rcu_expedited",
-		"srcu_read_lock", "srcu_read_unlock", "synchronize_srcu", "synchronize_srcu_expedited":
+		"srcu_read_lock", "srcu_read_unlock", "synchronize_srcu", "synchronize_srcu_expedited",
+		"srcu_down_read", "srcu_up_read", "smp_mb__after_srcu_read_unlock":
 		return true
 	}
 	return false

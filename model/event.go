@@ -37,7 +37,8 @@ type Event struct {
 	Fence FenceKind // for EvFence
 	RMW   bool      // read: its po-successor is the write half of the same RMW; write: its po-predecessor is the read half
 	Lock  bool      // part of spin_lock/spin_unlock (lock.cat's LKR/LKW/UL)
-	Loc   int       // location; for EvFree, the object
+	Srcu  bool      // read: srcu_read_lock (Srcu-lock); write: srcu_read_unlock (Srcu-unlock)
+	Loc   int       // location; for EvFree, the object; for synchronize_srcu, the srcu_struct; else -1 for fences
 	Val   Value     // value read or written
 	RF    EventID   // for reads: the write it reads from
 	Instr int       // the instruction (index into Thread.Code) that made it

@@ -150,11 +150,15 @@ const (
 	FenceRCULock                          // rcu_read_lock (lkmm)
 	FenceRCUUnlock                        // rcu_read_unlock (lkmm)
 	FenceSyncRCU                          // synchronize_rcu (lkmm)
+	FenceSyncSRCU                         // synchronize_srcu(s) (lkmm): the event's Loc is s
+	FenceAfterSrcuUnlock                  // smp_mb__after_srcu_read_unlock (lkmm)
+	NumFences                             // the number of fence kinds
 )
 
 var fenceNames = [...]string{"smp_mb", "smp_rmb", "smp_wmb", "smp_mb__before_atomic",
 	"smp_mb__after_atomic", "smp_mb__after_spinlock", "smp_mb__after_unlock_lock",
-	"rcu_read_lock", "rcu_read_unlock", "synchronize_rcu"}
+	"rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_srcu",
+	"smp_mb__after_srcu_read_unlock"}
 
 func (f FenceKind) String() string { return fenceNames[f] }
 
@@ -195,7 +199,8 @@ type Instr struct {
 	Target int32 // jump target (index into Thread.Code)
 	Order  Order
 	RMW    RMWOp
-	Fence  FenceKind
+	Fence  FenceKind // for OpFence; FenceSyncSRCU takes the srcu_struct's address in A
+	Srcu   bool      // OpLoad: srcu_read_lock(A) (lkmm's Srcu-lock); OpStore: srcu_read_unlock(A, B) (Srcu-unlock)
 	Check  CheckKind
 	Prim   string   // primitive as written ("smp_load_acquire", "kfree"); "" for plain accesses
 	Pos    Pos      // where the operation is in the source
