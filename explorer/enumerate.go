@@ -118,15 +118,23 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 	th := w.e.prog.Threads[t]
 	var out []path
 	ok := true
-	var rec func(s tstate, evs []model.Event, deps []model.Deps)
-	rec = func(s tstate, evs []model.Event, deps []model.Deps) {
+	// One buffer of events and dependencies for the depth-first walk:
+	// a path is copied out only when it ends.
+	var evs []model.Event
+	var deps []model.Deps
+	var rec func(s tstate)
+	rec = func(s tstate) {
 		if !ok {
 			return
 		}
-		a := w.ip.next(th, &s, len(evs))
+		n := len(evs)
+		a := w.ip.next(th, &s, n)
 		d := model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}
 		push := func(s2 tstate, ev model.Event) {
-			rec(s2, append(evs[:len(evs):len(evs)], ev), append(deps[:len(deps):len(deps)], d))
+			evs = append(evs[:n], ev)
+			deps = append(deps[:n], d)
+			rec(s2)
+			evs, deps = evs[:n], deps[:n]
 		}
 		switch a.kind {
 		case actNone:
@@ -134,7 +142,7 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 				ok = false
 				return
 			}
-			out = append(out, path{events: evs, deps: deps, ts: s})
+			out = append(out, path{events: slices.Clone(evs), deps: slices.Clone(deps), ts: s})
 		case actRead:
 			for _, v := range dom[a.loc] { // every value it could read
 				s2 := s.clone()
@@ -143,13 +151,13 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 				push(s2, ev)
 			}
 		default:
-			s2 := s.clone()
-			ev := w.ip.event(th, &s2, &a, 0, model.NoEvent)
-			w.ip.complete(th, &s2, &a, 0)
-			push(s2, ev)
+			// One successor: s is this call's own copy.
+			ev := w.ip.event(th, &s, &a, 0, model.NoEvent)
+			w.ip.complete(th, &s, &a, 0)
+			push(s, ev)
 		}
 	}
-	rec(newTstate(th), nil, nil)
+	rec(newTstate(th))
 	return out, ok
 }
 
