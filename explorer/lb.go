@@ -1,6 +1,10 @@
 package explorer
 
-import "mmcheck/model"
+import (
+	"slices"
+
+	"mmcheck/model"
+)
 
 // Load buffering in the DPOR fallback.
 //
@@ -142,6 +146,7 @@ func (w *worker) propagate(g *graph) bool {
 			evs := g.x.Events[t]
 			s := newTstate(th)
 			var fixed []model.Event
+			var fixedDeps []model.Deps
 			for i := range evs {
 				act := w.ip.next(th, &s, i)
 				ev := &evs[i]
@@ -163,10 +168,25 @@ func (w *worker) propagate(g *graph) bool {
 					fixed[i].Val, fixed[i].RMW, fixed[i].Order = ne.Val, ne.RMW, ne.Order
 					changed = true
 				}
+				// The dependencies too: a value computed on the other
+				// side of a branch may now come from a read (if (r)
+				// v = r; else v = 1;), and the model must see it.
+				if g.x.Deps != nil {
+					nd := model.Deps{Addr: act.addr.list(), Data: act.data.list(), Ctrl: act.ctrl.list()}
+					if od := &g.x.Deps[t][i]; !slices.Equal(od.Addr, nd.Addr) || !slices.Equal(od.Data, nd.Data) || !slices.Equal(od.Ctrl, nd.Ctrl) {
+						if fixedDeps == nil {
+							fixedDeps = append([]model.Deps(nil), g.x.Deps[t]...)
+						}
+						fixedDeps[i] = nd
+					}
+				}
 				w.ip.complete(th, &s, &act, val)
 			}
 			if fixed != nil {
 				g.x.Events[t] = fixed[:len(fixed):len(fixed)]
+			}
+			if fixedDeps != nil {
+				g.x.Deps[t] = fixedDeps[:len(fixedDeps):len(fixedDeps)]
 			}
 			g.ts[t] = s
 			g.pend[t] = action{}
