@@ -27,8 +27,9 @@ func candidatesOver(w *worker, paths [][]path, limit int64) bool {
 
 // goalEligible reports whether the final condition is the only thing the
 // program's executions can violate: no CPU path stops at a check, warns,
-// frees, blocks in an await or is cut by the loop bound, and no leak or
-// race check was asked for. Then the executions the goal-directed search skips (those
+// frees, blocks in an await or is cut by the loop bound, no leak or race
+// check was asked for, and no path could raise a flag (a plain access,
+// SRCU), so the flags are those of every execution too. Then the executions the goal-directed search skips (those
 // whose registers settle the condition the other way) cannot hold a
 // violation either.
 func (e *engine) goalEligible(paths [][]path) bool {
@@ -44,7 +45,11 @@ func (e *engine) goalEligible(paths [][]path) bool {
 				return false
 			}
 			for k := range ps[i].events {
-				if ps[i].events[k].Kind == model.EvFree {
+				// Nor can any execution raise a flag the skipped ones
+				// might raise: lkmm's data-race needs a plain access,
+				// its SRCU flags SRCU.
+				e := &ps[i].events[k]
+				if e.Kind == model.EvFree || e.Srcu || e.IsAccess() && e.Order == model.Plain && !e.Lock {
 					return false
 				}
 			}

@@ -90,7 +90,8 @@ type Result struct {
 	// Partial says why Outcomes, Positive and Negative count only some of
 	// the executions (a goal-directed search decided the verdict and the
 	// observation without building every execution); "" when they are all
-	// counted. Flags are then those of the executions built.
+	// counted. Flags are exact either way: the goal-directed search is only
+	// used when no execution can raise one.
 	Partial string
 
 	Flags []string // flags the model raised on some consistent execution (e.g. "data-race"), sorted

@@ -170,6 +170,14 @@ func TestDataRaceReplays(t *testing.T) {
 	if r.Verdict != explorer.Fail || r.Violations[0].Violation.Kind != model.DataRace {
 		t.Fatalf("with CheckRaces: %s (%s), want a data race", r.Verdict, r.Reason)
 	}
+	// Nor, without CheckRaces, skip the executions that raise the flag.
+	g0, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM, GoalAbove: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g0.Partial != "" || strings.Join(g0.Flags, ",") != "data-race" {
+		t.Errorf("the goal-directed search asked for on a racy test: partial %q, flags %v; want a full search with the flag", g0.Partial, g0.Flags)
+	}
 	// The goal-directed enumeration must not skip executions that race.
 	g, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM, CheckRaces: true, GoalAbove: -1})
 	if err != nil {
