@@ -467,7 +467,7 @@ func (w *worker) finish(g *graph) {
 		return
 	}
 	w.stats.Executions++
-	if g.lb {
+	if g.lb && poRfCyclic(x) {
 		w.stats.LoadBuffer++
 	}
 	if fl, ok := w.chk.(memmodel.Flagger); ok {
@@ -477,6 +477,9 @@ func (w *worker) finish(g *graph) {
 		}
 	}
 	if v, ok := w.race(g); ok {
+		// A racy execution is still one of the final states (herd7
+		// counts it), and then a counterexample.
+		w.outcome(g, fs)
 		w.violation(g, v)
 		return
 	}

@@ -49,8 +49,8 @@ func (w *worker) lbRevisit(g *graph, r, a model.EventID, porf []int32) {
 	}
 	h := cut(g, r, a, keep)
 	h.lb = true
-	if !w.propagate(h) {
-		return
+	if !w.propagate(h) || dependsOn(h, a, r) {
+		return // the CPUs now compute a from r: a cycle, out of thin air
 	}
 	// r's RMW write half, if kept, follows a in coherence order.
 	rw := model.NoEvent
@@ -93,6 +93,28 @@ func rfClosed(g *graph, keep []int32) bool {
 		}
 	}
 	return true
+}
+
+// poRfCyclic reports whether po ∪ rf has a cycle in x: no order of its
+// events puts each read after the write it reads from.
+func poRfCyclic(x *model.Execution) bool {
+	next := make([]int, len(x.Events))
+	done := func(id model.EventID) bool { return id.IsInit() || int(id.Index) < next[id.Thread] }
+	for progress := true; progress; {
+		progress = false
+		for t, evs := range x.Events {
+			for next[t] < len(evs) && (evs[next[t]].Kind != model.EvRead || done(evs[next[t]].RF)) {
+				next[t]++
+				progress = true
+			}
+		}
+	}
+	for t, evs := range x.Events {
+		if next[t] < len(evs) {
+			return true
+		}
+	}
+	return false
 }
 
 // dependsOn reports whether event a depends on read r: r is in a's

@@ -13,17 +13,16 @@ func Linearize(x *model.Execution) []model.EventID {
 			return ord
 		}
 	}
-	// Only under models with load buffering: fall back to program order.
-	var ord []model.EventID
-	for t, evs := range x.Events {
-		for i := range evs {
-			ord = append(ord, model.EventID{Thread: int32(t), Index: int32(i)})
-		}
-	}
+	// Only under models with load buffering (po ∪ rf has a cycle): each
+	// time no CPU can go on, the current one takes its next step anyway,
+	// a read that reads from a write later in the order.
+	ord, _ := linearize(x, -1)
 	return ord
 }
 
-// linearize topologically sorts po ∪ rf (level 0), ∪ co (1), ∪ fr (2).
+// linearize topologically sorts po ∪ rf (level 0), ∪ co (1), ∪ fr (2);
+// level -1 is level 0 that breaks reads-from edges where po ∪ rf has a
+// cycle.
 func linearize(x *model.Execution, level int) ([]model.EventID, bool) {
 	n := len(x.Events)
 	next := make([]int, n) // next po index to emit per thread
@@ -74,8 +73,13 @@ func linearize(x *model.Execution, level int) ([]model.EventID, bool) {
 					break
 				}
 			}
-			if !found {
+			if !found && level >= 0 {
 				return nil, false
+			}
+			if !found {
+				for next[cur] >= len(x.Events[cur]) {
+					cur = (cur + 1) % n
+				}
 			}
 		}
 		ord = append(ord, model.EventID{Thread: int32(cur), Index: int32(next[cur])})

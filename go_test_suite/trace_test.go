@@ -170,6 +170,9 @@ func TestDataRaceReplays(t *testing.T) {
 	if r.Verdict != explorer.Fail || r.Violations[0].Violation.Kind != model.DataRace {
 		t.Fatalf("with CheckRaces: %s (%s), want a data race", r.Verdict, r.Reason)
 	}
+	if len(r.Outcomes) != 3 {
+		t.Errorf("with CheckRaces: %d final states, want the 3 of the racy and race-free executions", len(r.Outcomes))
+	}
 	// Nor, without CheckRaces, skip the executions that raise the flag.
 	g0, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM, GoalAbove: -1})
 	if err != nil {
@@ -224,6 +227,25 @@ func TestLKMMLoadBufferingBug(t *testing.T) {
 	}
 	if _, err := explorer.Replay(p, memmodel.LKMM, cx.Save(p, memmodel.LKMM, 8, src)); err != nil {
 		t.Fatalf("does not replay: %v", err)
+	}
+	// Its trace is still one order of all the events, each CPU's in
+	// program order, with only some reads before the writes they read.
+	ord := explorer.Linearize(cx.Exec)
+	next := make([]int32, len(cx.Exec.Events))
+	early := 0
+	seen := map[model.EventID]bool{}
+	for _, id := range ord {
+		if id.Index != next[id.Thread] {
+			t.Fatalf("the trace runs P%d's event %d before %d", id.Thread, id.Index, next[id.Thread])
+		}
+		next[id.Thread]++
+		if e := cx.Exec.Ev(id); e.Kind == model.EvRead && !e.RF.IsInit() && !seen[e.RF] {
+			early++
+		}
+		seen[id] = true
+	}
+	if len(ord) != cx.Exec.NumEvents() || early == 0 || early > 4 {
+		t.Errorf("trace of %d of %d events with %d reads before their writes", len(ord), cx.Exec.NumEvents(), early)
 	}
 }
 
