@@ -49,8 +49,15 @@
 // events in po ∪ rf order, cannot handle), exponential, and bounded: past
 // its limits it stops and the verdict is inconclusive. It is also the
 // third oracle of the differential tests. When it gives up under a model
-// with load buffering, DPOR searches instead (a bug finder, never a proof),
-// adding to TruSt's revisits the load-buffering revisits of lb.go: a read
+// with load buffering, lbfree.go first tries to rule load buffering out
+// statically: if in every CPU each read that may read from another CPU is
+// ordered in hb before every later write another CPU may read (acquire,
+// release, strong fences, dependencies, fr ∩ int, found by abstract
+// interpretation of each CPU's code), a po ∪ rf cycle would be an hb
+// cycle, so DPOR is complete and its verdict a proof (Result.LBFree;
+// the kernel corpus and random programs check DPOR against the
+// enumeration wherever it says so). Otherwise DPOR searches as a bug
+// finder, never a proof, adding to TruSt's revisits the load-buffering revisits of lb.go: a read
 // reads from a write that its own later events lead to, when none of the
 // events kept depends on it. Coherence orders are built
 // write by write, never placing a write before one its CPU has already

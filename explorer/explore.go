@@ -113,12 +113,18 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 				e.stopWith(why)
 				break
 			}
-			// Too big to enumerate: look for bugs among the executions
-			// without load buffering, which DPOR builds (each one is
-			// consistent under the model, so a violation is real), but
-			// never call the result a proof.
-			e.underApprox = why
-			e.lb = true
+			// Too big to enumerate. If no consistent execution can have
+			// load buffering (lbfree.go), DPOR is complete: its verdict is
+			// a proof. Otherwise look for bugs among the executions DPOR
+			// builds (each one is consistent under the model, so a
+			// violation is real), but never call the result a proof.
+			ok, whyLB := lbFree(p, e.opts.LoopBound)
+			if !ok {
+				e.underApprox = why + "; and load buffering is not ruled out: " + whyLB
+				e.lb = true
+			} else {
+				e.lbFree = true
+			}
 			e.runDPOR()
 		}
 	case Interleave:
@@ -170,6 +176,7 @@ type engine struct {
 	underApprox    string // why only executions without load buffering were explored
 	partial        string // why the outcome counts are not of every execution (runGoal)
 	lb             bool   // DPOR also builds some executions with load buffering (lb.go)
+	lbFree         bool   // too big to enumerate, but no execution can have load buffering (lbfree.go)
 	flags          map[string]bool
 	cutSeen        atomic.Bool
 	states         atomic.Int64
@@ -800,6 +807,7 @@ func (e *engine) result(parent context.Context) *Result {
 	r.Violations = e.violations
 	r.Witness = e.witness
 	r.Partial = e.partial
+	r.LBFree = e.lbFree
 	for f := range e.flags {
 		r.Flags = append(r.Flags, f)
 	}

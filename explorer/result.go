@@ -94,6 +94,13 @@ type Result struct {
 	// used when no execution can raise one.
 	Partial string
 
+	// LBFree says that, under a model with load buffering, the program
+	// was too big for the enumeration search, but a static check
+	// (lbfree.go) showed that no consistent execution has a po ∪ rf
+	// cycle, so DPOR, which builds every execution without one, was
+	// complete.
+	LBFree bool
+
 	Flags []string // flags the model raised on some consistent execution (e.g. "data-race"), sorted
 
 	Violations []*Counterexample // the first violation found (more with Options.AllViolations)

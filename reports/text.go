@@ -58,6 +58,9 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 			fmt.Fprintf(&b, "   %s %s  (%d)\n", mark, s.Text, s.Count)
 		}
 	}
+	if v.LBFree {
+		fmt.Fprintf(&b, "  load buffering ruled out: in every CPU, each read that may read from another CPU is ordered before every later write another CPU may read, so no execution has a po-rf cycle and DPOR's search is complete\n")
+	}
 	for _, f := range v.Flags {
 		fmt.Fprintf(&b, "  flag %s: %s\n", f, flagText(f))
 	}

@@ -1,0 +1,674 @@
+package explorer
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"mmcheck/model"
+)
+
+// This file decides, before any search, whether a program can have an
+// lkmm-consistent execution with a po ∪ rf cycle (load buffering). When it
+// cannot, DPOR, which builds every consistent execution without such a
+// cycle, is complete under lkmm and its verdict is a proof.
+//
+// The argument. Take an execution with a po ∪ rf cycle. An rf edge inside
+// one thread goes forward in po (coherence), so the cycle can be written
+// r1 po w1 rfe r2 po w2 rfe ... rn po wn rfe r1: each ri reads from another
+// thread and each wi, a later write of ri's thread, is read by another
+// thread. If every such pair (ri, wi) is in hb+ with both ends Marked, the
+// cycle is a cycle of hb (rfe between Marked accesses is in hb), which the
+// happens-before axiom forbids. So it suffices that in every thread, every
+// read that may read from another thread is hb-before every later write
+// that another thread may read, in every execution.
+//
+// lbFree checks this by abstract interpretation of each thread's code:
+// registers hold a known value or "unknown", every read returns unknown,
+// and both ways of a branch on an unknown value are followed, so every
+// path of every execution is covered (loop counters stay known, so loops
+// unroll to --loop-bound). For each read r and each path from it, the
+// later writes must be ordered after r by rules that hold in every
+// execution taking that path (see readOrdered): r is an acquire (or LKR,
+// or the read half of a fully ordered RMW); the write is a release (or
+// UL, or a fully ordered RMW); a strong fence (smp_mb, a fully ordered
+// RMW, synchronize_rcu/srcu, smp_mb__after_atomic after an RMW,
+// smp_mb__before_atomic before one, smp_mb__after_spinlock after a lock)
+// lies between; the write depends on r (address, data, or control as
+// herd7 scopes it, exactly as the interpreter computes Deps), possibly
+// through a Marked read whose address depends on r; or it is r's own
+// RMW's write or a write to the same, known, location (fr ∩ int). Plain
+// accesses are never in hb, so a plain read that may read from another
+// thread, followed by such a write, or such a plain write after such a
+// read, makes the check fail. Which locations other threads may write and
+// read is taken from the same abstract interpretation (an unknown address
+// may be any location). A lock's write (LKW) is read by other threads only
+// through spin_trylock and spin_is_locked (a spin_lock that reads it blocks
+// for ever, so its thread writes nothing after it): it counts as a write
+// only when the program has them.
+
+// lbMaxStates bounds the abstract interpretation (states per thread,
+// summed over the searches from each read): beyond it the check gives up
+// (and the program may have load buffering, as far as it knows).
+const lbMaxStates = 300_000
+
+type aval struct {
+	known bool
+	v     model.Value
+}
+
+// lbState is an abstract thread state. The tracking fields are used by
+// the search from one read r only.
+type lbState struct {
+	pc       int32
+	regs     []aval
+	rmwWrite bool // the next event is the write half of the RMW at pc
+
+	// Tracking r.
+	taint   []bool  // the register depends on r (or on a Marked read hb-after r)
+	joins   []int32 // open control scopes on r (join pc; -1 = never joins)
+	full    bool    // a strong fence since r: every later Marked access is hb-after r
+	beforeA bool    // smp_mb__before_atomic since r: the next RMW orders r before what follows
+	sawRMW  bool    // an RMW at or after r (for smp_mb__after_atomic)
+	sawLKW  bool    // a lock write at or after r (for smp_mb__after_spinlock)
+	rmwHB   bool    // the RMW at pc has its read hb-after r
+}
+
+func (s *lbState) clone() *lbState {
+	n := *s
+	n.regs = append([]aval(nil), s.regs...)
+	if s.taint != nil {
+		n.taint = append([]bool(nil), s.taint...)
+	}
+	n.joins = append([]int32(nil), s.joins...)
+	return &n
+}
+
+func (s *lbState) key(track bool) string {
+	b := make([]byte, 0, 16+9*len(s.regs))
+	b = binary.AppendVarint(b, int64(s.pc))
+	for _, r := range s.regs {
+		if r.known {
+			b = append(b, 1)
+			b = binary.AppendVarint(b, r.v)
+		} else {
+			b = append(b, 0)
+		}
+	}
+	flags := byte(0)
+	for i, f := range []bool{s.rmwWrite, s.full, s.beforeA, s.sawRMW, s.sawLKW, s.rmwHB} {
+		if f {
+			flags |= 1 << i
+		}
+	}
+	b = append(b, flags)
+	if track {
+		for _, t := range s.taint {
+			if t {
+				b = append(b, 1)
+			} else {
+				b = append(b, 0)
+			}
+		}
+		for _, j := range s.joins {
+			b = binary.AppendVarint(b, int64(j))
+		}
+	}
+	return string(b)
+}
+
+// lbAccess is an access one abstract step makes.
+type lbAccess struct {
+	write   bool
+	loc     int // -1: unknown
+	order   model.Order
+	lock    bool // LKR/LKW/UL
+	lkw     bool
+	rmw     bool // either half of an RMW (lock included)
+	acquire bool // a read in lkmm's Acquire (or Mb) set on every path
+	mbRMW   bool // a fully ordered RMW half that always writes
+	instr   int32
+}
+
+type lbChecker struct {
+	p        *model.Program
+	bound    int
+	states   int
+	trylocks bool // the program has spin_trylock or spin_is_locked
+	// plainSeen: the thread being checked has a plain write another
+	// thread may read (else, once a strong fence orders everything after
+	// r, the search from r can stop).
+	plainSeen bool
+
+	// From the first pass, per thread.
+	readLocs, writeLocs []map[int]bool
+	anyRead, anyWrite   []bool  // an access at an unknown address
+	plainWrites         [][]int // locations of plain writes (-1: unknown address)
+	reads               [][]*lbState
+}
+
+// lbFree reports whether no lkmm-consistent execution of p has a po ∪ rf
+// cycle, and if it cannot tell, why.
+func lbFree(p *model.Program, loopBound int) (bool, string) {
+	c := &lbChecker{p: p, bound: loopBound}
+	for _, t := range p.Threads {
+		for _, in := range t.Code {
+			if in.Op == model.OpTrylock || in.Op == model.OpIsLocked {
+				c.trylocks = true
+			}
+		}
+	}
+	n := len(p.Threads)
+	c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
+	c.anyRead, c.anyWrite = make([]bool, n), make([]bool, n)
+	c.reads = make([][]*lbState, n)
+	c.plainWrites = make([][]int, n)
+	for i, t := range p.Threads {
+		c.readLocs[i], c.writeLocs[i] = map[int]bool{}, map[int]bool{}
+		if why := c.collect(i, t); why != "" {
+			return false, why
+		}
+	}
+	for i, t := range p.Threads {
+		c.plainSeen = false
+		for _, l := range c.plainWrites[i] {
+			if c.otherReads(i, l) {
+				c.plainSeen = true
+			}
+		}
+		for _, s := range c.reads[i] {
+			if why := c.readOrdered(i, t, s); why != "" {
+				return false, why
+			}
+		}
+	}
+	return true, ""
+}
+
+// otherWrites reports whether a thread other than t may write loc (-1:
+// some location).
+func (c *lbChecker) otherWrites(t, loc int) bool {
+	for u := range c.p.Threads {
+		if u != t && (c.anyWrite[u] || (loc < 0 && len(c.writeLocs[u]) > 0) || c.writeLocs[u][loc]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *lbChecker) otherReads(t, loc int) bool {
+	for u := range c.p.Threads {
+		if u != t && (c.anyRead[u] || (loc < 0 && len(c.readLocs[u]) > 0) || c.readLocs[u][loc]) {
+			return true
+		}
+	}
+	return false
+}
+
+// collect explores thread ti's abstract states, recording the locations
+// it may access and the states at which it reads (before the read).
+func (c *lbChecker) collect(ti int, t *model.Thread) string {
+	start := &lbState{pc: 0, regs: make([]aval, t.NumRegs)}
+	for i := range start.regs {
+		start.regs[i] = aval{known: true}
+	}
+	for _, ri := range t.Init {
+		start.regs[ri.Reg] = aval{known: true, v: ri.Val}
+	}
+	seen := map[string]bool{}
+	stack := []*lbState{start}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		k := s.key(false)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if c.states++; c.states > lbMaxStates {
+			return fmt.Sprintf("the load-buffering check gave up after %d abstract states", lbMaxStates)
+		}
+		acc, at, next := c.step(t, s, false)
+		if acc != nil {
+			set, any := c.readLocs[ti], &c.anyRead[ti]
+			if acc.write {
+				set, any = c.writeLocs[ti], &c.anyWrite[ti]
+			}
+			if acc.loc < 0 {
+				*any = true
+			} else {
+				set[acc.loc] = true
+			}
+			if acc.write && acc.order == model.Plain {
+				c.plainWrites[ti] = append(c.plainWrites[ti], acc.loc)
+			}
+			if !acc.write {
+				c.reads[ti] = append(c.reads[ti], at)
+			}
+		}
+		stack = append(stack, next...)
+	}
+	return ""
+}
+
+// readOrdered checks that the read thread ti makes at state s is, if
+// another thread may write what it reads, hb-before every later write of
+// the thread that another thread may read.
+func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) string {
+	acc, _, _ := c.step(t, s, false)
+	if acc == nil || acc.write || !c.otherWrites(ti, acc.loc) {
+		return ""
+	}
+	r := acc
+	if r.order != model.Plain && (r.acquire || r.mbRMW) {
+		// acq-po, or [Mb ∩ R] then fr ∩ int and [Mb ∩ W]; po: every later
+		// Marked access is hb-after r. Plain writes are not in hb.
+		return c.search(ti, t, s, r, true)
+	}
+	return c.search(ti, t, s, r, false)
+}
+
+// search follows every path from the read r (made at state s) and fails
+// at the first write another thread may read that is not hb-after r.
+func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, full bool) string {
+	// Step over r itself, tracking.
+	s := s0.clone()
+	s.taint = make([]bool, t.NumRegs)
+	s.joins = nil
+	s.full = full
+	_, _, next := c.step(t, s, true)
+	for _, n := range next {
+		in := &t.Code[r.instr]
+		if in.Dst >= 0 && in.Op != model.OpStore && in.Op != model.OpUnlock {
+			n.taint[in.Dst] = true
+		}
+		n.rmwHB = n.rmwWrite // r's own write: fr ∩ int
+	}
+	seen := map[string]bool{}
+	stack := next
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		k := s.key(true)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if c.states++; c.states > lbMaxStates {
+			return fmt.Sprintf("the load-buffering check gave up after %d abstract states", lbMaxStates)
+		}
+		if s.full && !c.plainSeen {
+			continue
+		}
+		acc, at, next := c.step(t, s, true)
+		if acc != nil && acc.write && !(acc.lkw && !c.trylocks) && c.otherReads(ti, acc.loc) {
+			in := &t.Code[at.pc]
+			ordered := false
+			switch {
+			case r.order == model.Plain || acc.order == model.Plain:
+				// Plain accesses are not in hb.
+			case at.full, acc.order == model.Release, acc.order == model.Mb, acc.lock && !acc.lkw:
+				ordered = true
+			case acc.rmw && at.rmwHB:
+				ordered = true // r's own RMW, or an RMW whose read is hb-after r (fr ∩ int)
+			case len(at.joins) > 0, at.taintOf(in.A), dataTainted(in, at):
+				ordered = true
+			case r.loc >= 0 && acc.loc == r.loc:
+				ordered = true // fr ∩ int
+			}
+			if !ordered {
+				rin := &t.Code[r.instr]
+				return fmt.Sprintf("%s's %s (%s) may read from another CPU, and its later %s (%s), which another CPU may read, is not ordered after it: a load-buffering cycle through them is not ruled out",
+					t.Name, rin.Text, rin.Pos, in.Text, in.Pos)
+			}
+		}
+		stack = append(stack, next...)
+	}
+	return ""
+}
+
+// dataTainted reports whether the write an instruction makes has a data
+// dependency on r, as the interpreter computes it (withDeps).
+func dataTainted(in *model.Instr, s *lbState) bool {
+	switch {
+	case in.Op == model.OpRMW && in.RMW == model.RMWCmpXchg:
+		return s.taintOf(in.C)
+	case in.Op == model.OpRMW, in.Op == model.OpStore:
+		return s.taintOf(in.B)
+	}
+	return false
+}
+
+func (s *lbState) get(a model.Arg) aval {
+	if a.Reg < 0 {
+		return aval{known: true, v: a.Imm}
+	}
+	return s.regs[a.Reg]
+}
+
+func (s *lbState) set(r int32, v aval, taint bool) {
+	if r < 0 {
+		return
+	}
+	s.regs[r] = v
+	if s.taint != nil {
+		s.taint[r] = taint
+	}
+}
+
+func (s *lbState) taintOf(a model.Arg) bool {
+	return a.Reg >= 0 && s.taint != nil && s.taint[a.Reg]
+}
+
+// openScope mirrors interp.openScope for the dependency on r.
+func (s *lbState) openScope(tainted bool, join int32) {
+	if tainted {
+		s.joins = append(s.joins, join)
+	}
+}
+
+func (s *lbState) closeScopes() {
+	keep := s.joins[:0]
+	for _, j := range s.joins {
+		if j != s.pc {
+			keep = append(keep, j)
+		}
+	}
+	s.joins = keep
+}
+
+// step runs local instructions from s0 (on a private copy) to the next
+// access on one path, and returns that access (nil if the path ends
+// first), the state at its instruction, and the states to explore next:
+// those after the access, and those that took the other way of a branch
+// on an unknown value on the way. With track, it updates the tracking
+// fields.
+func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *lbState, []*lbState) {
+	s := s0.clone()
+	var pd []int32
+	if track {
+		pd = c.pdom(t)
+	}
+	var out []*lbState
+	for n := 0; n < maxLocalSteps; n++ {
+		if track && len(s.joins) > 0 {
+			s.closeScopes()
+		}
+		in := &t.Code[s.pc]
+		branch := func(a aval, jumpIfZero bool) []*lbState {
+			if track {
+				s.openScope(s.taintOf(in.A), pd[s.pc])
+			}
+			if a.known {
+				if (a.v == 0) == jumpIfZero {
+					s.pc = in.Target
+				} else {
+					s.pc++
+				}
+				return nil
+			}
+			o := s.clone()
+			o.pc = in.Target
+			s.pc++
+			return []*lbState{o}
+		}
+		switch in.Op {
+		case model.OpNop:
+		case model.OpMove:
+			s.set(in.Dst, s.get(in.A), s.taintOf(in.A))
+		case model.OpUnary:
+			a := s.get(in.A)
+			v := aval{}
+			if a.known {
+				v.known = true
+				switch in.Alu {
+				case model.AluNeg:
+					v.v = -a.v
+				case model.AluNot:
+					v.v = b2v(a.v == 0)
+				case model.AluBitNot:
+					v.v = ^a.v
+				}
+			}
+			s.set(in.Dst, v, s.taintOf(in.A))
+		case model.OpBinary:
+			a, b := s.get(in.A), s.get(in.B)
+			if (in.Alu == model.AluDiv || in.Alu == model.AluMod) && b.known && b.v == 0 {
+				return nil, nil, out // stops at a violation
+			}
+			v := aval{}
+			if a.known && b.known {
+				v = aval{known: true, v: alu(in.Alu, a.v, b.v)}
+			}
+			s.set(in.Dst, v, s.taintOf(in.A) || s.taintOf(in.B))
+		case model.OpJump:
+			s.pc = in.Target
+			continue
+		case model.OpJumpIf:
+			out = append(out, branch(s.get(in.A), false)...)
+			continue
+		case model.OpJumpIfNot:
+			out = append(out, branch(s.get(in.A), true)...)
+			continue
+		case model.OpCheck, model.OpAssume, model.OpBoundsCheck, model.OpAwaitEnd:
+			if track && (in.Op != model.OpCheck || in.Check != model.CheckWarn) {
+				s.openScope(s.taintOf(in.A), -1)
+			}
+			a := s.get(in.A)
+			stops := false
+			switch in.Op {
+			case model.OpCheck:
+				stops = in.Check != model.CheckWarn && a.known && a.v != 0
+			case model.OpAssume:
+				stops = a.known && a.v == 0
+			case model.OpBoundsCheck:
+				b := s.get(in.B)
+				stops = a.known && b.known && (a.v < 0 || a.v >= b.v)
+			case model.OpAwaitEnd:
+				stops = a.known && a.v != 0
+			}
+			if stops {
+				return nil, nil, out
+			}
+		case model.OpLoopIter:
+			a := s.regs[in.Dst]
+			if a.known {
+				a.v++
+				s.regs[in.Dst] = a
+				if a.v > model.Value(c.bound) {
+					return nil, nil, out // cut
+				}
+			}
+		case model.OpAwaitBegin:
+		case model.OpHalt:
+			return nil, nil, out
+		case model.OpFence:
+			if in.Fence == model.FenceSyncSRCU {
+				if a := s.get(in.A); a.known {
+					if _, ok := c.p.PtrLoc(a.v); !ok {
+						return nil, nil, out
+					}
+				}
+			}
+			if track {
+				switch in.Fence {
+				case model.FenceMb, model.FenceSyncRCU, model.FenceSyncSRCU:
+					s.full = true
+				case model.FenceBeforeAtomic:
+					s.beforeA = true
+				case model.FenceAfterAtomic:
+					s.full = s.full || s.sawRMW
+				case model.FenceAfterSpinlock:
+					s.full = s.full || s.sawLKW
+				}
+			}
+		case model.OpFree:
+			// Nothing reads from a kfree: it lies on no po ∪ rf cycle.
+		case model.OpLoad, model.OpIsLocked, model.OpStore, model.OpUnlock, model.OpRMW, model.OpLock, model.OpTrylock:
+			acc, next := c.access(t, s, in, track)
+			return acc, s, append(out, next...)
+		default:
+			panic(fmt.Sprintf("explorer: unknown op %v", in.Op))
+		}
+		s.pc++
+	}
+	return nil, nil, out
+}
+
+// access makes the access of the instruction at s.pc and returns it with
+// the states that follow.
+func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track bool) (*lbAccess, []*lbState) {
+	a := s.get(in.A)
+	loc := -1
+	if a.known {
+		l, ok := c.p.PtrLoc(a.v)
+		if !ok {
+			return nil, nil // NULL or wild dereference: the thread stops
+		}
+		loc = l
+	}
+	acc := &lbAccess{loc: loc, order: in.Order, instr: s.pc}
+	addrHB := track && (s.full || s.taintOf(in.A))
+	switch in.Op {
+	case model.OpLoad, model.OpIsLocked:
+		if in.Op == model.OpIsLocked {
+			acc.order, acc.lock = model.Once, true
+		}
+		acc.acquire = in.Op == model.OpLoad && in.Order == model.Acquire
+		n := s.clone()
+		// The read is hb-after r if its address depends on r (addr; [R])
+		// or a strong fence came first; then what depends on it does too.
+		hb := addrHB && acc.order != model.Plain
+		if track && hb && acc.acquire {
+			n.full = true
+		}
+		n.set(in.Dst, aval{}, hb)
+		n.pc++
+		return acc, []*lbState{n}
+	case model.OpStore, model.OpUnlock:
+		acc.write = true
+		if in.Op == model.OpUnlock {
+			acc.order, acc.lock = model.Release, true
+		}
+		n := s.clone()
+		n.pc++
+		return acc, []*lbState{n}
+	}
+	// RMW, lock, trylock: a read, then (if it writes) a write.
+	if s.rmwWrite {
+		acc.write, acc.rmw = true, true
+		switch in.Op {
+		case model.OpLock, model.OpTrylock:
+			acc.lock, acc.lkw, acc.order = true, true, model.Acquire
+		}
+		n := s.clone()
+		n.rmwWrite = false
+		if track {
+			if in.Op == model.OpRMW && in.Order == model.Mb {
+				n.full = true // [Mb ∩ W]; po; [M]
+			}
+			if in.Op != model.OpRMW {
+				n.sawLKW = true
+			}
+			n.rmwHB = false
+		}
+		n.pc++
+		return acc, []*lbState{n}
+	}
+	acc.rmw = true
+	var outs []*lbState
+	// The read half is hb-after r if its address depends on r or a strong
+	// fence came first; then so is its write (fr ∩ int). (search sets
+	// rmwHB for r's own RMW.)
+	writes := func(n *lbState) {
+		n.rmwWrite = true
+		n.rmwHB = track && addrHB && in.Order != model.Plain
+		outs = append(outs, n)
+	}
+	switch in.Op {
+	case model.OpLock:
+		acc.lock, acc.order, acc.acquire = true, model.Acquire, true
+		n := s.clone()
+		if track && addrHB {
+			n.full = true // an LKR hb-after r: acq-po
+		}
+		writes(n) // reading 1 blocks for ever
+	case model.OpTrylock:
+		// Success: LKR (Acquire) and LKW, Dst = 1. Failure: LF, Dst = 0.
+		acc.lock, acc.order = true, model.Acquire
+		ok, fail := s.clone(), s.clone()
+		ok.set(in.Dst, aval{known: true, v: 1}, addrHB)
+		if track && addrHB {
+			ok.full = true
+		}
+		writes(ok)
+		fail.set(in.Dst, aval{known: true, v: 0}, addrHB)
+		fail.pc++
+		outs = append(outs, fail)
+	case model.OpRMW:
+		always := in.RMW != model.RMWCmpXchg && in.RMW != model.RMWAddUnless
+		acc.mbRMW = always && in.Order == model.Mb
+		acc.acquire = always && in.Order == model.Acquire
+		hb := addrHB && in.Order != model.Plain
+		// The success branch: the read is in RMW (and in Mb or Acquire
+		// as the RMW's order says).
+		n := s.clone()
+		n.set(in.Dst, aval{}, hb)
+		if track {
+			n.sawRMW = true
+			if in.Order == model.Mb || hb && in.Order == model.Acquire || n.beforeA {
+				n.full = true
+			}
+		}
+		writes(n)
+		if !always {
+			// A failed cmpxchg or add_unless: a lone Once read.
+			f := s.clone()
+			f.set(in.Dst, aval{}, hb)
+			f.pc++
+			outs = append(outs, f)
+		}
+	}
+	return acc, outs
+}
+
+func (c *lbChecker) pdom(t *model.Thread) []int32 {
+	return ipostdom(t.Code)
+}
+
+func alu(op model.Alu, a, b model.Value) model.Value {
+	switch op {
+	case model.AluAdd:
+		return a + b
+	case model.AluSub:
+		return a - b
+	case model.AluMul:
+		return a * b
+	case model.AluDiv:
+		return a / b
+	case model.AluMod:
+		return a % b
+	case model.AluAnd:
+		return a & b
+	case model.AluOr:
+		return a | b
+	case model.AluXor:
+		return a ^ b
+	case model.AluShl:
+		return a << uint64(b&63)
+	case model.AluShr:
+		return a >> uint64(b&63)
+	case model.AluEq:
+		return b2v(a == b)
+	case model.AluNe:
+		return b2v(a != b)
+	case model.AluLt:
+		return b2v(a < b)
+	case model.AluLe:
+		return b2v(a <= b)
+	case model.AluGt:
+		return b2v(a > b)
+	case model.AluGe:
+		return b2v(a >= b)
+	}
+	return 0
+}

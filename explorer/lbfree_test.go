@@ -1,0 +1,176 @@
+package explorer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"mmcheck/litmus"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// lbAgree runs p under lkmm twice, with the enumeration (complete) and
+// with DPOR alone (skipEnumeration: the path taken when the enumeration
+// gives up), and reports how the two differ ("" if they agree on the
+// verdict, every final state with its count, the condition's counts and
+// the flags). It also reports whether the DPOR run claimed completeness.
+func lbAgree(t *testing.T, p *model.Program) (string, bool) {
+	t.Helper()
+	en := run(t, p, memmodel.LKMM, Enumerate)
+	if en.Verdict == Unknown {
+		return "", false
+	}
+	skipEnumeration = true
+	dp := run(t, p, memmodel.LKMM, DPOR)
+	skipEnumeration = false
+	if !dp.LBFree {
+		return "", false
+	}
+	var diffs []string
+	if en.Verdict != dp.Verdict {
+		diffs = append(diffs, fmt.Sprintf("verdict %s (%s) vs %s (%s)", en.Verdict, en.Reason, dp.Verdict, dp.Reason))
+	}
+	es, ds := outcomeSet(en), outcomeSet(dp)
+	for k, n := range es {
+		if ds[k] != n {
+			diffs = append(diffs, fmt.Sprintf("state %s: %d vs %d", k, n, ds[k]))
+		}
+	}
+	for k, n := range ds {
+		if _, ok := es[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("state %s: 0 vs %d", k, n))
+		}
+	}
+	if en.Positive != dp.Positive || en.Negative != dp.Negative {
+		diffs = append(diffs, fmt.Sprintf("positive/negative %d/%d vs %d/%d", en.Positive, en.Negative, dp.Positive, dp.Negative))
+	}
+	if !slices.Equal(en.Flags, dp.Flags) {
+		diffs = append(diffs, fmt.Sprintf("flags %v vs %v", en.Flags, dp.Flags))
+	}
+	if len(diffs) > 0 {
+		return "enumeration vs DPOR: " + strings.Join(diffs, "; "), true
+	}
+	return "", true
+}
+
+// TestLBFreeCorpus is the soundness check of lbfree.go on the kernel's
+// litmus tests: wherever it rules load buffering out, DPOR alone must
+// find exactly what the (complete) enumeration finds, execution counts
+// included. Many corpus tests are load-buffering shapes whose weak
+// outcome needs a po ∪ rf cycle: if the check let one through, DPOR
+// would miss that outcome and this test would fail.
+func TestLBFreeCorpus(t *testing.T) {
+	var files []string
+	for _, set := range []string{"kernel", "paulmck"} {
+		root := filepath.Join("..", "go_test_suite", "testdata", "lkmm", set)
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(path, ".litmus") {
+				files = append(files, path)
+			}
+			return nil
+		})
+	}
+	if len(files) < 600 {
+		t.Fatalf("found %d corpus tests", len(files))
+	}
+	free, lbShapes := 0, 0
+	for i, f := range files {
+		if testing.Short() && i%4 != 0 {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := litmus.Load(f, src)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		ok, _ := lbFree(p, 8)
+		if !ok {
+			if strings.Contains(filepath.Base(f), "LB") {
+				lbShapes++
+			}
+			continue
+		}
+		diff, claimed := lbAgree(t, p)
+		if !claimed {
+			continue
+		}
+		free++
+		if diff != "" {
+			t.Errorf("%s: load buffering ruled out, but %s", f, diff)
+		}
+	}
+	t.Logf("%d corpus tests free of load buffering; %d LB-named tests not", free, lbShapes)
+	if free < 50 || lbShapes < 20 {
+		t.Errorf("the check ruled load buffering out in %d corpus tests and kept it in %d LB tests: expected more of both", free, lbShapes)
+	}
+}
+
+// TestLBFreeRandom is the same differential check on random programs
+// (with dependencies and fences, see fuzz_test.go).
+func TestLBFreeRandom(t *testing.T) {
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	free := 0
+	for seed := int64(1); seed <= int64(n); seed++ {
+		p := randomProgram(seed)
+		if seed%2 == 0 {
+			p = randomDepProgram(seed)
+		}
+		diff, claimed := lbAgree(t, p)
+		if claimed {
+			free++
+		}
+		if diff != "" {
+			t.Errorf("seed %d: load buffering ruled out, but %s\n%s", seed, diff, dumpProgram(p))
+		}
+	}
+	if free == 0 {
+		t.Errorf("no random program was free of load buffering")
+	}
+	t.Logf("%d of %d random programs free of load buffering", free, n)
+}
+
+// TestLBFreeShapes checks the verdict of the static check on the classic
+// shapes: load buffering with nothing, one side, or both sides ordered.
+func TestLBFreeShapes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p0   string // code after r0 = READ_ONCE(*x) on P0 (writes y)
+		p1   string // code after r1 = READ_ONCE(*y) on P1 (writes x)
+		free bool
+	}{
+		{"LB", "WRITE_ONCE(*y, 1);", "WRITE_ONCE(*x, 1);", false},
+		{"LB+mb+po", "smp_mb(); WRITE_ONCE(*y, 1);", "WRITE_ONCE(*x, 1);", false},
+		{"LB+mb+mb", "smp_mb(); WRITE_ONCE(*y, 1);", "smp_mb(); WRITE_ONCE(*x, 1);", true},
+		{"LB+data+rel", "WRITE_ONCE(*y, r0);", "smp_store_release(x, 1);", true},
+		{"LB+ctrl+ctrl", "if (r0) WRITE_ONCE(*y, 1);", "if (r1) WRITE_ONCE(*x, 1);", true},
+		{"LB+ctrl-escapes+data", "int r2 = 0; if (r0) r2 = 1; WRITE_ONCE(*y, r2);", "WRITE_ONCE(*x, r1);", false},
+		{"LB+plain+mb", "smp_mb(); *y = 1;", "smp_mb(); WRITE_ONCE(*x, 1);", false},
+		{"LB+addr-acq+mb", "int r3 = smp_load_acquire(z + r0 - r0); WRITE_ONCE(*y, 1);", "smp_mb(); WRITE_ONCE(*x, 1);", true},
+		{"LB+xchg+after-atomic", "xchg_relaxed(z, 1); smp_mb__after_atomic(); WRITE_ONCE(*y, 1);", "smp_mb(); WRITE_ONCE(*x, 1);", true},
+		{"LB+before-atomic-w", "smp_mb__before_atomic(); WRITE_ONCE(*y, 1); atomic_inc(w);", "smp_mb(); WRITE_ONCE(*x, 1);", false},
+	} {
+		src := fmt.Sprintf("C %s\n{ int *w; }\nP0(int *x, int *y, int *z, atomic_t *w)\n{\n\tint r0 = READ_ONCE(*x);\n\t%s\n}\n\nP1(int *x, int *y)\n{\n\tint r1 = READ_ONCE(*y);\n\t%s\n}\n\nexists (0:r0=1 /\\ 1:r1=1)\n",
+			tc.name, tc.p0, tc.p1)
+		p, err := litmus.Load(tc.name+".litmus", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, src)
+		}
+		ok, why := lbFree(p, 8)
+		if ok != tc.free {
+			t.Errorf("%s: lbFree = %v (%s), want %v", tc.name, ok, why, tc.free)
+		}
+		if diff, _ := lbAgree(t, p); diff != "" {
+			t.Errorf("%s: %s", tc.name, diff)
+		}
+	}
+}
