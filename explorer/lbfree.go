@@ -3,6 +3,8 @@ package explorer
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 
 	"mmcheck/model"
 )
@@ -49,7 +51,7 @@ import (
 // lbMaxStates bounds the abstract interpretation (states per thread,
 // summed over the searches from each read): beyond it the check gives up
 // (and the program may have load buffering, as far as it knows).
-const lbMaxStates = 300_000
+const lbMaxStates = 1_000_000
 
 type aval struct {
 	known bool
@@ -81,39 +83,6 @@ func (s *lbState) clone() *lbState {
 	}
 	n.joins = append([]int32(nil), s.joins...)
 	return &n
-}
-
-func (s *lbState) key(track bool) string {
-	b := make([]byte, 0, 16+9*len(s.regs))
-	b = binary.AppendVarint(b, int64(s.pc))
-	for _, r := range s.regs {
-		if r.known {
-			b = append(b, 1)
-			b = binary.AppendVarint(b, r.v)
-		} else {
-			b = append(b, 0)
-		}
-	}
-	flags := byte(0)
-	for i, f := range []bool{s.rmwWrite, s.full, s.beforeA, s.sawRMW, s.sawLKW, s.rmwHB} {
-		if f {
-			flags |= 1 << i
-		}
-	}
-	b = append(b, flags)
-	if track {
-		for _, t := range s.taint {
-			if t {
-				b = append(b, 1)
-			} else {
-				b = append(b, 0)
-			}
-		}
-		for _, j := range s.joins {
-			b = binary.AppendVarint(b, int64(j))
-		}
-	}
-	return string(b)
 }
 
 // lbAccess is an access one abstract step makes.
@@ -204,8 +173,171 @@ func (c *lbChecker) otherReads(t, loc int) bool {
 	return false
 }
 
+// counters returns the registers thread t's loops count iterations in.
+func counters(t *model.Thread) []int32 {
+	var cs []int32
+	for _, in := range t.Code {
+		if in.Op == model.OpLoopIter && in.Dst >= 0 && !slices.Contains(cs, in.Dst) {
+			cs = append(cs, in.Dst)
+		}
+	}
+	return cs
+}
+
+// liveCounters returns, for each instruction, which of the counters cs
+// are live there (some path reads the counter before it is reset): only
+// then do states that differ in it need to be kept apart.
+func liveCounters(t *model.Thread, cs []int32) [][]bool {
+	n := len(t.Code)
+	live := make([][]bool, n+1)
+	for i := range live {
+		live[i] = make([]bool, len(cs))
+	}
+	succ := func(i int) []int {
+		in := &t.Code[i]
+		switch in.Op {
+		case model.OpHalt:
+			return nil
+		case model.OpJump:
+			return []int{int(in.Target)}
+		case model.OpJumpIf, model.OpJumpIfNot:
+			return []int{int(in.Target), i + 1}
+		}
+		return []int{i + 1}
+	}
+	uses := func(in *model.Instr, r int32) bool {
+		return in.Op == model.OpLoopIter && in.Dst == r || in.A.Reg == r || in.B.Reg == r || in.C.Reg == r
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := n - 1; i >= 0; i-- {
+			in := &t.Code[i]
+			for k, r := range cs {
+				l := uses(in, r)
+				if !l && in.Dst != r {
+					for _, j := range succ(i) {
+						l = l || live[j][k]
+					}
+				}
+				if l && !live[i][k] {
+					live[i][k] = true
+					changed = true
+				}
+			}
+		}
+	}
+	return live
+}
+
+// fixpoint computes the abstract states thread t reaches from starts: one
+// state per instruction, RMW half and loop-iteration counts (so loops
+// unroll to the bound), the join of every state that reaches it. With
+// track, the join keeps only the orderings common to all paths. States
+// for which skip holds are not expanded (until a join changes them).
+func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, skip func(*lbState) bool) ([]*lbState, string) {
+	cs := counters(t)
+	live := liveCounters(t, cs)
+	key := func(s *lbState) string {
+		b := binary.AppendVarint(nil, int64(s.pc))
+		if s.rmwWrite {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+		for i, r := range cs {
+			if !live[s.pc][i] {
+				continue // the loop is not running: its count does not matter
+			}
+			if v := s.regs[r]; v.known {
+				b = binary.AppendVarint(append(b, 1), v.v)
+			} else {
+				b = append(b, 0)
+			}
+		}
+		return string(b)
+	}
+	states := map[string]*lbState{}
+	var work []string
+	add := func(n *lbState) {
+		k := key(n)
+		if old, ok := states[k]; ok {
+			if !old.join(n) {
+				return
+			}
+		} else {
+			states[k] = n
+		}
+		work = append(work, k)
+	}
+	for _, s := range starts {
+		add(s)
+	}
+	for len(work) > 0 {
+		k := work[len(work)-1]
+		work = work[:len(work)-1]
+		if c.states++; c.states > lbMaxStates {
+			return nil, fmt.Sprintf("the load-buffering check gave up after %d abstract steps", lbMaxStates)
+		}
+		s := states[k]
+		if skip != nil && skip(s) {
+			continue
+		}
+		_, _, next := c.step(t, s, track)
+		for _, n := range next {
+			add(n)
+		}
+	}
+	// In a fixed order, so that the pair reported is always the same.
+	keys := slices.Sorted(maps.Keys(states))
+	out := make([]*lbState, len(keys))
+	for i, k := range keys {
+		out[i] = states[k]
+	}
+	return out, ""
+}
+
+// join makes s the join of s and o (registers known in both with one
+// value stay known; an ordering stays only if both have it) and reports
+// whether s changed.
+func (s *lbState) join(o *lbState) bool {
+	changed := false
+	for i, r := range s.regs {
+		if r.known && (!o.regs[i].known || o.regs[i].v != r.v) {
+			s.regs[i] = aval{}
+			changed = true
+		}
+	}
+	for i := range s.taint {
+		if s.taint[i] && !o.taint[i] {
+			s.taint[i] = false
+			changed = true
+		}
+	}
+	for _, f := range []struct {
+		a *bool
+		b bool
+	}{{&s.full, o.full}, {&s.beforeA, o.beforeA},
+		{&s.sawRMW, o.sawRMW}, {&s.sawLKW, o.sawLKW}, {&s.rmwHB, o.rmwHB}} {
+		if *f.a && !f.b {
+			*f.a = false
+			changed = true
+		}
+	}
+	keep := s.joins[:0:0]
+	for _, j := range s.joins {
+		if slices.Contains(o.joins, j) && !slices.Contains(keep, j) {
+			keep = append(keep, j)
+		}
+	}
+	if len(keep) != len(s.joins) {
+		changed = true
+	}
+	s.joins = keep
+	return changed
+}
+
 // collect explores thread ti's abstract states, recording the locations
-// it may access and the states at which it reads (before the read).
+// it may access and the states at which it reads.
 func (c *lbChecker) collect(ti int, t *model.Thread) string {
 	start := &lbState{pc: 0, regs: make([]aval, t.NumRegs)}
 	for i := range start.regs {
@@ -214,38 +346,30 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 	for _, ri := range t.Init {
 		start.regs[ri.Reg] = aval{known: true, v: ri.Val}
 	}
-	seen := map[string]bool{}
-	stack := []*lbState{start}
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		k := s.key(false)
-		if seen[k] {
+	states, why := c.fixpoint(t, []*lbState{start}, false, nil)
+	if why != "" {
+		return why
+	}
+	for _, s := range states {
+		acc, at, _ := c.step(t, s, false)
+		if acc == nil {
 			continue
 		}
-		seen[k] = true
-		if c.states++; c.states > lbMaxStates {
-			return fmt.Sprintf("the load-buffering check gave up after %d abstract states", lbMaxStates)
+		set, any := c.readLocs[ti], &c.anyRead[ti]
+		if acc.write {
+			set, any = c.writeLocs[ti], &c.anyWrite[ti]
 		}
-		acc, at, next := c.step(t, s, false)
-		if acc != nil {
-			set, any := c.readLocs[ti], &c.anyRead[ti]
-			if acc.write {
-				set, any = c.writeLocs[ti], &c.anyWrite[ti]
-			}
-			if acc.loc < 0 {
-				*any = true
-			} else {
-				set[acc.loc] = true
-			}
-			if acc.write && acc.order == model.Plain {
-				c.plainWrites[ti] = append(c.plainWrites[ti], acc.loc)
-			}
-			if !acc.write {
-				c.reads[ti] = append(c.reads[ti], at)
-			}
+		if acc.loc < 0 {
+			*any = true
+		} else {
+			set[acc.loc] = true
 		}
-		stack = append(stack, next...)
+		if acc.write && acc.order == model.Plain {
+			c.plainWrites[ti] = append(c.plainWrites[ti], acc.loc)
+		}
+		if !acc.write {
+			c.reads[ti] = append(c.reads[ti], at)
+		}
 	}
 	return ""
 }
@@ -283,23 +407,15 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 		}
 		n.rmwHB = n.rmwWrite // r's own write: fr ∩ int
 	}
-	seen := map[string]bool{}
-	stack := next
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		k := s.key(true)
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		if c.states++; c.states > lbMaxStates {
-			return fmt.Sprintf("the load-buffering check gave up after %d abstract states", lbMaxStates)
-		}
+	states, why := c.fixpoint(t, next, true, func(s *lbState) bool { return s.full && !c.plainSeen })
+	if why != "" {
+		return why
+	}
+	for _, s := range states {
 		if s.full && !c.plainSeen {
 			continue
 		}
-		acc, at, next := c.step(t, s, true)
+		acc, at, _ := c.step(t, s, true)
 		if acc != nil && acc.write && !(acc.lkw && !c.trylocks) && c.otherReads(ti, acc.loc) {
 			in := &t.Code[at.pc]
 			ordered := false
@@ -321,7 +437,6 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 					t.Name, rin.Text, rin.Pos, in.Text, in.Pos)
 			}
 		}
-		stack = append(stack, next...)
 	}
 	return ""
 }
