@@ -115,9 +115,9 @@ func TestLBFreeCorpus(t *testing.T) {
 // TestLBFreeRandom is the same differential check on random programs
 // (with dependencies and fences, see fuzz_test.go).
 func TestLBFreeRandom(t *testing.T) {
-	n := 300
+	n := 150
 	if testing.Short() {
-		n = 60
+		n = 40
 	}
 	free := 0
 	for seed := int64(1); seed <= int64(n); seed++ {

@@ -1,6 +1,10 @@
 package memmodel
 
-import "mmcheck/model"
+import (
+	"fmt"
+
+	"mmcheck/model"
+)
 
 // LKMM is the Linux-kernel memory model: linux-kernel.cat, .bell and
 // lock.cat of the kernel's tools/memory-model (herd7 variant lkmmv2; Alglave,
@@ -213,6 +217,20 @@ type lkmmChecker struct {
 	lockGen            []uint32
 	gen                uint32
 	ok                 bool
+	lazy               bool    // ok by scShortcut; the axioms' relations are not computed yet
+	g                  digraph // for scShortcut
+}
+
+// compute computes the relations of an execution that scShortcut judged
+// consistent, when Ordered, Flags or Race needs them.
+func (c *lkmmChecker) compute() {
+	if !c.lazy {
+		return
+	}
+	c.lazy = false
+	if fail := c.rest(); fail != nil {
+		panic(fmt.Sprintf("memmodel: lkmm: an SC-consistent execution fails %s", fail.Axiom))
+	}
 }
 
 // instr returns the instruction that made node v, or nil if the program
@@ -231,7 +249,7 @@ func (c *lkmmChecker) instr(v int32) *model.Instr {
 }
 
 func (c *lkmmChecker) Check(x *model.Execution) *Failure {
-	c.ok = false
+	c.ok, c.lazy = false, false
 	c.plainDone = false
 	c.race = false
 	f := &c.f
@@ -253,6 +271,62 @@ func (c *lkmmChecker) Check(x *model.Execution) *Failure {
 	if fail := c.lockAxioms(); fail != nil {
 		return fail
 	}
+	if c.scShortcut() {
+		// Consistent; the relations Ordered, Flags and Race need are
+		// computed when one of them is asked (rest).
+		c.ok, c.lazy = true, true
+		return nil
+	}
+	return c.rest()
+}
+
+// scShortcut reports whether the loaded execution is SC-consistent
+// (acyclic po ∪ rf ∪ co ∪ fr; coherence and atomicity were checked) and
+// has no RCU or SRCU event, in which case it is consistent under lkmm:
+// with a total order T containing po, rf, co and fr, every relation the
+// happens-before and propagation axioms close (ppo ⊆ po, rfe, prop built
+// from co, fr, po, rf and fences, hb, pb) lies in T, so they are acyclic;
+// rb is empty without RCU; and the plain-coherence pairs run against
+// rw-xbstar, wr-vis or ww-vis, which lie in T too. Most executions of a
+// protocol are SC-consistent, and this check is linear where the axioms
+// are cubic. (DisableSCShortcut turns it off, for tests.)
+func (c *lkmmChecker) scShortcut() bool {
+	if DisableSCShortcut {
+		return false
+	}
+	f, g := &c.f, &c.g
+	for v := int32(0); v < f.n; v++ {
+		e := f.ev[v]
+		if e.Srcu || e.Kind == model.EvFence && (e.Fence == model.FenceRCULock || e.Fence == model.FenceRCUUnlock ||
+			e.Fence == model.FenceSyncRCU || e.Fence == model.FenceSyncSRCU || e.Fence == model.FenceAfterSrcuUnlock) {
+			return false
+		}
+	}
+	g.reset(int(f.n))
+	for t := 0; t+1 < len(f.start); t++ {
+		for v := f.start[t]; v+1 < f.start[t+1]; v++ {
+			g.edge(v, v+1)
+		}
+	}
+	for v := int32(0); v < f.n; v++ {
+		switch f.ev[v].Kind {
+		case model.EvRead:
+			g.edge(f.rf[v], v)
+			g.edge(v, f.frNext(v))
+		case model.EvWrite:
+			g.edge(v, f.coNext[v])
+		}
+	}
+	return g.acyclic()
+}
+
+// DisableSCShortcut makes the lkmm checker judge every execution with its
+// axioms (tests compare the two ways).
+var DisableSCShortcut = false
+
+// rest checks the axioms after the lock axioms, on the loaded execution.
+func (c *lkmmChecker) rest() *Failure {
+	f := &c.f
 	if fail := c.axioms(); fail != nil {
 		return fail
 	}
@@ -915,6 +989,10 @@ func (c *lkmmChecker) Flags() []string {
 	if !c.ok {
 		return nil
 	}
+	if c.lazy && !c.plainAccess {
+		return nil // no data race without plain accesses; no SRCU (scShortcut)
+	}
+	c.compute()
 	var fl []string
 	if c.race {
 		fl = append(fl, "data-race")
@@ -924,7 +1002,11 @@ func (c *lkmmChecker) Flags() []string {
 
 // Race returns the first racing pair plainCoherence found.
 func (c *lkmmChecker) Race() (a, b model.EventID, ok bool) {
-	if !c.ok || !c.race {
+	if !c.ok || c.lazy && !c.plainAccess {
+		return model.NoEvent, model.NoEvent, false
+	}
+	c.compute()
+	if !c.race {
 		return model.NoEvent, model.NoEvent, false
 	}
 	return c.f.id(c.raceA), c.f.id(c.raceB), true
@@ -945,6 +1027,7 @@ func (c *lkmmChecker) Ordered(a, b model.EventID) bool {
 	if f.thr[na] == f.thr[nb] {
 		return na < nb
 	}
+	c.compute()
 	c.plain()
 	switch f.ev[na].Kind {
 	case model.EvRead:
