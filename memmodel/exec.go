@@ -325,3 +325,28 @@ func isFullFence(k model.FenceKind) bool {
 func panicUnchecked() {
 	panic("memmodel: Ordered called without a consistent Check")
 }
+
+// scAcyclic reports whether po ∪ rf ∪ co ∪ fr of the loaded execution is
+// acyclic (SC without atomicity), building in g po edges between
+// consecutive events, rf edges, co edges between consecutive writes and
+// one fr edge per read: about two edges per event. The weaker models use
+// it as a shortcut: an SC-consistent execution (this, coherence and
+// atomicity) is consistent under each of them.
+func scAcyclic(f *flat, g *digraph) bool {
+	g.reset(int(f.n))
+	for t := 0; t+1 < len(f.start); t++ {
+		for v := f.start[t]; v+1 < f.start[t+1]; v++ {
+			g.edge(v, v+1)
+		}
+	}
+	for v := int32(0); v < f.n; v++ {
+		switch f.ev[v].Kind {
+		case model.EvRead:
+			g.edge(f.rf[v], v)
+			g.edge(v, f.frNext(v))
+		case model.EvWrite:
+			g.edge(v, f.coNext[v])
+		}
+	}
+	return g.acyclic()
+}

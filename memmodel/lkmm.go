@@ -218,7 +218,7 @@ type lkmmChecker struct {
 	gen                uint32
 	ok                 bool
 	lazy               bool    // ok by scShortcut; the axioms' relations are not computed yet
-	g                  digraph // for scShortcut
+	scg                digraph // for scShortcut
 }
 
 // compute computes the relations of an execution that scShortcut judged
@@ -294,7 +294,7 @@ func (c *lkmmChecker) scShortcut() bool {
 	if DisableSCShortcut {
 		return false
 	}
-	f, g := &c.f, &c.g
+	f, g := &c.f, &c.scg
 	for v := int32(0); v < f.n; v++ {
 		e := f.ev[v]
 		if e.Srcu || e.Kind == model.EvFence && (e.Fence == model.FenceRCULock || e.Fence == model.FenceRCUUnlock ||
@@ -302,22 +302,7 @@ func (c *lkmmChecker) scShortcut() bool {
 			return false
 		}
 	}
-	g.reset(int(f.n))
-	for t := 0; t+1 < len(f.start); t++ {
-		for v := f.start[t]; v+1 < f.start[t+1]; v++ {
-			g.edge(v, v+1)
-		}
-	}
-	for v := int32(0); v < f.n; v++ {
-		switch f.ev[v].Kind {
-		case model.EvRead:
-			g.edge(f.rf[v], v)
-			g.edge(v, f.frNext(v))
-		case model.EvWrite:
-			g.edge(v, f.coNext[v])
-		}
-	}
-	return g.acyclic()
+	return scAcyclic(f, g)
 }
 
 // DisableSCShortcut makes the lkmm checker judge every execution with its
