@@ -53,7 +53,9 @@
 // statically: if in every CPU each read that may read from another CPU is
 // ordered in hb before every later write another CPU may read (acquire,
 // release, strong fences, dependencies, fr ∩ int, found by abstract
-// interpretation of each CPU's code), a po ∪ rf cycle would be an hb
+// interpretation of each CPU's code over value sets, with each location's
+// possible values a fixpoint over all CPUs, the same domain the
+// enumeration uses), a po ∪ rf cycle would be an hb
 // cycle, so DPOR is complete and its verdict a proof (Result.LBFree;
 // the kernel corpus and random programs check DPOR against the
 // enumeration wherever it says so). Otherwise DPOR searches as a bug

@@ -25,10 +25,13 @@ import (
 // that another thread may read, in every execution.
 //
 // lbFree checks this by abstract interpretation of each thread's code:
-// registers hold a known value or "unknown", every read returns unknown,
-// and both ways of a branch on an unknown value are followed, so every
-// path of every execution is covered (loop counters stay known, so loops
-// unroll to --loop-bound). For each read r and each path from it, the
+// registers and memory locations hold a small set of possible values or
+// "any value" (a flow-insensitive fixpoint over all threads gives each
+// location every value any write may store in it, so pointers loaded
+// from memory keep their possible targets), and a branch is followed
+// every way its condition's values allow, so every path of every
+// execution is covered (loop counters stay known, so loops unroll to
+// --loop-bound). For each read r and each path from it, the
 // later writes must be ordered after r by rules that hold in every
 // execution taking that path (see readOrdered): r is an acquire (or LKR,
 // or the read half of a fully ordered RMW); the write is a release (or
@@ -42,8 +45,8 @@ import (
 // accesses are never in hb, so a plain read that may read from another
 // thread, followed by such a write, or such a plain write after such a
 // read, makes the check fail. Which locations other threads may write and
-// read is taken from the same abstract interpretation (an unknown address
-// may be any location). A lock's write (LKW) is read by other threads only
+// read is taken from the same abstract interpretation (an address that may
+// be any value may be any location). A lock's write (LKW) is read by other threads only
 // through spin_trylock and spin_is_locked (a spin_lock that reads it blocks
 // for ever, so its thread writes nothing after it): it counts as a write
 // only when the program has them.
@@ -53,9 +56,85 @@ import (
 // (and the program may have load buffering, as far as it knows).
 const lbMaxStates = 1_000_000
 
+// lbMaxVals bounds the value sets: a larger set becomes "any value".
+const lbMaxVals = 16
+
+// aval is an abstract value: one of a few values (vals, sorted and
+// distinct, never empty), or any value (top).
 type aval struct {
-	known bool
-	v     model.Value
+	top  bool
+	vals []model.Value
+}
+
+func one(v model.Value) aval { return aval{vals: []model.Value{v}} }
+
+var anyVal = aval{top: true}
+
+// single returns the value if there is only one.
+func (a aval) single() (model.Value, bool) {
+	if a.top || len(a.vals) != 1 {
+		return 0, false
+	}
+	return a.vals[0], true
+}
+
+func (a aval) equal(b aval) bool { return a.top == b.top && slices.Equal(a.vals, b.vals) }
+
+// union returns a ∪ b.
+func (a aval) union(b aval) aval {
+	if a.top || b.top {
+		return anyVal
+	}
+	u := append(slices.Clone(a.vals), b.vals...)
+	slices.Sort(u)
+	u = slices.Compact(u)
+	if len(u) > lbMaxVals {
+		return anyVal
+	}
+	return aval{vals: u}
+}
+
+// lift applies f to every pair of values of a and b.
+func lift(a, b aval, f func(x, y model.Value) model.Value) aval {
+	if a.top || b.top || len(a.vals)*len(b.vals) > 4*lbMaxVals {
+		return anyVal
+	}
+	var u []model.Value
+	for _, x := range a.vals {
+		for _, y := range b.vals {
+			u = append(u, f(x, y))
+		}
+	}
+	slices.Sort(u)
+	u = slices.Compact(u)
+	if len(u) > lbMaxVals {
+		return anyVal
+	}
+	return aval{vals: u}
+}
+
+// can reports whether a may be zero and whether it may be non-zero.
+func (a aval) can() (zero, nonzero bool) {
+	if a.top {
+		return true, true
+	}
+	for _, v := range a.vals {
+		if v == 0 {
+			zero = true
+		} else {
+			nonzero = true
+		}
+	}
+	return
+}
+
+// without returns a without the value v (empty: false).
+func (a aval) without(v model.Value) (aval, bool) {
+	if a.top {
+		return a, true
+	}
+	u := slices.DeleteFunc(slices.Clone(a.vals), func(x model.Value) bool { return x == v })
+	return aval{vals: u}, len(u) > 0
 }
 
 // lbState is an abstract thread state. The tracking fields are used by
@@ -88,7 +167,7 @@ func (s *lbState) clone() *lbState {
 // lbAccess is an access one abstract step makes.
 type lbAccess struct {
 	write   bool
-	loc     int // -1: unknown
+	locs    []int // the locations it may access; nil: any
 	order   model.Order
 	lock    bool // LKR/LKW/UL
 	lkw     bool
@@ -108,10 +187,15 @@ type lbChecker struct {
 	// r, the search from r can stop).
 	plainSeen bool
 
+	// mem: per location, the values it may hold; grown by the writes of
+	// the first pass until a fixpoint.
+	mem     []aval
+	changed bool
+
 	// From the first pass, per thread.
 	readLocs, writeLocs []map[int]bool
-	anyRead, anyWrite   []bool  // an access at an unknown address
-	plainWrites         [][]int // locations of plain writes (-1: unknown address)
+	anyRead, anyWrite   []bool    // an access at an unknown address
+	plainWrites         [][][]int // locations of plain writes (nil: any)
 	reads               [][]*lbState
 }
 
@@ -127,14 +211,27 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 		}
 	}
 	n := len(p.Threads)
-	c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
-	c.anyRead, c.anyWrite = make([]bool, n), make([]bool, n)
-	c.reads = make([][]*lbState, n)
-	c.plainWrites = make([][]int, n)
-	for i, t := range p.Threads {
-		c.readLocs[i], c.writeLocs[i] = map[int]bool{}, map[int]bool{}
-		if why := c.collect(i, t); why != "" {
-			return false, why
+	c.mem = make([]aval, len(p.Locs))
+	for l, v := range p.Init {
+		c.mem[l] = one(v)
+	}
+	for round := 0; ; round++ {
+		if round > 50 {
+			return false, "the load-buffering check found no fixpoint of the values in memory"
+		}
+		c.changed = false
+		c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
+		c.anyRead, c.anyWrite = make([]bool, n), make([]bool, n)
+		c.reads = make([][]*lbState, n)
+		c.plainWrites = make([][][]int, n)
+		for i, t := range p.Threads {
+			c.readLocs[i], c.writeLocs[i] = map[int]bool{}, map[int]bool{}
+			if why := c.collect(i, t); why != "" {
+				return false, why
+			}
+		}
+		if !c.changed {
+			break
 		}
 	}
 	for i, t := range p.Threads {
@@ -153,24 +250,64 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 	return true, ""
 }
 
-// otherWrites reports whether a thread other than t may write loc (-1:
-// some location).
-func (c *lbChecker) otherWrites(t, loc int) bool {
+// otherWrites reports whether a thread other than t may write one of
+// locs (nil: any location).
+func (c *lbChecker) otherWrites(t int, locs []int) bool {
+	return c.other(t, locs, c.writeLocs, c.anyWrite)
+}
+
+// otherReads reports whether a thread other than t may read one of locs.
+func (c *lbChecker) otherReads(t int, locs []int) bool {
+	return c.other(t, locs, c.readLocs, c.anyRead)
+}
+
+func (c *lbChecker) other(t int, locs []int, sets []map[int]bool, anys []bool) bool {
 	for u := range c.p.Threads {
-		if u != t && (c.anyWrite[u] || (loc < 0 && len(c.writeLocs[u]) > 0) || c.writeLocs[u][loc]) {
+		if u == t {
+			continue
+		}
+		if anys[u] || locs == nil && len(sets[u]) > 0 {
 			return true
+		}
+		for _, l := range locs {
+			if sets[u][l] {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func (c *lbChecker) otherReads(t, loc int) bool {
-	for u := range c.p.Threads {
-		if u != t && (c.anyRead[u] || (loc < 0 && len(c.readLocs[u]) > 0) || c.readLocs[u][loc]) {
-			return true
+// load returns the values the locations may hold (nil: any location).
+func (c *lbChecker) load(locs []int) aval {
+	if locs == nil {
+		return anyVal
+	}
+	v := aval{}
+	for i, l := range locs {
+		if i == 0 {
+			v = c.mem[l]
+		} else {
+			v = v.union(c.mem[l])
 		}
 	}
-	return false
+	return v
+}
+
+// store records that the locations may hold the values v.
+func (c *lbChecker) store(locs []int, v aval) {
+	if locs == nil {
+		for l := range c.mem {
+			c.store([]int{l}, v)
+		}
+		return
+	}
+	for _, l := range locs {
+		if u := c.mem[l].union(v); !u.equal(c.mem[l]) {
+			c.mem[l] = u
+			c.changed = true
+		}
+	}
 }
 
 // counters returns the registers thread t's loops count iterations in.
@@ -248,8 +385,8 @@ func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, ski
 			if !live[s.pc][i] {
 				continue // the loop is not running: its count does not matter
 			}
-			if v := s.regs[r]; v.known {
-				b = binary.AppendVarint(append(b, 1), v.v)
+			if v, ok := s.regs[r].single(); ok {
+				b = binary.AppendVarint(append(b, 1), v)
 			} else {
 				b = append(b, 0)
 			}
@@ -302,8 +439,8 @@ func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, ski
 func (s *lbState) join(o *lbState) bool {
 	changed := false
 	for i, r := range s.regs {
-		if r.known && (!o.regs[i].known || o.regs[i].v != r.v) {
-			s.regs[i] = aval{}
+		if u := r.union(o.regs[i]); !u.equal(r) {
+			s.regs[i] = u
 			changed = true
 		}
 	}
@@ -341,10 +478,10 @@ func (s *lbState) join(o *lbState) bool {
 func (c *lbChecker) collect(ti int, t *model.Thread) string {
 	start := &lbState{pc: 0, regs: make([]aval, t.NumRegs)}
 	for i := range start.regs {
-		start.regs[i] = aval{known: true}
+		start.regs[i] = one(0)
 	}
 	for _, ri := range t.Init {
-		start.regs[ri.Reg] = aval{known: true, v: ri.Val}
+		start.regs[ri.Reg] = one(ri.Val)
 	}
 	states, why := c.fixpoint(t, []*lbState{start}, false, nil)
 	if why != "" {
@@ -359,13 +496,14 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		if acc.write {
 			set, any = c.writeLocs[ti], &c.anyWrite[ti]
 		}
-		if acc.loc < 0 {
+		if acc.locs == nil {
 			*any = true
-		} else {
-			set[acc.loc] = true
+		}
+		for _, l := range acc.locs {
+			set[l] = true
 		}
 		if acc.write && acc.order == model.Plain {
-			c.plainWrites[ti] = append(c.plainWrites[ti], acc.loc)
+			c.plainWrites[ti] = append(c.plainWrites[ti], acc.locs)
 		}
 		if !acc.write {
 			c.reads[ti] = append(c.reads[ti], at)
@@ -379,7 +517,7 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 // the thread that another thread may read.
 func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) string {
 	acc, _, _ := c.step(t, s, false)
-	if acc == nil || acc.write || !c.otherWrites(ti, acc.loc) {
+	if acc == nil || acc.write || !c.otherWrites(ti, acc.locs) {
 		return ""
 	}
 	r := acc
@@ -416,7 +554,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 			continue
 		}
 		acc, at, _ := c.step(t, s, true)
-		if acc != nil && acc.write && !(acc.lkw && !c.trylocks) && c.otherReads(ti, acc.loc) {
+		if acc != nil && acc.write && !(acc.lkw && !c.trylocks) && c.otherReads(ti, acc.locs) {
 			in := &t.Code[at.pc]
 			ordered := false
 			switch {
@@ -428,7 +566,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 				ordered = true // r's own RMW, or an RMW whose read is hb-after r (fr ∩ int)
 			case len(at.joins) > 0, at.taintOf(in.A), dataTainted(in, at):
 				ordered = true
-			case r.loc >= 0 && acc.loc == r.loc:
+			case len(r.locs) == 1 && slices.Equal(acc.locs, r.locs):
 				ordered = true // fr ∩ int
 			}
 			if !ordered {
@@ -455,7 +593,7 @@ func dataTainted(in *model.Instr, s *lbState) bool {
 
 func (s *lbState) get(a model.Arg) aval {
 	if a.Reg < 0 {
-		return aval{known: true, v: a.Imm}
+		return one(a.Imm)
 	}
 	return s.regs[a.Reg]
 }
@@ -494,9 +632,9 @@ func (s *lbState) closeScopes() {
 // step runs local instructions from s0 (on a private copy) to the next
 // access on one path, and returns that access (nil if the path ends
 // first), the state at its instruction, and the states to explore next:
-// those after the access, and those that took the other way of a branch
-// on an unknown value on the way. With track, it updates the tracking
-// fields.
+// those after the access, and those that took another way on the way (a
+// branch, or a check that may stop the thread or not). With track, it
+// updates the tracking fields.
 func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *lbState, []*lbState) {
 	s := s0.clone()
 	var pd []int32
@@ -513,48 +651,50 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			if track {
 				s.openScope(s.taintOf(in.A), pd[s.pc])
 			}
-			if a.known {
-				if (a.v == 0) == jumpIfZero {
-					s.pc = in.Target
-				} else {
-					s.pc++
-				}
-				return nil
+			zero, nonzero := a.can()
+			jump, fall := nonzero, zero
+			if jumpIfZero {
+				jump, fall = zero, nonzero
 			}
-			o := s.clone()
-			o.pc = in.Target
-			s.pc++
-			return []*lbState{o}
+			switch {
+			case jump && fall:
+				o := s.clone()
+				o.pc = in.Target
+				s.pc++
+				return []*lbState{o}
+			case jump:
+				s.pc = in.Target
+			default:
+				s.pc++
+			}
+			return nil
 		}
 		switch in.Op {
 		case model.OpNop:
 		case model.OpMove:
 			s.set(in.Dst, s.get(in.A), s.taintOf(in.A))
 		case model.OpUnary:
-			a := s.get(in.A)
-			v := aval{}
-			if a.known {
-				v.known = true
+			v := lift(s.get(in.A), one(0), func(x, _ model.Value) model.Value {
 				switch in.Alu {
 				case model.AluNeg:
-					v.v = -a.v
+					return -x
 				case model.AluNot:
-					v.v = b2v(a.v == 0)
+					return b2v(x == 0)
 				case model.AluBitNot:
-					v.v = ^a.v
+					return ^x
 				}
-			}
+				return 0
+			})
 			s.set(in.Dst, v, s.taintOf(in.A))
 		case model.OpBinary:
 			a, b := s.get(in.A), s.get(in.B)
-			if (in.Alu == model.AluDiv || in.Alu == model.AluMod) && b.known && b.v == 0 {
-				return nil, nil, out // stops at a violation
+			if in.Alu == model.AluDiv || in.Alu == model.AluMod {
+				var ok bool
+				if b, ok = b.without(0); !ok {
+					return nil, nil, out // stops at a violation
+				}
 			}
-			v := aval{}
-			if a.known && b.known {
-				v = aval{known: true, v: alu(in.Alu, a.v, b.v)}
-			}
-			s.set(in.Dst, v, s.taintOf(in.A) || s.taintOf(in.B))
+			s.set(in.Dst, lift(a, b, func(x, y model.Value) model.Value { return alu(in.Alu, x, y) }), s.taintOf(in.A) || s.taintOf(in.B))
 		case model.OpJump:
 			s.pc = in.Target
 			continue
@@ -568,28 +708,30 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			if track && (in.Op != model.OpCheck || in.Check != model.CheckWarn) {
 				s.openScope(s.taintOf(in.A), -1)
 			}
-			a := s.get(in.A)
-			stops := false
+			zero, nonzero := s.get(in.A).can()
+			goesOn := true
 			switch in.Op {
 			case model.OpCheck:
-				stops = in.Check != model.CheckWarn && a.known && a.v != 0
+				goesOn = in.Check == model.CheckWarn || zero
 			case model.OpAssume:
-				stops = a.known && a.v == 0
+				goesOn = nonzero
 			case model.OpBoundsCheck:
-				b := s.get(in.B)
-				stops = a.known && b.known && (a.v < 0 || a.v >= b.v)
+				a, b := s.get(in.A), s.get(in.B)
+				if ai, ok := a.single(); ok {
+					if bi, ok := b.single(); ok {
+						goesOn = 0 <= ai && ai < bi
+					}
+				}
 			case model.OpAwaitEnd:
-				stops = a.known && a.v != 0
+				goesOn = zero
 			}
-			if stops {
+			if !goesOn {
 				return nil, nil, out
 			}
 		case model.OpLoopIter:
-			a := s.regs[in.Dst]
-			if a.known {
-				a.v++
-				s.regs[in.Dst] = a
-				if a.v > model.Value(c.bound) {
+			if v, ok := s.regs[in.Dst].single(); ok {
+				s.regs[in.Dst] = one(v + 1)
+				if v+1 > model.Value(c.bound) {
 					return nil, nil, out // cut
 				}
 			}
@@ -597,12 +739,8 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 		case model.OpHalt:
 			return nil, nil, out
 		case model.OpFence:
-			if in.Fence == model.FenceSyncSRCU {
-				if a := s.get(in.A); a.known {
-					if _, ok := c.p.PtrLoc(a.v); !ok {
-						return nil, nil, out
-					}
-				}
+			if ls := c.locs(s.get(in.A)); in.Fence == model.FenceSyncSRCU && ls != nil && len(ls) == 0 {
+				return nil, nil, out // a bad srcu_struct pointer stops the thread
 			}
 			if track {
 				switch in.Fence {
@@ -620,6 +758,9 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			// Nothing reads from a kfree: it lies on no po ∪ rf cycle.
 		case model.OpLoad, model.OpIsLocked, model.OpStore, model.OpUnlock, model.OpRMW, model.OpLock, model.OpTrylock:
 			acc, next := c.access(t, s, in, track)
+			if acc == nil {
+				return nil, nil, out
+			}
 			return acc, s, append(out, next...)
 		default:
 			panic(fmt.Sprintf("explorer: unknown op %v", in.Op))
@@ -629,24 +770,43 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 	return nil, nil, out
 }
 
-// access makes the access of the instruction at s.pc and returns it with
-// the states that follow.
-func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track bool) (*lbAccess, []*lbState) {
-	a := s.get(in.A)
-	loc := -1
-	if a.known {
-		l, ok := c.p.PtrLoc(a.v)
-		if !ok {
-			return nil, nil // NULL or wild dereference: the thread stops
-		}
-		loc = l
+// locs returns the locations an address may designate (nil for any; an
+// empty non-nil slice if none: the access stops its thread).
+func (c *lbChecker) locs(a aval) []int {
+	if a.top {
+		return nil
 	}
-	acc := &lbAccess{loc: loc, order: in.Order, instr: s.pc}
+	ls := []int{}
+	for _, v := range a.vals {
+		if l, ok := c.p.PtrLoc(v); ok {
+			ls = append(ls, l)
+		}
+	}
+	return ls
+}
+
+// access makes the access of the instruction at s.pc and returns it with
+// the states that follow (nil if the access stops the thread on every
+// value of its address). Outside tracking, the writes' values go to
+// c.mem.
+func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track bool) (*lbAccess, []*lbState) {
+	locs := c.locs(s.get(in.A))
+	if locs != nil && len(locs) == 0 {
+		return nil, nil // NULL or wild dereference: the thread stops
+	}
+	acc := &lbAccess{locs: locs, order: in.Order, instr: s.pc}
 	addrHB := track && (s.full || s.taintOf(in.A))
+	write := func(v aval) {
+		if !track {
+			c.store(locs, v)
+		}
+	}
 	switch in.Op {
 	case model.OpLoad, model.OpIsLocked:
+		v := c.load(locs)
 		if in.Op == model.OpIsLocked {
 			acc.order, acc.lock = model.Once, true
+			v = lift(v, one(0), func(x, _ model.Value) model.Value { return b2v(x != 0) })
 		}
 		acc.acquire = in.Op == model.OpLoad && in.Order == model.Acquire
 		n := s.clone()
@@ -656,13 +816,16 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		if track && hb && acc.acquire {
 			n.full = true
 		}
-		n.set(in.Dst, aval{}, hb)
+		n.set(in.Dst, v, hb)
 		n.pc++
 		return acc, []*lbState{n}
 	case model.OpStore, model.OpUnlock:
 		acc.write = true
 		if in.Op == model.OpUnlock {
 			acc.order, acc.lock = model.Release, true
+			write(one(0))
+		} else {
+			write(s.get(in.B))
 		}
 		n := s.clone()
 		n.pc++
@@ -674,6 +837,30 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		switch in.Op {
 		case model.OpLock, model.OpTrylock:
 			acc.lock, acc.lkw, acc.order = true, true, model.Acquire
+			write(one(1))
+		default:
+			old := c.load(locs)
+			b, cv := s.get(in.B), s.get(in.C)
+			var v aval
+			switch in.RMW {
+			case model.RMWXchg:
+				v = b
+			case model.RMWCmpXchg:
+				v = cv
+			case model.RMWAddUnless:
+				v = lift(old, b, func(x, y model.Value) model.Value { return x + y })
+			default:
+				if cv.top || len(cv.vals) > 1 {
+					v = anyVal
+				} else {
+					cc := cv.vals[0]
+					v = lift(old, b, func(x, y model.Value) model.Value {
+						nv, _ := in.RMW.Apply(x, y, cc)
+						return nv
+					})
+				}
+			}
+			write(v)
 		}
 		n := s.clone()
 		n.rmwWrite = false
@@ -690,6 +877,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		return acc, []*lbState{n}
 	}
 	acc.rmw = true
+	old := c.load(locs)
 	var outs []*lbState
 	// The read half is hb-after r if its address depends on r or a strong
 	// fence came first; then so is its write (fr ∩ int). (search sets
@@ -711,12 +899,12 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		// Success: LKR (Acquire) and LKW, Dst = 1. Failure: LF, Dst = 0.
 		acc.lock, acc.order = true, model.Acquire
 		ok, fail := s.clone(), s.clone()
-		ok.set(in.Dst, aval{known: true, v: 1}, addrHB)
+		ok.set(in.Dst, one(1), addrHB)
 		if track && addrHB {
 			ok.full = true
 		}
 		writes(ok)
-		fail.set(in.Dst, aval{known: true, v: 0}, addrHB)
+		fail.set(in.Dst, one(0), addrHB)
 		fail.pc++
 		outs = append(outs, fail)
 	case model.OpRMW:
@@ -727,7 +915,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		// The success branch: the read is in RMW (and in Mb or Acquire
 		// as the RMW's order says).
 		n := s.clone()
-		n.set(in.Dst, aval{}, hb)
+		n.set(in.Dst, old, hb)
 		if track {
 			n.sawRMW = true
 			if in.Order == model.Mb || hb && in.Order == model.Acquire || n.beforeA {
@@ -738,7 +926,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		if !always {
 			// A failed cmpxchg or add_unless: a lone Once read.
 			f := s.clone()
-			f.set(in.Dst, aval{}, hb)
+			f.set(in.Dst, old, hb)
 			f.pc++
 			outs = append(outs, f)
 		}
