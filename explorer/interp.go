@@ -16,9 +16,14 @@ type tstate struct {
 	awaitFrom int32 // po index of the first event of the current await iteration, -1 outside one
 	rmwWrite  bool  // the read half of the RMW at pc was added; its write half (rmwVal) is next
 	rmwVal    model.Value
-	viol      *model.Violation // why the thread stopped (status Stopped), nil for a failed assume
-	cut       bool
-	warns     []warning // WARN_ONs that fired (the CPU went on)
+	// The write half's location and dependencies, fixed when the read half
+	// completes (before it sets the result register, which may also be an
+	// operand: r1 = xchg(x, r1)).
+	rmwLoc             int
+	rmwAddrT, rmwDataT bits
+	viol               *model.Violation // why the thread stopped (status Stopped), nil for a failed assume
+	cut                bool
+	warns              []warning // WARN_ONs that fired (the CPU went on)
 
 	// Dependency tracking (interp.deps): the reads (po indices) each
 	// register's value depends on, and those that decided branches so far.
@@ -460,6 +465,19 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			}
 			return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: ip.arg(s, in.B), order: in.Order, srcu: in.Srcu}, nev)
 		case model.OpRMW, model.OpLock, model.OpTrylock:
+			if s.rmwWrite {
+				// The write half: location, value and dependencies as the
+				// read half fixed them.
+				o, lock := in.Order, in.Op != model.OpRMW
+				if lock {
+					o = model.Acquire
+				}
+				a := ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: s.rmwLoc, val: s.rmwVal, order: o, rmw: true, lock: lock}, nev)
+				if ip.deps {
+					a.addr, a.data = s.rmwAddrT, s.rmwDataT
+				}
+				return a
+			}
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
 				return action{}
@@ -471,9 +489,6 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				o, lock = model.Acquire, true
 			case model.OpTrylock:
 				o, lock = model.Acquire, true
-			}
-			if s.rmwWrite {
-				return ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: l, val: s.rmwVal, order: o, rmw: true, lock: lock}, nev)
 			}
 			if in.Op == model.OpLock && s.awaitFrom < 0 {
 				s.awaitFrom = int32(nev) // a lock acquisition is an await on the lock word
@@ -519,6 +534,20 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 // read (for reads). It updates s past the event.
 func (ip *interp) complete(t *model.Thread, s *tstate, a *action, readVal model.Value) {
 	in := &t.Code[a.instr]
+	if a.kind == actRead && (in.Op == model.OpRMW || in.Op == model.OpLock || in.Op == model.OpTrylock) {
+		// Fix the write half before the result register changes.
+		s.rmwLoc = a.loc
+		if ip.deps {
+			s.rmwAddrT = ip.taintOf(s, in.A)
+			if in.Op == model.OpRMW && in.RMW == model.RMWCmpXchg {
+				s.rmwDataT = ip.taintOf(s, in.C) // the new value; the expected one only decides
+			} else if in.Op == model.OpRMW {
+				s.rmwDataT = ip.taintOf(s, in.B) // add_unless's limit C only decides
+			} else {
+				s.rmwDataT = nil
+			}
+		}
+	}
 	if ip.deps && a.kind == actRead {
 		ip.setTaint(s, in.Dst, bit(int(a.po)))
 	}
@@ -532,8 +561,9 @@ func (ip *interp) complete(t *model.Thread, s *tstate, a *action, readVal model.
 			ip.set(s, in.Dst, b2v(readVal != 0))
 			s.pc++
 		case model.OpRMW:
+			nv, w := in.RMW.Apply(readVal, ip.arg(s, in.B), ip.arg(s, in.C))
 			ip.set(s, in.Dst, readVal)
-			if nv, w := in.RMW.Apply(readVal, ip.arg(s, in.B), ip.arg(s, in.C)); w {
+			if w {
 				s.rmwWrite, s.rmwVal = true, nv
 			} else {
 				s.pc++
