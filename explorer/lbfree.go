@@ -46,10 +46,13 @@ import (
 // thread, followed by such a write, or such a plain write after such a
 // read, makes the check fail. Which locations other threads may write and
 // read is taken from the same abstract interpretation (an address that may
-// be any value may be any location). A lock's write (LKW) is read by other threads only
-// through spin_trylock and spin_is_locked (a spin_lock that reads it blocks
-// for ever, so its thread writes nothing after it): it counts as a write
-// only when the program has them.
+// be any value may be any location). A lock's write (LKW) counts as read
+// by another thread only if that thread reads the lock word other than by
+// spin_lock (spin_trylock, spin_is_locked, READ_ONCE, an RMW, an unknown
+// address): a spin_lock that reads it blocks for ever, writing nothing
+// after it. An RMW's write half takes its location, value and
+// dependencies from its operands before the read half sets the result
+// register, as the interpreter does (r1 = xchg(x, r1)).
 
 // lbMaxStates bounds the abstract interpretation (states per thread,
 // summed over the searches from each read): beyond it the check gives up
@@ -143,6 +146,12 @@ type lbState struct {
 	pc       int32
 	regs     []aval
 	rmwWrite bool // the next event is the write half of the RMW at pc
+	// The write half's locations (nil: any), value and dependencies on r,
+	// fixed by the read half before it sets its result register (which
+	// may also be an operand: r1 = xchg(x, r1)).
+	wLocs          []int
+	wVal           aval
+	wAddrT, wDataT bool
 
 	// Tracking r.
 	taint   []bool  // the register depends on r (or on a Marked read hb-after r)
@@ -172,16 +181,16 @@ type lbAccess struct {
 	lock    bool // LKR/LKW/UL
 	lkw     bool
 	rmw     bool // either half of an RMW (lock included)
+	spin    bool // the read half of a spin_lock (reading 1, it blocks for ever)
 	acquire bool // a read in lkmm's Acquire (or Mb) set on every path
 	mbRMW   bool // a fully ordered RMW half that always writes
 	instr   int32
 }
 
 type lbChecker struct {
-	p        *model.Program
-	bound    int
-	states   int
-	trylocks bool // the program has spin_trylock or spin_is_locked
+	p      *model.Program
+	bound  int
+	states int
 	// plainSeen: the thread being checked has a plain write another
 	// thread may read (else, once a strong fence orders everything after
 	// r, the search from r can stop).
@@ -194,22 +203,19 @@ type lbChecker struct {
 
 	// From the first pass, per thread.
 	readLocs, writeLocs []map[int]bool
-	anyRead, anyWrite   []bool    // an access at an unknown address
-	plainWrites         [][][]int // locations of plain writes (nil: any)
-	reads               [][]*lbState
+	anyRead, anyWrite   []bool // an access at an unknown address
+	// Reads other than spin_lock's: the ones that can read a lock write
+	// (LKW) and go on.
+	nlReadLocs  []map[int]bool
+	anyNLRead   []bool
+	plainWrites [][][]int // locations of plain writes (nil: any)
+	reads       [][]*lbState
 }
 
 // lbFree reports whether no lkmm-consistent execution of p has a po ∪ rf
 // cycle, and if it cannot tell, why.
 func lbFree(p *model.Program, loopBound int) (bool, string) {
 	c := &lbChecker{p: p, bound: loopBound}
-	for _, t := range p.Threads {
-		for _, in := range t.Code {
-			if in.Op == model.OpTrylock || in.Op == model.OpIsLocked {
-				c.trylocks = true
-			}
-		}
-	}
 	n := len(p.Threads)
 	c.mem = make([]aval, len(p.Locs))
 	for l, v := range p.Init {
@@ -222,10 +228,11 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 		c.changed = false
 		c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
 		c.anyRead, c.anyWrite = make([]bool, n), make([]bool, n)
+		c.nlReadLocs, c.anyNLRead = make([]map[int]bool, n), make([]bool, n)
 		c.reads = make([][]*lbState, n)
 		c.plainWrites = make([][][]int, n)
 		for i, t := range p.Threads {
-			c.readLocs[i], c.writeLocs[i] = map[int]bool{}, map[int]bool{}
+			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
 			if why := c.collect(i, t); why != "" {
 				return false, why
 			}
@@ -460,6 +467,29 @@ func (s *lbState) join(o *lbState) bool {
 			changed = true
 		}
 	}
+	if s.rmwWrite {
+		if s.wAddrT && !o.wAddrT || s.wDataT && !o.wDataT {
+			s.wAddrT, s.wDataT = s.wAddrT && o.wAddrT, s.wDataT && o.wDataT
+			changed = true
+		}
+		if u := s.wVal.union(o.wVal); !u.equal(s.wVal) {
+			s.wVal = u
+			changed = true
+		}
+		if s.wLocs != nil {
+			if o.wLocs == nil {
+				s.wLocs = nil
+				changed = true
+			} else {
+				u := append(slices.Clone(s.wLocs), o.wLocs...)
+				slices.Sort(u)
+				if u = slices.Compact(u); len(u) != len(s.wLocs) {
+					s.wLocs = u
+					changed = true
+				}
+			}
+		}
+	}
 	keep := s.joins[:0:0]
 	for _, j := range s.joins {
 		if slices.Contains(o.joins, j) && !slices.Contains(keep, j) {
@@ -501,6 +531,14 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		}
 		for _, l := range acc.locs {
 			set[l] = true
+		}
+		if !acc.write && !acc.spin {
+			if acc.locs == nil {
+				c.anyNLRead[ti] = true
+			}
+			for _, l := range acc.locs {
+				c.nlReadLocs[ti][l] = true
+			}
 		}
 		if acc.write && acc.order == model.Plain {
 			c.plainWrites[ti] = append(c.plainWrites[ti], acc.locs)
@@ -554,8 +592,22 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 			continue
 		}
 		acc, at, _ := c.step(t, s, true)
-		if acc != nil && acc.write && !(acc.lkw && !c.trylocks) && c.otherReads(ti, acc.locs) {
+		if acc == nil || !acc.write {
+			continue
+		}
+		// Another CPU may read the write. A lock write (LKW) is read only
+		// by reads other than spin_lock's: a spin_lock that reads it
+		// blocks for ever, writing nothing after.
+		read := c.otherReads(ti, acc.locs)
+		if acc.lkw {
+			read = c.other(ti, acc.locs, c.nlReadLocs, c.anyNLRead)
+		}
+		if read {
 			in := &t.Code[at.pc]
+			addrT, dataT := at.taintOf(in.A), dataTainted(in, at)
+			if acc.rmw {
+				addrT, dataT = at.wAddrT, at.wDataT
+			}
 			ordered := false
 			switch {
 			case r.order == model.Plain || acc.order == model.Plain:
@@ -564,7 +616,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 				ordered = true
 			case acc.rmw && at.rmwHB:
 				ordered = true // r's own RMW, or an RMW whose read is hb-after r (fr ∩ int)
-			case len(at.joins) > 0, at.taintOf(in.A), dataTainted(in, at):
+			case len(at.joins) > 0, addrT, dataT:
 				ordered = true
 			case len(r.locs) == 1 && slices.Equal(acc.locs, r.locs):
 				ordered = true // fr ∩ int
@@ -790,6 +842,31 @@ func (c *lbChecker) locs(a aval) []int {
 // value of its address). Outside tracking, the writes' values go to
 // c.mem.
 func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track bool) (*lbAccess, []*lbState) {
+	if s.rmwWrite {
+		// The write half of an RMW, lock or trylock, as its read half
+		// fixed it.
+		acc := &lbAccess{locs: s.wLocs, order: in.Order, instr: s.pc, write: true, rmw: true}
+		if in.Op != model.OpRMW {
+			acc.lock, acc.lkw, acc.order = true, true, model.Acquire
+		}
+		if !track {
+			c.store(s.wLocs, s.wVal)
+		}
+		n := s.clone()
+		n.rmwWrite = false
+		n.wLocs, n.wVal = nil, aval{}
+		if track {
+			if in.Op == model.OpRMW && in.Order == model.Mb {
+				n.full = true // [Mb ∩ W]; po; [M]
+			}
+			if in.Op != model.OpRMW {
+				n.sawLKW = true
+			}
+			n.rmwHB = false
+		}
+		n.pc++
+		return acc, []*lbState{n}
+	}
 	locs := c.locs(s.get(in.A))
 	if locs != nil && len(locs) == 0 {
 		return nil, nil // NULL or wild dereference: the thread stops
@@ -831,53 +908,37 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		n.pc++
 		return acc, []*lbState{n}
 	}
-	// RMW, lock, trylock: a read, then (if it writes) a write.
-	if s.rmwWrite {
-		acc.write, acc.rmw = true, true
-		switch in.Op {
-		case model.OpLock, model.OpTrylock:
-			acc.lock, acc.lkw, acc.order = true, true, model.Acquire
-			write(one(1))
-		default:
-			old := c.load(locs)
-			b, cv := s.get(in.B), s.get(in.C)
-			var v aval
-			switch in.RMW {
-			case model.RMWXchg:
-				v = b
-			case model.RMWCmpXchg:
-				v = cv
-			case model.RMWAddUnless:
-				v = lift(old, b, func(x, y model.Value) model.Value { return x + y })
-			default:
-				if cv.top || len(cv.vals) > 1 {
-					v = anyVal
-				} else {
-					cc := cv.vals[0]
-					v = lift(old, b, func(x, y model.Value) model.Value {
-						nv, _ := in.RMW.Apply(x, y, cc)
-						return nv
-					})
-				}
-			}
-			write(v)
-		}
-		n := s.clone()
-		n.rmwWrite = false
-		if track {
-			if in.Op == model.OpRMW && in.Order == model.Mb {
-				n.full = true // [Mb ∩ W]; po; [M]
-			}
-			if in.Op != model.OpRMW {
-				n.sawLKW = true
-			}
-			n.rmwHB = false
-		}
-		n.pc++
-		return acc, []*lbState{n}
-	}
+	// RMW, lock, trylock: the read half; the write half follows if it
+	// writes.
 	acc.rmw = true
 	old := c.load(locs)
+	// What the write half writes, from the operands before the result
+	// register is set.
+	wVal := one(1) // lock, trylock
+	if in.Op == model.OpRMW {
+		b, cv := s.get(in.B), s.get(in.C)
+		switch in.RMW {
+		case model.RMWXchg:
+			wVal = b
+		case model.RMWCmpXchg:
+			wVal = cv
+		case model.RMWAddUnless:
+			wVal = lift(old, b, func(x, y model.Value) model.Value { return x + y })
+		default:
+			if cc, ok := cv.single(); ok {
+				wVal = lift(old, b, func(x, y model.Value) model.Value {
+					nv, _ := in.RMW.Apply(x, y, cc)
+					return nv
+				})
+			} else {
+				wVal = anyVal
+			}
+		}
+	}
+	wAddrT, wDataT := s.taintOf(in.A), false
+	if in.Op == model.OpRMW {
+		wDataT = dataTainted(in, s)
+	}
 	var outs []*lbState
 	// The read half is hb-after r if its address depends on r or a strong
 	// fence came first; then so is its write (fr ∩ int). (search sets
@@ -885,11 +946,12 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 	writes := func(n *lbState) {
 		n.rmwWrite = true
 		n.rmwHB = track && addrHB && in.Order != model.Plain
+		n.wLocs, n.wVal, n.wAddrT, n.wDataT = locs, wVal, wAddrT, wDataT
 		outs = append(outs, n)
 	}
 	switch in.Op {
 	case model.OpLock:
-		acc.lock, acc.order, acc.acquire = true, model.Acquire, true
+		acc.lock, acc.order, acc.acquire, acc.spin = true, model.Acquire, true, true
 		n := s.clone()
 		if track && addrHB {
 			n.full = true // an LKR hb-after r: acq-po

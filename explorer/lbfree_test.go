@@ -174,3 +174,24 @@ func TestLBFreeShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestLBFreeLockWord: a lock write (LKW) read by another CPU other than by
+// spin_lock (here READ_ONCE and xchg_relaxed on the lock word) can close
+// a load-buffering cycle (found by review: the check once counted LKWs
+// only with spin_trylock or spin_is_locked in the program).
+func TestLBFreeLockWord(t *testing.T) {
+	for _, read := range []string{"READ_ONCE(*l)", "xchg_relaxed(l, 0)"} {
+		src := "C lockword\n{}\nP0(int *x, spinlock_t *l)\n{\n\tint r0;\n\tr0 = READ_ONCE(*x);\n\tspin_lock(l);\n\tspin_unlock(l);\n}\n\n" +
+			"P1(int *x, spinlock_t *l)\n{\n\tint r1;\n\tr1 = " + read + ";\n\tif (r1)\n\t\tWRITE_ONCE(*x, 1);\n}\n\nexists (0:r0=1 /\\ 1:r1=1)\n"
+		p, err := litmus.Load("lockword.litmus", []byte(src))
+		if err != nil {
+			t.Fatalf("%v\n%s", err, src)
+		}
+		if ok, _ := lbFree(p, 8); ok {
+			t.Errorf("%s: load buffering ruled out, but P1 reads P0's lock write and its write is read by P0", read)
+		}
+		if diff, _ := lbAgree(t, p); diff != "" {
+			t.Errorf("%s: %s", read, diff)
+		}
+	}
+}
