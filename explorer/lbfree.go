@@ -152,6 +152,9 @@ type lbState struct {
 	wLocs          []int
 	wVal           aval
 	wAddrT, wDataT bool
+	// held: the locks (single known locations) the thread holds on every
+	// path here, for the unmatched-unlock guard.
+	held []int
 
 	// Tracking r.
 	taint   []bool  // the register depends on r (or on a Marked read hb-after r)
@@ -170,6 +173,7 @@ func (s *lbState) clone() *lbState {
 		n.taint = append([]bool(nil), s.taint...)
 	}
 	n.joins = append([]int32(nil), s.joins...)
+	n.held = slices.Clone(s.held)
 	return &n
 }
 
@@ -200,6 +204,9 @@ type lbChecker struct {
 	// the first pass until a fixpoint.
 	mem     []aval
 	changed bool
+	// unmatched: a spin_unlock that may release a lock its CPU does not
+	// hold (see lbFree).
+	unmatched *model.Instr
 
 	// From the first pass, per thread.
 	readLocs, writeLocs []map[int]bool
@@ -240,6 +247,12 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 		if !c.changed {
 			break
 		}
+	}
+	if in := c.unmatched; in != nil {
+		// lock.cat's axioms on a CPU that releases a lock it does not hold
+		// are not prefix-closed as the lkmm checker applies them, and DPOR
+		// then misses executions (found by review): no proof.
+		return false, fmt.Sprintf("%s (%s) may release a lock its CPU does not hold; DPOR is not known to be complete under lkmm there", in.Text, in.Pos)
 	}
 	for i, t := range p.Threads {
 		c.plainSeen = false
@@ -490,6 +503,16 @@ func (s *lbState) join(o *lbState) bool {
 			}
 		}
 	}
+	var held []int
+	for _, l := range s.held {
+		if slices.Contains(o.held, l) {
+			held = append(held, l)
+		}
+	}
+	if len(held) != len(s.held) {
+		s.held = held
+		changed = true
+	}
 	keep := s.joins[:0:0]
 	for _, j := range s.joins {
 		if slices.Contains(o.joins, j) && !slices.Contains(keep, j) {
@@ -694,7 +717,7 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 		pd = c.pdom(t)
 	}
 	var out []*lbState
-	for n := 0; n < maxLocalSteps; n++ {
+	for n := 0; n <= maxLocalSteps; n++ {
 		if track && len(s.joins) > 0 {
 			s.closeScopes()
 		}
@@ -854,6 +877,9 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		}
 		n := s.clone()
 		n.rmwWrite = false
+		if in.Op != model.OpRMW && len(s.wLocs) == 1 && !slices.Contains(n.held, s.wLocs[0]) {
+			n.held = append(n.held, s.wLocs[0]) // spin_lock or a successful spin_trylock
+		}
 		n.wLocs, n.wVal = nil, aval{}
 		if track {
 			if in.Op == model.OpRMW && in.Order == model.Mb {
@@ -898,13 +924,24 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		return acc, []*lbState{n}
 	case model.OpStore, model.OpUnlock:
 		acc.write = true
+		n := s.clone()
 		if in.Op == model.OpUnlock {
 			acc.order, acc.lock = model.Release, true
 			write(one(0))
+			i := -1
+			if len(locs) == 1 {
+				i = slices.Index(n.held, locs[0])
+			}
+			if i < 0 {
+				if !track && c.unmatched == nil {
+					c.unmatched = in
+				}
+			} else {
+				n.held = slices.Delete(n.held, i, i+1)
+			}
 		} else {
 			write(s.get(in.B))
 		}
-		n := s.clone()
 		n.pc++
 		return acc, []*lbState{n}
 	}

@@ -195,3 +195,29 @@ func TestLBFreeLockWord(t *testing.T) {
 		}
 	}
 }
+
+// TestLBFreeUnmatchedUnlock: a CPU that releases a lock it does not hold
+// (found by review: DPOR alone then misses lkmm executions, because
+// lock.cat's axioms are not prefix-closed there) gets no proof.
+func TestLBFreeUnmatchedUnlock(t *testing.T) {
+	src := "C unmatched\n{ spinlock_t l; int x; }\nP0(spinlock_t *l, int *x)\n{\n\tint r0 = 0;\n\tspin_lock(l);\n\tr0 = READ_ONCE(*x);\n\tspin_unlock(l);\n}\n\n" +
+		"P1(spinlock_t *l, int *x)\n{\n\tspin_unlock(l);\n\tspin_lock(l);\n\tWRITE_ONCE(*x, 1);\n}\n\nexists (0:r0=1)\n"
+	p, err := litmus.Load("unmatched.litmus", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := lbFree(p, 8); ok {
+		t.Errorf("load buffering ruled out (a proof) on a program that unlocks a lock it does not hold")
+	}
+	// The same with the unlock matched is free of load buffering.
+	p, err = litmus.Load("matched.litmus", []byte(strings.Replace(src, "\tspin_unlock(l);\n\tspin_lock(l);\n\tWRITE_ONCE", "\tspin_lock(l);\n\tspin_unlock(l);\n\tWRITE_ONCE", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, why := lbFree(p, 8); !ok {
+		t.Errorf("matched locks: %s", why)
+	}
+	if diff, _ := lbAgree(t, p); diff != "" {
+		t.Errorf("matched locks: %s", diff)
+	}
+}
