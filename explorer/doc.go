@@ -58,7 +58,15 @@
 // enumeration uses), a po ∪ rf cycle would be an hb
 // cycle, so DPOR is complete and its verdict a proof (Result.LBFree;
 // the kernel corpus and random programs check DPOR against the
-// enumeration wherever it says so). Otherwise DPOR searches as a bug
+// enumeration wherever it says so). Otherwise, if it can name the reads
+// every po ∪ rf cycle must pass through (those not ordered before a later
+// write), and their locations' values are known, DPOR speculates them
+// (spec.go): such a read is added once per value, reading from no write,
+// and is given a write of its value when the execution is complete; then
+// po ∪ rf without those edges is acyclic in every consistent execution,
+// DPOR builds each, and the verdict is a proof (Result.Speculated; the
+// same differential tests check it, LB shapes included), unless it takes
+// more than Options.SpecStates states. Failing that, DPOR searches as a bug
 // finder, never a proof, adding to TruSt's revisits the load-buffering revisits of lb.go: a read
 // reads from a write that its own later events lead to, when none of the
 // events kept depends on it. Coherence orders are built

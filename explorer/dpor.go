@@ -178,6 +178,15 @@ func (w *worker) visit(g *graph) {
 	a := &g.pend[t]
 	switch a.kind {
 	case actRead:
+		if vals := w.specValues(t, a); vals != nil {
+			for i, v := range vals {
+				h, _ := w.addSpecRead(g, t, v, i == 0)
+				if w.consistent(h) {
+					w.descend(h)
+				}
+			}
+			return
+		}
 		co := g.x.CO[a.loc]
 		for i := len(co) - 1; i >= -1; i-- {
 			src := model.InitID(a.loc)
@@ -193,9 +202,12 @@ func (w *worker) visit(g *graph) {
 		h, id := w.appendWrite(g, t)
 		w.backwardRevisits(h, id)
 		lo, hi := 0, len(h.x.CO[a.loc])
+		p := anyPos
 		if a.rmw {
-			lo = h.rmwPos(id)
-			hi = lo
+			p = h.rmwPos(id)
+		}
+		if p != anyPos {
+			lo, hi = p, p
 		}
 		for pos := hi; pos >= lo; pos-- {
 			h2 := place(h, id, pos)
@@ -217,7 +229,7 @@ func (w *worker) visit(g *graph) {
 // tried), so every extension of the graph stays blocked without being a
 // deadlock. (GenMC: mootExecutionIfFullyBlocked.)
 func hopeless(g *graph, id model.EventID) bool {
-	if g.ts[id.Thread].status != model.Blocked {
+	if g.ts[id.Thread].status != model.Blocked || speculated(g.x.Ev(id)) {
 		return false
 	}
 	if int(id.Index) != len(g.x.Events[id.Thread])-1 {
@@ -228,11 +240,18 @@ func hopeless(g *graph, id model.EventID) bool {
 }
 
 // rmwPos returns the only coherence position RMW write id may take: right
-// after the write its read half read from.
+// after the write its read half read from; anyPos if the read half is
+// speculated (its source will be the write placed before it, see
+// resolve); -1 if that write is gone.
 func (g *graph) rmwPos(id model.EventID) int {
 	r := g.x.Events[id.Thread][id.Index-1]
+	if speculated(&r) {
+		return anyPos
+	}
 	return g.coPosAfter(r.RF, r.Loc)
 }
+
+const anyPos = -2
 
 // porfPrefix returns, per thread, how many of its first events are in the
 // po ∪ rf prefix of event a (a included). The prefix is closed under po,
@@ -270,7 +289,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 	for t, evs := range x.Events {
 		for i := range evs {
 			ev := &evs[i]
-			if ev.Kind != model.EvRead || ev.Loc != loc {
+			if ev.Kind != model.EvRead || ev.Loc != loc || speculated(ev) {
 				continue
 			}
 			m := g.meta[t][i]
@@ -300,9 +319,12 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 			h := w.revisit(g, r, a, keep)
 			w.stats.Revisits++
 			lo, hi := 0, len(h.x.CO[loc])
+			p := anyPos
 			if x.Ev(a).RMW {
-				lo = h.rmwPos(a)
-				hi = lo
+				p = h.rmwPos(a)
+			}
+			if p != anyPos {
+				lo, hi = p, p
 				if lo < 0 {
 					continue // the write a's RMW read from was deleted: impossible, it is in a's prefix
 				}
@@ -367,6 +389,9 @@ func maximal(g *graph, r, a model.EventID, keep []int32) bool {
 		m := g.metaOf(id)
 		switch ev.Kind {
 		case model.EvRead:
+			if speculated(ev) {
+				return m.addedMax // the first value (addSpecRead)
+			}
 			if !m.addedMax {
 				return false
 			}
@@ -377,7 +402,9 @@ func maximal(g *graph, r, a model.EventID, keep []int32) bool {
 				return false
 			}
 		case model.EvWrite:
-			if !ev.RMW && !m.addedMax {
+			// An RMW write has no choice, unless its read half is
+			// speculated (then it was placed anywhere).
+			if (!ev.RMW || speculated(x.Ev(model.EventID{Thread: id.Thread, Index: id.Index - 1}))) && !m.addedMax {
 				return false
 			}
 			if coAfterKept(id, ev.Loc) {

@@ -43,6 +43,12 @@ type Options struct {
 	TraceBudget int
 	CheckLeaks  bool // every object must be freed at the end (as if all were in leak_check)
 	CheckRaces  bool // a data race (lkmm's data-race flag) is a violation, not only a flag
+	// SpecStates bounds the search with speculated reads (spec.go), the
+	// proof under a model with load buffering for a program too big to
+	// enumerate: beyond that many states it gives up, and the cheaper
+	// search for bugs runs instead (inconclusive unless it finds one).
+	// 0 means 100,000; negative means no bound.
+	SpecStates int64
 	// GoalAbove is the number of combinations of CPU paths above which the
 	// enumeration search is goal-directed when it can be (see runGoal):
 	// 0 means 100,000; negative means always.
@@ -118,14 +124,38 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 			// a proof. Otherwise look for bugs among the executions DPOR
 			// builds (each one is consistent under the model, so a
 			// violation is real), but never call the result a proof.
-			ok, whyLB := lbFree(p, e.opts.LoopBound)
-			if !ok {
-				e.underApprox = why + "; and load buffering is not ruled out: " + whyLB
-				e.lb = true
-			} else {
+			// If the check names the reads that may close a cycle, DPOR
+			// speculates their values and is complete (spec.go).
+			a := lbAnalyze(p, e.opts.LoopBound)
+			switch {
+			case a.why == "":
 				e.lbFree = true
+			case a.spec != nil && !specOff:
+				e.spec = newSpec(a)
+				e.specBudget = opts.SpecStates
+				if e.specBudget == 0 {
+					e.specBudget = 100_000
+				}
+			default:
+				e.underApprox = why + "; and load buffering is not ruled out: " + a.why
+				if a.nospec != "" {
+					e.underApprox += " (and its reads cannot be speculated: " + a.nospec + ")"
+				}
+				e.lb = true
 			}
 			e.runDPOR()
+			if e.specOver.Load() && ctx.Err() == nil {
+				// The proof is too costly: search for bugs instead.
+				n := e.spec.n
+				e.reset(ctx)
+				defer func() { e.cancel() }()
+				e.spec, e.lb = nil, true
+				e.underApprox = fmt.Sprintf("%s; and load buffering is not ruled out (%s), and speculating the %d reads that may close a cycle took more than %d states (--spec-states)", why, a.why, n, e.specBudget)
+				e.runDPOR()
+			}
+			if e.specMissed != "" {
+				e.underApprox = why + "; and load buffering is not ruled out, and " + e.specMissed
+			}
 		}
 	case Interleave:
 		e.runInterleave()
@@ -136,6 +166,10 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 	progressDone.Wait()
 	return e.result(ctx), nil
 }
+
+// specOff turns speculated reads off (set by tests): DPOR then only
+// looks for bugs where load buffering is not ruled out.
+var specOff = false
 
 // skipEnumeration makes models with load buffering go straight to the
 // DPOR fallback (set by tests of lb.go).
@@ -173,10 +207,15 @@ type engine struct {
 	witness        *Counterexample
 	stopReason     string // why the search stopped early (bound, interrupt)
 	seenViolations int
-	underApprox    string // why only executions without load buffering were explored
-	partial        string // why the outcome counts are not of every execution (runGoal)
-	lb             bool   // DPOR also builds some executions with load buffering (lb.go)
-	lbFree         bool   // too big to enumerate, but no execution can have load buffering (lbfree.go)
+	underApprox    string    // why only executions without load buffering were explored
+	partial        string    // why the outcome counts are not of every execution (runGoal)
+	lb             bool      // DPOR also builds some executions with load buffering (lb.go)
+	lbFree         bool      // too big to enumerate, but no execution can have load buffering (lbfree.go)
+	spec           *specInfo // DPOR speculates the reads that may close a load-buffering cycle (spec.go)
+	specMissed     string    // why a speculated read was read normally (under mu)
+	specBudget     int64     // states the search with speculated reads may take (<0: any)
+	specStates     atomic.Int64
+	specOver       atomic.Bool // it took more
 	flags          map[string]bool
 	cutSeen        atomic.Bool
 	states         atomic.Int64
@@ -257,6 +296,11 @@ func (w *worker) stopped() bool {
 
 func (w *worker) countState() bool {
 	w.stats.States++
+	if e := w.e; e.spec != nil && e.specBudget > 0 && e.specStates.Add(1) > e.specBudget {
+		e.specOver.Store(true)
+		e.cancel()
+		return false
+	}
 	if m := w.e.opts.MaxStates; m > 0 {
 		if w.e.states.Add(1) > m {
 			w.e.stopWith(fmt.Sprintf("--max-states %d reached", m))
@@ -264,6 +308,19 @@ func (w *worker) countState() bool {
 		}
 	}
 	return true
+}
+
+// reset forgets everything the search found, for a new search.
+func (e *engine) reset(ctx context.Context) {
+	e.mu.Lock()
+	e.stats = Stats{}
+	e.outcomes = map[string]*Outcome{}
+	e.violations, e.witness = nil, nil
+	e.stopReason, e.seenViolations, e.flags = "", 0, nil
+	e.mu.Unlock()
+	e.cutSeen.Store(false)
+	e.states.Store(0)
+	e.ctx, e.cancel = context.WithCancel(ctx)
 }
 
 func (e *engine) stopWith(reason string) {
@@ -400,6 +457,14 @@ func (w *worker) consistentExt(g *graph, maximal bool) bool {
 // finish handles a graph in which no CPU can move: a complete execution,
 // a blocked or cut one, or one stopped by a violation.
 func (w *worker) finish(g *graph) {
+	if w.resolve(g) {
+		return
+	}
+	w.finishComplete(g)
+}
+
+// finishComplete is finish for a graph whose reads all have a source.
+func (w *worker) finishComplete(g *graph) {
 	x := g.x
 	p := w.e.prog
 	// Violations: CPUs stopped at a failed check, WARN_ONs, double frees
@@ -808,6 +873,9 @@ func (e *engine) result(parent context.Context) *Result {
 	r.Witness = e.witness
 	r.Partial = e.partial
 	r.LBFree = e.lbFree
+	if e.spec != nil && e.specMissed == "" {
+		r.Speculated = e.spec.n
+	}
 	for f := range e.flags {
 		r.Flags = append(r.Flags, f)
 	}

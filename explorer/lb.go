@@ -61,9 +61,12 @@ func (w *worker) lbRevisit(g *graph, r, a model.EventID, porf []int32) {
 	w.stats.Revisits++
 	loc := h.x.Ev(a).Loc
 	lo, hi := 0, len(h.x.CO[loc])
+	p := anyPos
 	if h.x.Ev(a).RMW {
-		lo = h.rmwPos(a)
-		hi = lo
+		p = h.rmwPos(a)
+	}
+	if p != anyPos {
+		lo, hi = p, p
 		if lo < 0 {
 			return
 		}

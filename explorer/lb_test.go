@@ -17,6 +17,9 @@ import (
 // load buffering (else lb.go does nothing).
 func TestLoadBufferingRevisits(t *testing.T) {
 	m := memmodel.LKMM
+	// lb.go is the fallback where speculation is not possible.
+	specOff = true
+	defer func() { specOff = false }()
 	lbSeen, lbOnly := int64(0), 0
 	for seed := int64(1); seed <= 150; seed++ {
 		p := randomProgram(seed)

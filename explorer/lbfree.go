@@ -222,6 +222,25 @@ type lbChecker struct {
 // lbFree reports whether no lkmm-consistent execution of p has a po ∪ rf
 // cycle, and if it cannot tell, why.
 func lbFree(p *model.Program, loopBound int) (bool, string) {
+	a := lbAnalyze(p, loopBound)
+	return a.why == "", a.why
+}
+
+// lbAnalysis is what lbAnalyze finds.
+type lbAnalysis struct {
+	why string // "" if no execution can have load buffering, else the first reason
+	// spec, when the only reasons are reads not ordered before a later
+	// write (and so every po ∪ rf cycle of a consistent execution enters
+	// one of them by an rfe edge): per thread and instruction, those reads.
+	// nil when some other reason (a limit, an unmatched unlock) stands.
+	spec   [][]bool
+	nospec string // why spec is nil although the reasons are such reads
+	mem    []aval // the values each location may hold
+}
+
+// lbAnalyze runs the check of lbFree, and collects every read on which it
+// fails (see spec.go).
+func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 	c := &lbChecker{p: p, bound: loopBound}
 	n := len(p.Threads)
 	c.mem = make([]aval, len(p.Locs))
@@ -230,7 +249,7 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 	}
 	for round := 0; ; round++ {
 		if round > 50 {
-			return false, "the load-buffering check found no fixpoint of the values in memory"
+			return lbAnalysis{why: "the load-buffering check found no fixpoint of the values in memory"}
 		}
 		c.changed = false
 		c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
@@ -241,7 +260,7 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 		for i, t := range p.Threads {
 			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
 			if why := c.collect(i, t); why != "" {
-				return false, why
+				return lbAnalysis{why: why}
 			}
 		}
 		if !c.changed {
@@ -252,9 +271,11 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 		// lock.cat's axioms on a CPU that releases a lock it does not hold
 		// are not prefix-closed as the lkmm checker applies them, and DPOR
 		// then misses executions (found by review): no proof.
-		return false, fmt.Sprintf("%s (%s) may release a lock its CPU does not hold; DPOR is not known to be complete under lkmm there", in.Text, in.Pos)
+		return lbAnalysis{why: fmt.Sprintf("%s (%s) may release a lock its CPU does not hold; DPOR is not known to be complete under lkmm there", in.Text, in.Pos)}
 	}
+	a := lbAnalysis{mem: c.mem, spec: make([][]bool, n)}
 	for i, t := range p.Threads {
+		a.spec[i] = make([]bool, len(t.Code))
 		c.plainSeen = false
 		for _, l := range c.plainWrites[i] {
 			if c.otherReads(i, l) {
@@ -262,12 +283,39 @@ func lbFree(p *model.Program, loopBound int) (bool, string) {
 			}
 		}
 		for _, s := range c.reads[i] {
-			if why := c.readOrdered(i, t, s); why != "" {
-				return false, why
+			if a.spec[i][s.pc] && !s.rmwWrite {
+				continue
 			}
+			why, pair := c.readOrdered(i, t, s)
+			if why == "" {
+				continue
+			}
+			if a.why == "" {
+				a.why = why
+			}
+			if !pair {
+				a.spec = nil
+				return a
+			}
+			// Speculating the read needs the values it may read.
+			acc, _, _ := c.step(t, s, false)
+			if acc.locs == nil {
+				a.spec, a.nospec = nil, fmt.Sprintf("%s may read any location", t.Code[s.pc].Text)
+				return a
+			}
+			for _, l := range acc.locs {
+				if c.mem[l].top {
+					a.spec, a.nospec = nil, fmt.Sprintf("the values %s may hold are not known", p.Locs[l].Name)
+					return a
+				}
+			}
+			a.spec[i][s.pc] = true
 		}
 	}
-	return true, ""
+	if a.why == "" {
+		a.spec = nil
+	}
+	return a
 }
 
 // otherWrites reports whether a thread other than t may write one of
@@ -576,10 +624,10 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 // readOrdered checks that the read thread ti makes at state s is, if
 // another thread may write what it reads, hb-before every later write of
 // the thread that another thread may read.
-func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) string {
+func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) (string, bool) {
 	acc, _, _ := c.step(t, s, false)
 	if acc == nil || acc.write || !c.otherWrites(ti, acc.locs) {
-		return ""
+		return "", false
 	}
 	r := acc
 	if r.order != model.Plain && (r.acquire || r.mbRMW) {
@@ -591,8 +639,9 @@ func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) string {
 }
 
 // search follows every path from the read r (made at state s) and fails
-// at the first write another thread may read that is not hb-after r.
-func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, full bool) string {
+// at the first write another thread may read that is not hb-after r
+// (pair: the failure is such a write, not a limit).
+func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, full bool) (string, bool) {
 	// Step over r itself, tracking.
 	s := s0.clone()
 	s.taint = make([]bool, t.NumRegs)
@@ -608,7 +657,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 	}
 	states, why := c.fixpoint(t, next, true, func(s *lbState) bool { return s.full && !c.plainSeen })
 	if why != "" {
-		return why
+		return why, false
 	}
 	for _, s := range states {
 		if s.full && !c.plainSeen {
@@ -647,11 +696,11 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 			if !ordered {
 				rin := &t.Code[r.instr]
 				return fmt.Sprintf("%s's %s (%s) may read from another CPU, and its later %s (%s), which another CPU may read, is not ordered after it: a load-buffering cycle through them is not ruled out",
-					t.Name, rin.Text, rin.Pos, in.Text, in.Pos)
+					t.Name, rin.Text, rin.Pos, in.Text, in.Pos), true
 			}
 		}
 	}
-	return ""
+	return "", false
 }
 
 // dataTainted reports whether the write an instruction makes has a data
@@ -953,23 +1002,21 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 	// register is set.
 	wVal := one(1) // lock, trylock
 	if in.Op == model.OpRMW {
-		b, cv := s.get(in.B), s.get(in.C)
+		b := s.get(in.B)
 		switch in.RMW {
 		case model.RMWXchg:
 			wVal = b
 		case model.RMWCmpXchg:
-			wVal = cv
+			wVal = s.get(in.C)
 		case model.RMWAddUnless:
 			wVal = lift(old, b, func(x, y model.Value) model.Value { return x + y })
 		default:
-			if cc, ok := cv.single(); ok {
-				wVal = lift(old, b, func(x, y model.Value) model.Value {
-					nv, _ := in.RMW.Apply(x, y, cc)
-					return nv
-				})
-			} else {
-				wVal = anyVal
-			}
+			// add, sub, and, or, xor, andnot: C is not an operand (and
+			// in.C, unused, names register 0).
+			wVal = lift(old, b, func(x, y model.Value) model.Value {
+				nv, _ := in.RMW.Apply(x, y, 0)
+				return nv
+			})
 		}
 	}
 	wAddrT, wDataT := s.taintOf(in.A), false

@@ -20,6 +20,12 @@ import (
 // the flags). It also reports whether the DPOR run claimed completeness.
 func lbAgree(t *testing.T, p *model.Program) (string, bool) {
 	t.Helper()
+	return dporAgree(t, p, func(r *Result) bool { return r.LBFree })
+}
+
+// dporAgree is lbAgree for the DPOR runs that claim completeness.
+func dporAgree(t *testing.T, p *model.Program, complete func(*Result) bool) (string, bool) {
+	t.Helper()
 	en := run(t, p, memmodel.LKMM, Enumerate)
 	if en.Verdict == Unknown {
 		return "", false
@@ -27,7 +33,7 @@ func lbAgree(t *testing.T, p *model.Program) (string, bool) {
 	skipEnumeration = true
 	dp := run(t, p, memmodel.LKMM, DPOR)
 	skipEnumeration = false
-	if !dp.LBFree {
+	if !complete(dp) {
 		return "", false
 	}
 	var diffs []string

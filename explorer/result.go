@@ -100,6 +100,12 @@ type Result struct {
 	// cycle, so DPOR, which builds every execution without one, was
 	// complete.
 	LBFree bool
+	// Speculated says that, under a model with load buffering, the
+	// program was too big for the enumeration and load buffering was not
+	// ruled out, but DPOR speculated the values of this many reads (by
+	// instruction), the ones through which every po ∪ rf cycle must pass
+	// (spec.go), and so was complete.
+	Speculated int
 
 	Flags []string // flags the model raised on some consistent execution (e.g. "data-race"), sorted
 

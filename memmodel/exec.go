@@ -11,6 +11,12 @@ import (
 // thread t are nodes start[t] .. start[t+1]-1, in program order. Initial
 // writes are not nodes: nothing is ordered before them, so they lie on no
 // cycle; a read of one has rf -1 and fr to the location's first write.
+// A read whose source is not chosen yet (RF is model.NoEvent: a
+// speculated read in a partial execution, see the explorer's spec.go) has
+// rf rfNone and no rf or fr edge at all: the relations of such an
+// execution are those of any completion minus that read's rf and fr
+// edges, and the models' axioms are monotone in them (only lock.cat's are
+// not, which the explorer guards against).
 type flat struct {
 	x       *model.Execution
 	n       int32
@@ -85,6 +91,10 @@ func (f *flat) load(x *model.Execution) {
 	for v := int32(0); v < f.n; v++ {
 		switch e := f.ev[v]; e.Kind {
 		case model.EvRead:
+			if e.RF == model.NoEvent {
+				f.rf[v] = rfNone
+				continue
+			}
 			if e.RF.IsInit() {
 				if int(e.RF.Index) != e.Loc {
 					panic(fmt.Sprintf("memmodel: read %v of location %d reads the initial write of %d", f.id(v), e.Loc, e.RF.Index))
@@ -110,6 +120,9 @@ func (f *flat) load(x *model.Execution) {
 	}
 }
 
+// rfNone is the rf of a read whose source is not chosen yet.
+const rfNone = -2
+
 // node returns the node of an event (not an initial write).
 func (f *flat) node(id model.EventID) int32 {
 	t := int(id.Thread)
@@ -132,6 +145,8 @@ func (f *flat) id(v int32) model.EventID {
 func (f *flat) frNext(v int32) int32 {
 	if w := f.rf[v]; w >= 0 {
 		return f.coNext[w]
+	} else if w == rfNone {
+		return -1
 	}
 	return f.coFirst[f.ev[v].Loc]
 }
@@ -177,7 +192,7 @@ func (f *flat) poLoc() (a, b int32, ok bool) {
 		}
 		for v := f.start[t]; v < f.start[t+1]; v++ {
 			e := f.ev[v]
-			if !e.IsAccess() {
+			if !e.IsAccess() || f.rf[v] == rfNone {
 				continue
 			}
 			k := f.key(v)
@@ -209,6 +224,8 @@ func (f *flat) atomicity() (r, mid, w int32, ok bool) {
 		src := int32(0)
 		if s := f.rf[r]; s >= 0 {
 			src = f.coIdx[s]
+		} else if s == rfNone {
+			continue
 		}
 		co := f.x.CO[f.ev[v].Loc]
 		for j := src; j < f.coIdx[v]-1; j++ { // co[j] has position j+1

@@ -514,7 +514,7 @@ func (c *lkmmChecker) axioms() *Failure {
 			if w := f.rf[v]; w >= 0 {
 				r.add(rf, w, v)
 				copy(r.row(fr, v), r.row(co, w))
-			} else if w := f.coFirst[e.Loc]; w >= 0 {
+			} else if w := f.coFirst[e.Loc]; w >= 0 && f.rf[v] != rfNone {
 				copy(r.row(fr, v), r.row(co, w))
 				r.add(fr, v, w)
 			}
