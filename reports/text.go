@@ -62,7 +62,11 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 		fmt.Fprintf(&b, "  load buffering ruled out: in every CPU, each read that may read from another CPU is ordered before every later write another CPU may read, so no execution has a po-rf cycle and DPOR's search is complete\n")
 	}
 	if v.Speculated > 0 {
-		fmt.Fprintf(&b, "  load buffering covered: every po-rf cycle must pass through one of %d reads, so DPOR gave them every value their locations may hold and a write of it afterwards, and its search is complete\n", v.Speculated)
+		reads := fmt.Sprintf("one of %d reads", v.Speculated)
+		if v.Speculated == 1 {
+			reads = "one read"
+		}
+		fmt.Fprintf(&b, "  load buffering covered: every po-rf cycle must pass through %s, so DPOR speculated: it gave each every value its location may hold, then a write of that value, and its search is complete\n", reads)
 	}
 	for _, f := range v.Flags {
 		fmt.Fprintf(&b, "  flag %s: %s\n", f, flagText(f))
