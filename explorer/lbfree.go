@@ -88,6 +88,12 @@ func (a aval) union(b aval) aval {
 	if a.top || b.top {
 		return anyVal
 	}
+	if subset(b.vals, a.vals) {
+		return a
+	}
+	if subset(a.vals, b.vals) {
+		return b
+	}
 	u := append(slices.Clone(a.vals), b.vals...)
 	slices.Sort(u)
 	u = slices.Compact(u)
@@ -95,6 +101,20 @@ func (a aval) union(b aval) aval {
 		return anyVal
 	}
 	return aval{vals: u}
+}
+
+// subset reports whether the sorted set x is contained in the sorted set y.
+func subset(x, y []model.Value) bool {
+	j := 0
+	for _, v := range x {
+		for j < len(y) && y[j] < v {
+			j++
+		}
+		if j == len(y) || y[j] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // lift applies f to every pair of values of a and b.
@@ -207,6 +227,11 @@ type lbChecker struct {
 	// unmatched: a spin_unlock that may release a lock its CPU does not
 	// hold (see lbFree).
 	unmatched *model.Instr
+	// The locations of the writes search found not ordered after its
+	// read (unorderedAny: one may write any location).
+	unordered    []int
+	unorderedAny bool
+	pdoms        map[*model.Thread][]int32 // immediate postdominators (ipostdom)
 
 	// From the first pass, per thread.
 	readLocs, writeLocs []map[int]bool
@@ -237,6 +262,10 @@ type lbAnalysis struct {
 	nospec string // why spec is nil although the reasons are such reads
 	mem    []aval // the values each location may hold
 }
+
+// specReaders makes lbAnalyze cut each cycle at the reads of its
+// unordered writes, where it can, rather than at its read (set by tests).
+var specReaders = false
 
 // lbAnalyze runs the check of lbFree, and collects every read on which it
 // fails (see spec.go).
@@ -276,40 +305,113 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 	a := lbAnalysis{mem: c.mem, spec: make([][]bool, n)}
 	for i, t := range p.Threads {
 		a.spec[i] = make([]bool, len(t.Code))
+	}
+	// known reports whether the values of every location of an access
+	// are known (why not, if not).
+	known := func(t *model.Thread, acc *lbAccess) string {
+		if acc.locs == nil {
+			return fmt.Sprintf("%s (%s) may read any location", t.Code[acc.instr].Text, t.Code[acc.instr].Pos)
+		}
+		for _, l := range acc.locs {
+			if c.mem[l].top {
+				return fmt.Sprintf("the values %s may hold are not known", p.Locs[l].Name)
+			}
+		}
+		return ""
+	}
+	// The access at each of c.reads (nil: none, or a write).
+	readAccs := make([][]*lbAccess, n)
+	for u, tu := range p.Threads {
+		for _, su := range c.reads[u] {
+			ru, _, _ := c.step(tu, su, false)
+			if ru != nil && ru.write {
+				ru = nil
+			}
+			readAccs[u] = append(readAccs[u], ru)
+		}
+	}
+	// Reads whose values are not known first: they are the ones that may
+	// make speculation impossible, and then the search can stop.
+	type item struct{ i, k int }
+	var items []item
+	for pass := 0; pass < 2; pass++ {
+		for i, t := range p.Threads {
+			for k, acc := range readAccs[i] {
+				if acc != nil && (known(t, acc) != "") == (pass == 0) {
+					items = append(items, item{i, k})
+				}
+			}
+		}
+	}
+	firstI, firstK := n, 0
+	for _, it := range items {
+		i, t, s := it.i, p.Threads[it.i], c.reads[it.i][it.k]
 		c.plainSeen = false
 		for _, l := range c.plainWrites[i] {
 			if c.otherReads(i, l) {
 				c.plainSeen = true
 			}
 		}
-		for _, s := range c.reads[i] {
+		{
 			if a.spec[i][s.pc] && !s.rmwWrite {
 				continue
 			}
+			c.unordered, c.unorderedAny = nil, false
 			why, pair := c.readOrdered(i, t, s)
 			if why == "" {
 				continue
 			}
-			if a.why == "" {
-				a.why = why
+			if i < firstI || i == firstI && it.k < firstK {
+				a.why, firstI, firstK = why, i, it.k
 			}
 			if !pair {
 				a.spec = nil
 				return a
 			}
-			// Speculating the read needs the values it may read.
-			acc, _, _ := c.step(t, s, false)
-			if acc.locs == nil {
-				a.spec, a.nospec = nil, fmt.Sprintf("%s may read any location", t.Code[s.pc].Text)
+
+			// Every cycle through this read enters it by an rfe edge and
+			// leaves by one from an unordered write: speculate the read,
+			// or else every read of another CPU that may read one of
+			// those writes. Either needs the values they may read.
+			aWhy := known(t, readAccs[i][it.k])
+			if aWhy == "" && (!specReaders || c.unorderedAny) {
+				a.spec[i][s.pc] = true
+				continue
+			}
+			if c.unorderedAny {
+				a.spec, a.nospec = nil, aWhy
 				return a
 			}
-			for _, l := range acc.locs {
-				if c.mem[l].top {
-					a.spec, a.nospec = nil, fmt.Sprintf("the values %s may hold are not known", p.Locs[l].Name)
-					return a
+			var readers [][2]int
+			bWhy := ""
+			for u, tu := range p.Threads {
+				for k, su := range c.reads[u] {
+					if u == i || bWhy != "" {
+						break
+					}
+					ru := readAccs[u][k]
+					if ru == nil {
+						continue
+					}
+					if ru.locs != nil && !slices.ContainsFunc(ru.locs, func(l int) bool { return slices.Contains(c.unordered, l) }) {
+						continue
+					}
+					if bWhy = known(tu, ru); bWhy == "" {
+						readers = append(readers, [2]int{u, int(su.pc)})
+					}
 				}
 			}
-			a.spec[i][s.pc] = true
+			if bWhy != "" {
+				if aWhy == "" { // specReaders: the readers' values are not known
+					a.spec[i][s.pc] = true
+					continue
+				}
+				a.spec, a.nospec = nil, bWhy
+				return a
+			}
+			for _, rd := range readers {
+				a.spec[rd[0]][rd[1]] = true
+			}
 		}
 	}
 	if a.why == "" {
@@ -659,6 +761,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 	if why != "" {
 		return why, false
 	}
+	first := ""
 	for _, s := range states {
 		if s.full && !c.plainSeen {
 			continue
@@ -694,13 +797,20 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 				ordered = true // fr ∩ int
 			}
 			if !ordered {
-				rin := &t.Code[r.instr]
-				return fmt.Sprintf("%s's %s (%s) may read from another CPU, and its later %s (%s), which another CPU may read, is not ordered after it: a load-buffering cycle through them is not ruled out",
-					t.Name, rin.Text, rin.Pos, in.Text, in.Pos), true
+				if first == "" {
+					rin := &t.Code[r.instr]
+					first = fmt.Sprintf("%s's %s (%s) may read from another CPU, and its later %s (%s), which another CPU may read, is not ordered after it: a load-buffering cycle through them is not ruled out",
+						t.Name, rin.Text, rin.Pos, in.Text, in.Pos)
+				}
+				if acc.locs == nil {
+					c.unorderedAny = true
+				} else {
+					c.unordered = append(c.unordered, acc.locs...)
+				}
 			}
 		}
 	}
-	return "", false
+	return first, first != ""
 }
 
 // dataTainted reports whether the write an instruction makes has a data
@@ -1081,7 +1191,15 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 }
 
 func (c *lbChecker) pdom(t *model.Thread) []int32 {
-	return ipostdom(t.Code)
+	if pd, ok := c.pdoms[t]; ok {
+		return pd
+	}
+	if c.pdoms == nil {
+		c.pdoms = map[*model.Thread][]int32{}
+	}
+	pd := ipostdom(t.Code)
+	c.pdoms[t] = pd
+	return pd
 }
 
 func alu(op model.Alu, a, b model.Value) model.Value {

@@ -55,7 +55,7 @@ func TestSpecCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d corpus tests checked with speculated reads", n)
-	if n < 50 {
+	if min := 50; testing.Short() && n < min/4 || !testing.Short() && n < min {
 		t.Errorf("only %d corpus tests were searched with speculated reads", n)
 	}
 }
@@ -89,4 +89,14 @@ func TestSpecRandom(t *testing.T) {
 	if spec < n/10 {
 		t.Errorf("only %d random programs were searched with speculated reads", spec)
 	}
+}
+
+// TestSpecReaders is TestSpecCorpus and TestSpecRandom with each cycle cut
+// at the reads of its unordered writes (the other choice lbAnalyze makes
+// when a read's own values are not known).
+func TestSpecReaders(t *testing.T) {
+	specReaders = true
+	defer func() { specReaders = false }()
+	t.Run("corpus", TestSpecCorpus)
+	t.Run("random", TestSpecRandom)
 }
