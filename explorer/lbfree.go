@@ -184,6 +184,70 @@ type lbState struct {
 	sawRMW  bool    // an RMW at or after r (for smp_mb__after_atomic)
 	sawLKW  bool    // a lock write at or after r (for smp_mb__after_spinlock)
 	rmwHB   bool    // the RMW at pc has its read hb-after r
+	// Value numbers: registers with the same non-zero number hold the
+	// same value on every path to here (0: unknown), so a write whose
+	// address has r's address's number writes r's location (fr ∩ int).
+	vn      []int32
+	vt      *lbVN
+	wAddrVN int32  // the write half's address
+	key     string // the fixpoint's key of the state (see lbVN)
+}
+
+// lbVN hands out a thread's value numbers (from its start, in collect,
+// and on in each search): one per constant and per operation on numbered
+// operands (hash-consed), a fresh one per value read; where paths with
+// different numbers join, 0.
+//
+// A value read (or otherwise not computed from numbered operands) gets
+// the number of (the fixpoint run, the abstract state it was made from,
+// the instruction): re-stepping a state after a join gives the same
+// numbers, so the fixpoint converges. Two registers holding the number
+// on one path hold the same value: a path that makes the read again
+// from the same state has come round a cycle of abstract states, and
+// where that cycle was entered the join with the entering path (which
+// held no such number yet) set it to 0 in every register.
+type lbVN struct {
+	next int32
+	gen  int64 // fixpoint runs so far
+	tab  map[lbVNKey]int32
+}
+
+type lbVNKey struct {
+	op, a, b int64
+	state    string
+}
+
+func (t *lbVN) cons(k lbVNKey) int32 {
+	if n, ok := t.tab[k]; ok {
+		return n
+	}
+	t.next++
+	t.tab[k] = t.next
+	return t.next
+}
+
+// vnOf returns an operand's value number (0: unknown, or not tracking).
+func (s *lbState) vnOf(a model.Arg) int32 {
+	if s.vn == nil {
+		return 0
+	}
+	if a.Reg < 0 {
+		return s.vt.cons(lbVNKey{op: -1, a: int64(a.Imm)})
+	}
+	return s.vn[a.Reg]
+}
+
+// setVN gives register r the number of operation op on a and b (0 if one
+// of them is unknown).
+func (s *lbState) setVN(r int32, op int64, a, b int32) {
+	if r < 0 || s.vn == nil {
+		return
+	}
+	if a == 0 || b == 0 {
+		s.vn[r] = 0
+		return
+	}
+	s.vn[r] = s.vt.cons(lbVNKey{op: op, a: int64(a), b: int64(b)})
 }
 
 func (s *lbState) clone() *lbState {
@@ -194,6 +258,9 @@ func (s *lbState) clone() *lbState {
 	}
 	n.joins = append([]int32(nil), s.joins...)
 	n.held = slices.Clone(s.held)
+	if s.vn != nil {
+		n.vn = slices.Clone(s.vn)
+	}
 	return &n
 }
 
@@ -565,8 +632,12 @@ func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, ski
 	}
 	states := map[string]*lbState{}
 	var work []string
+	if len(starts) > 0 && starts[0].vt != nil {
+		starts[0].vt.gen++
+	}
 	add := func(n *lbState) {
 		k := key(n)
+		n.key = k
 		if old, ok := states[k]; ok {
 			if !old.join(n) {
 				return
@@ -619,6 +690,16 @@ func (s *lbState) join(o *lbState) bool {
 			s.taint[i] = false
 			changed = true
 		}
+	}
+	for i := range s.vn {
+		if s.vn[i] != 0 && s.vn[i] != o.vn[i] {
+			s.vn[i] = 0
+			changed = true
+		}
+	}
+	if s.rmwWrite && s.wAddrVN != 0 && s.wAddrVN != o.wAddrVN {
+		s.wAddrVN = 0
+		changed = true
 	}
 	for _, f := range []struct {
 		a *bool
@@ -686,6 +767,11 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 	for _, ri := range t.Init {
 		start.regs[ri.Reg] = one(ri.Val)
 	}
+	start.vt = &lbVN{tab: map[lbVNKey]int32{}}
+	start.vn = make([]int32, t.NumRegs)
+	for i, v := range start.regs {
+		start.vn[i] = start.vt.cons(lbVNKey{op: -1, a: int64(v.vals[0])})
+	}
 	states, why := c.fixpoint(t, []*lbState{start}, false, nil)
 	if why != "" {
 		return why
@@ -749,6 +835,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 	s.taint = make([]bool, t.NumRegs)
 	s.joins = nil
 	s.full = full
+	rAddrVN := s.vnOf(t.Code[r.instr].A) // numbered since the thread's start (collect)
 	_, _, next := c.step(t, s, true)
 	for _, n := range next {
 		in := &t.Code[r.instr]
@@ -779,9 +866,9 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 		}
 		if read {
 			in := &t.Code[at.pc]
-			addrT, dataT := at.taintOf(in.A), dataTainted(in, at)
+			addrT, dataT, addrVN := at.taintOf(in.A), dataTainted(in, at), at.vnOf(in.A)
 			if acc.rmw {
-				addrT, dataT = at.wAddrT, at.wDataT
+				addrT, dataT, addrVN = at.wAddrT, at.wDataT, at.wAddrVN
 			}
 			ordered := false
 			switch {
@@ -795,6 +882,8 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 				ordered = true
 			case len(r.locs) == 1 && slices.Equal(acc.locs, r.locs):
 				ordered = true // fr ∩ int
+			case rAddrVN != 0 && addrVN == rAddrVN:
+				ordered = true // fr ∩ int: the same address, computed the same way
 			}
 			if !ordered {
 				if first == "" {
@@ -839,6 +928,9 @@ func (s *lbState) set(r int32, v aval, taint bool) {
 	s.regs[r] = v
 	if s.taint != nil {
 		s.taint[r] = taint
+	}
+	if s.vn != nil {
+		s.vn[r] = s.vt.cons(lbVNKey{op: -100, a: s.vt.gen, b: int64(s.pc), state: s.key})
 	}
 }
 
@@ -906,7 +998,11 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 		switch in.Op {
 		case model.OpNop:
 		case model.OpMove:
+			va := s.vnOf(in.A)
 			s.set(in.Dst, s.get(in.A), s.taintOf(in.A))
+			if s.vn != nil && in.Dst >= 0 {
+				s.vn[in.Dst] = va // the same value
+			}
 		case model.OpUnary:
 			v := lift(s.get(in.A), one(0), func(x, _ model.Value) model.Value {
 				switch in.Alu {
@@ -919,7 +1015,9 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 				}
 				return 0
 			})
+			va := s.vnOf(in.A)
 			s.set(in.Dst, v, s.taintOf(in.A))
+			s.setVN(in.Dst, -3-int64(in.Alu), va, 1)
 		case model.OpBinary:
 			a, b := s.get(in.A), s.get(in.B)
 			if in.Alu == model.AluDiv || in.Alu == model.AluMod {
@@ -928,7 +1026,9 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 					return nil, nil, out // stops at a violation
 				}
 			}
+			va, vb := s.vnOf(in.A), s.vnOf(in.B)
 			s.set(in.Dst, lift(a, b, func(x, y model.Value) model.Value { return alu(in.Alu, x, y) }), s.taintOf(in.A) || s.taintOf(in.B))
+			s.setVN(in.Dst, 1000+int64(in.Alu), va, vb)
 		case model.OpJump:
 			s.pc = in.Target
 			continue
@@ -1129,7 +1229,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 			})
 		}
 	}
-	wAddrT, wDataT := s.taintOf(in.A), false
+	wAddrT, wDataT, wAddrVN := s.taintOf(in.A), false, s.vnOf(in.A)
 	if in.Op == model.OpRMW {
 		wDataT = dataTainted(in, s)
 	}
@@ -1140,7 +1240,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 	writes := func(n *lbState) {
 		n.rmwWrite = true
 		n.rmwHB = track && addrHB && in.Order != model.Plain
-		n.wLocs, n.wVal, n.wAddrT, n.wDataT = locs, wVal, wAddrT, wDataT
+		n.wLocs, n.wVal, n.wAddrT, n.wDataT, n.wAddrVN = locs, wVal, wAddrT, wDataT, wAddrVN
 		outs = append(outs, n)
 	}
 	switch in.Op {
