@@ -45,9 +45,10 @@ type Options struct {
 	CheckRaces  bool // a data race (lkmm's data-race flag) is a violation, not only a flag
 	// SpecStates bounds the search with speculated reads (spec.go), the
 	// proof under a model with load buffering for a program too big to
-	// enumerate: beyond that many states it gives up, and the cheaper
-	// search for bugs runs instead (inconclusive unless it finds one).
-	// 0 means 100,000; negative means no bound.
+	// enumerate. A cheaper search for bugs (lb.go) runs first, and a
+	// violation it finds ends the search; beyond SpecStates states the
+	// proof search gives up, and the result is the search for bugs'
+	// (inconclusive). 0 means 50,000; negative means no bound.
 	SpecStates int64
 	// GoalAbove is the number of combinations of CPU paths above which the
 	// enumeration search is goal-directed when it can be (see runGoal):
@@ -127,30 +128,46 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 			// If the check names the reads that may close a cycle, DPOR
 			// speculates their values and is complete (spec.go).
 			a := lbAnalyze(p, e.opts.LoopBound)
+			lbWhy := why + "; and load buffering is not ruled out: " + a.why
 			switch {
 			case a.why == "":
 				e.lbFree = true
+				e.runDPOR()
 			case a.spec != nil && !specOff:
+				// First the cheap search for bugs (lb.go): a violation it
+				// finds is real, and the proof search (spec.go) is
+				// costlier, and would find it later.
+				e.underApprox, e.lb = lbWhy, true
+				e.runDPOR()
+				e.mu.Lock()
+				found := len(e.violations) > 0
+				e.mu.Unlock()
+				if found || ctx.Err() != nil || e.stopReason != "" {
+					break
+				}
+				bugs := e.save()
+				e.reset(ctx)
+				defer func() { e.cancel() }()
+				e.underApprox, e.lb = "", false
 				e.spec = newSpec(a)
 				e.specBudget = opts.SpecStates
 				if e.specBudget == 0 {
-					e.specBudget = 100_000
+					e.specBudget = 50_000
+				}
+				e.runDPOR()
+				if e.specOver.Load() && ctx.Err() == nil {
+					// The proof is too costly: what the search for bugs found.
+					n := e.spec.n
+					e.restore(bugs)
+					e.spec, e.lb = nil, true
+					e.underApprox = fmt.Sprintf("%s; and load buffering is not ruled out (%s), and speculating the %d reads that may close a cycle took more than %d states (--spec-states)", why, a.why, n, e.specBudget)
 				}
 			default:
-				e.underApprox = why + "; and load buffering is not ruled out: " + a.why
+				e.underApprox = lbWhy
 				if a.nospec != "" {
 					e.underApprox += " (and its reads cannot be speculated: " + a.nospec + ")"
 				}
 				e.lb = true
-			}
-			e.runDPOR()
-			if e.specOver.Load() && ctx.Err() == nil {
-				// The proof is too costly: search for bugs instead.
-				n := e.spec.n
-				e.reset(ctx)
-				defer func() { e.cancel() }()
-				e.spec, e.lb = nil, true
-				e.underApprox = fmt.Sprintf("%s; and load buffering is not ruled out (%s), and speculating the %d reads that may close a cycle took more than %d states (--spec-states)", why, a.why, n, e.specBudget)
 				e.runDPOR()
 			}
 			if e.specMissed != "" {
@@ -311,6 +328,32 @@ func (w *worker) countState() bool {
 }
 
 // reset forgets everything the search found, for a new search.
+// found is what a search found, saved by save for restore.
+type found struct {
+	stats      Stats
+	outcomes   map[string]*Outcome
+	violations []*Counterexample
+	witness    *Counterexample
+	flags      map[string]bool
+	cut        bool
+}
+
+func (e *engine) save() found {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return found{e.stats, e.outcomes, e.violations, e.witness, e.flags, e.cutSeen.Load()}
+}
+
+// restore brings back what save saved, after a search that found
+// nothing to keep.
+func (e *engine) restore(f found) {
+	e.mu.Lock()
+	e.stats, e.outcomes, e.violations, e.witness, e.flags = f.stats, f.outcomes, f.violations, f.witness, f.flags
+	e.stopReason = ""
+	e.mu.Unlock()
+	e.cutSeen.Store(f.cut)
+}
+
 func (e *engine) reset(ctx context.Context) {
 	e.mu.Lock()
 	e.stats = Stats{}

@@ -22,7 +22,10 @@ import (
 // cycle is a cycle of hb (rfe between Marked accesses is in hb), which the
 // happens-before axiom forbids. So it suffices that in every thread, every
 // read that may read from another thread is hb-before every later write
-// that another thread may read, in every execution.
+// that another thread may read, in every execution; or, for a read that
+// is not, that it lies on no cycle of the static graph of cyclicReads
+// (reads, linked through the writes that follow them), which every
+// such execution cycle follows.
 //
 // lbFree checks this by abstract interpretation of each thread's code:
 // registers and memory locations hold a small set of possible values or
@@ -294,6 +297,8 @@ type lbChecker struct {
 	// unmatched: a spin_unlock that may release a lock its CPU does not
 	// hold (see lbFree).
 	unmatched *model.Instr
+	// Per thread and instruction: the locations its writes may access.
+	instrWrites []map[int32]*lset
 	// The locations of the writes search found not ordered after its
 	// read (unorderedAny: one may write any location).
 	unordered    []int
@@ -353,8 +358,10 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		c.nlReadLocs, c.anyNLRead = make([]map[int]bool, n), make([]bool, n)
 		c.reads = make([][]*lbState, n)
 		c.plainWrites = make([][][]int, n)
+		c.instrWrites = make([]map[int32]*lset, n)
 		for i, t := range p.Threads {
 			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
+			c.instrWrites[i] = map[int32]*lset{}
 			if why := c.collect(i, t); why != "" {
 				return lbAnalysis{why: why}
 			}
@@ -397,6 +404,7 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 			readAccs[u] = append(readAccs[u], ru)
 		}
 	}
+	cyclic := c.cyclicReads(readAccs)
 	// Reads whose values are not known first: they are the ones that may
 	// make speculation impossible, and then the search can stop.
 	type item struct{ i, k int }
@@ -440,6 +448,9 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 			// leaves by one from an unordered write: speculate the read,
 			// or else every read of another CPU that may read one of
 			// those writes. Either needs the values they may read.
+			if !cyclic[i][s.pc] {
+				continue // on no cycle: nothing to cut
+			}
 			aWhy := known(t, readAccs[i][it.k])
 			if aWhy == "" && (!specReaders || c.unorderedAny) {
 				a.spec[i][s.pc] = true
@@ -463,6 +474,9 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 					if ru.locs != nil && !slices.ContainsFunc(ru.locs, func(l int) bool { return slices.Contains(c.unordered, l) }) {
 						continue
 					}
+					if !cyclic[u][su.pc] {
+						continue
+					}
 					if bWhy = known(tu, ru); bWhy == "" {
 						readers = append(readers, [2]int{u, int(su.pc)})
 					}
@@ -481,10 +495,150 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 			}
 		}
 	}
-	if a.why == "" {
-		a.spec = nil
+	marked := false
+	for _, sp := range a.spec {
+		marked = marked || slices.Contains(sp, true)
+	}
+	if !marked {
+		// Every read that is not ordered lies on no cycle of the graph
+		// below: no execution has load buffering.
+		a.why, a.spec = "", nil
 	}
 	return a
+}
+
+// cyclicReads returns, per thread and instruction, whether the read there
+// lies on a cycle of the graph whose nodes are the reads (instructions)
+// and whose edges go from a read to every read of another thread that
+// may read a location some write at or after it (in the thread's control
+// flow) may write. A po ∪ rf cycle of an execution, r1 po w1 rfe r2 po w2
+// rfe ... r1, is a cycle of that graph through every ri, so a read on no
+// cycle of it needs no speculation: no po ∪ rf cycle enters it.
+func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
+	p := c.p
+	type node struct{ t, pc int }
+	var nodes []node
+	id := map[node]int{}
+	var locs []*lset // per node: what it may read
+	for i := range p.Threads {
+		for k, acc := range readAccs[i] {
+			if acc == nil {
+				continue
+			}
+			nd := node{i, int(c.reads[i][k].pc)}
+			j, ok := id[nd]
+			if !ok {
+				j = len(nodes)
+				id[nd] = j
+				nodes = append(nodes, nd)
+				locs = append(locs, &lset{m: map[int]bool{}})
+			}
+			locs[j].add(acc.locs)
+		}
+	}
+	// out: the locations written at or after each read.
+	out := make([]*lset, len(nodes))
+	for j, nd := range nodes {
+		t := p.Threads[nd.t]
+		o := &lset{m: map[int]bool{}}
+		seen := make([]bool, len(t.Code)+1)
+		stack := []int{nd.pc}
+		for len(stack) > 0 {
+			q := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if q >= len(t.Code) || seen[q] {
+				continue
+			}
+			seen[q] = true
+			if w := c.instrWrites[nd.t][int32(q)]; w != nil {
+				o.any = o.any || w.any
+				for l := range w.m {
+					o.m[l] = true
+				}
+			}
+			in := &t.Code[q]
+			switch in.Op {
+			case model.OpHalt:
+			case model.OpJump:
+				stack = append(stack, int(in.Target))
+			case model.OpJumpIf, model.OpJumpIfNot:
+				stack = append(stack, int(in.Target), q+1)
+			default:
+				stack = append(stack, q+1)
+			}
+		}
+		out[j] = o
+	}
+	meets := func(a, b *lset) bool {
+		if a.any && (b.any || len(b.m) > 0) || b.any && len(a.m) > 0 {
+			return true
+		}
+		for l := range a.m {
+			if b.m[l] {
+				return true
+			}
+		}
+		return false
+	}
+	succ := make([][]int, len(nodes))
+	for j := range nodes {
+		for k := range nodes {
+			if nodes[k].t != nodes[j].t && meets(out[j], locs[k]) {
+				succ[j] = append(succ[j], k)
+			}
+		}
+	}
+	// Tarjan's strongly connected components; a node is on a cycle iff
+	// its component has another node (no edge goes to its own thread).
+	index, low := make([]int, len(nodes)), make([]int, len(nodes))
+	onStack := make([]bool, len(nodes))
+	for j := range index {
+		index[j] = -1
+	}
+	var stack []int
+	res := make([][]bool, len(p.Threads))
+	for i, t := range p.Threads {
+		res[i] = make([]bool, len(t.Code))
+	}
+	next := 0
+	var visit func(v int)
+	visit = func(v int) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range succ[v] {
+			if index[w] < 0 {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var comp []int
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[w] = false
+				comp = append(comp, w)
+				if w == v {
+					break
+				}
+			}
+			if len(comp) > 1 {
+				for _, w := range comp {
+					res[nodes[w].t][nodes[w].pc] = true
+				}
+			}
+		}
+	}
+	for j := range nodes {
+		if index[j] < 0 {
+			visit(j)
+		}
+	}
+	return res
 }
 
 // otherWrites reports whether a thread other than t may write one of
@@ -804,9 +958,45 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		}
 		if !acc.write {
 			c.reads[ti] = append(c.reads[ti], at)
+		} else {
+			w := c.instrWrites[ti][at.pc]
+			if w == nil {
+				w = &lset{m: map[int]bool{}}
+				c.instrWrites[ti][at.pc] = w
+			}
+			w.add(acc.locs)
 		}
 	}
 	return ""
+}
+
+// lset is a set of locations, or any location.
+type lset struct {
+	any bool
+	m   map[int]bool
+}
+
+// add adds locs (nil: any location).
+func (s *lset) add(locs []int) {
+	if locs == nil {
+		s.any = true
+	}
+	for _, l := range locs {
+		s.m[l] = true
+	}
+}
+
+// meets reports whether one of locs (nil: any) may be in s.
+func (s *lset) meets(locs []int) bool {
+	if s.any || locs == nil && len(s.m) > 0 {
+		return true
+	}
+	for _, l := range locs {
+		if s.m[l] {
+			return true
+		}
+	}
+	return false
 }
 
 // readOrdered checks that the read thread ti makes at state s is, if

@@ -64,9 +64,9 @@ func TestSpecCorpus(t *testing.T) {
 // dependencies and fences, see fuzz_test.go), which have RMWs, awaits
 // and plain accesses the corpus lacks.
 func TestSpecRandom(t *testing.T) {
-	n := 80
+	n := 300
 	if testing.Short() {
-		n = 30
+		n = 80
 	}
 	spec := 0
 	for seed := int64(1); seed <= int64(n); seed++ {
@@ -86,7 +86,7 @@ func TestSpecRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d random programs searched with speculated reads", spec, n)
-	if spec < n/10 {
+	if spec < n/20 {
 		t.Errorf("only %d random programs were searched with speculated reads", spec)
 	}
 }

@@ -59,7 +59,7 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 		}
 	}
 	if v.LBFree {
-		fmt.Fprintf(&b, "  load buffering ruled out: in every CPU, each read that may read from another CPU is ordered before every later write another CPU may read, so no execution has a po-rf cycle and DPOR's search is complete\n")
+		fmt.Fprintf(&b, "  load buffering ruled out: in every CPU, each read that may read from another CPU on a possible cycle of accesses is ordered before every later write another CPU may read, so no execution has a po-rf cycle and DPOR's search is complete\n")
 	}
 	if v.Speculated > 0 {
 		reads := fmt.Sprintf("one of %d reads", v.Speculated)
