@@ -66,7 +66,9 @@
 // po ∪ rf without those edges is acyclic in every consistent execution,
 // DPOR builds each, and the verdict is a proof (Result.Speculated; the
 // same differential tests check it, LB shapes included), unless it takes
-// more than Options.SpecStates states. Failing that, DPOR searches as a bug
+// more than Options.SpecStates states (a cheaper search for bugs runs
+// first; reads on no cycle of the static read->write->read graph need
+// neither ordering nor speculation). Failing that, DPOR searches as a bug
 // finder, never a proof, adding to TruSt's revisits the load-buffering revisits of lb.go: a read
 // reads from a write that its own later events lead to, when none of the
 // events kept depends on it. Coherence orders are built
