@@ -179,9 +179,17 @@ func (w *worker) visit(g *graph) {
 	switch a.kind {
 	case actRead:
 		if vals := w.specValues(t, a); vals != nil {
-			for i, v := range vals {
-				h, _ := w.addSpecRead(g, t, v, i == 0)
+			// The maximal choice (see maximal) is the first value the
+			// model accepts: a speculated read has no rf or fr edge,
+			// so whether a value is accepted depends on its own CPU's
+			// events only (spin_is_locked returning 0 inside a
+			// critical section is not), and the first accepted value
+			// is the same in every graph with this CPU's prefix.
+			first := true
+			for _, v := range vals {
+				h, _ := w.addSpecRead(g, t, v, first)
 				if w.consistent(h) {
+					first = false
 					w.descend(h)
 				}
 			}

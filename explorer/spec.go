@@ -31,12 +31,18 @@ import (
 // execution G; removing the rf edges into its speculated reads leaves a
 // graph G' that the model accepts (lkmm's axioms are monotone in rf and
 // fr: removing edges keeps every acyclicity and emptiness; lock.cat's
-// are not, and lbfree.go refuses programs where that matters) whose
+// are not: unmatched-locks would see a lock whose read lost its rf held
+// at once with another, so lkmm.go does not count such a lock, and
+// lbfree.go refuses unmatched unlocks; see TestSpecLocks) whose
 // po ∪ rf is acyclic; DPOR's argument (TruSt: every such graph is built,
 // by induction on the order the events were added) goes through with
 // one more kind of read, whose choice is a value instead of a write:
 // the "maximal" choice a revisit requires of the deleted events is, for
-// a speculated read, the first value of its location's set. Then G' is
+// a speculated read, the first value of its location's set that the
+// model accepts (a read with no rf or fr edge is refused a value only
+// for its own CPU's events, as lock.cat's nested-is-locked refuses
+// spin_is_locked returning 0 in a critical section, so that value is the
+// same in every graph where the read can be). Then G' is
 // built, and G is one of its completions.
 //
 // Each execution is still built once: G' is determined by G, and each
