@@ -45,10 +45,11 @@ type Options struct {
 	CheckRaces  bool // a data race (lkmm's data-race flag) is a violation, not only a flag
 	// SpecStates bounds the search with speculated reads (spec.go), the
 	// proof under a model with load buffering for a program too big to
-	// enumerate. A cheaper search for bugs (lb.go) runs first, and a
-	// violation it finds ends the search; beyond SpecStates states the
-	// proof search gives up, and the result is the search for bugs'
-	// (inconclusive). 0 means 50,000; negative means no bound.
+	// enumerate. A cheaper search for bugs (lb.go) runs first, with the
+	// same bound, and a violation it finds ends the search; beyond
+	// SpecStates states the proof search gives up, and the result is the
+	// search for bugs' (inconclusive). 0 means 50,000; negative means no
+	// bound.
 	SpecStates int64
 	// GoalAbove is the number of combinations of CPU paths above which the
 	// enumeration search is goal-directed when it can be (see runGoal):
@@ -137,7 +138,14 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 				// First the cheap search for bugs (lb.go): a violation it
 				// finds is real, and the proof search (spec.go) is
 				// costlier, and would find it later.
-				e.underApprox, e.lb = lbWhy, true
+				// It has the same budget: its revisits build some
+				// graphs many times over, and it must not delay the
+				// proof.
+				e.specBudget = opts.SpecStates
+				if e.specBudget == 0 {
+					e.specBudget = 50_000
+				}
+				e.underApprox, e.lb, e.budgeted = lbWhy, true, true
 				e.runDPOR()
 				e.mu.Lock()
 				found := len(e.violations) > 0
@@ -148,12 +156,10 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 				bugs := e.save()
 				e.reset(ctx)
 				defer func() { e.cancel() }()
+				e.specStates.Store(0)
+				e.specOver.Store(false)
 				e.underApprox, e.lb = "", false
 				e.spec = newSpec(a)
-				e.specBudget = opts.SpecStates
-				if e.specBudget == 0 {
-					e.specBudget = 50_000
-				}
 				e.runDPOR()
 				if e.specOver.Load() && ctx.Err() == nil {
 					// The proof is too costly: what the search for bugs found.
@@ -230,7 +236,8 @@ type engine struct {
 	lbFree         bool      // too big to enumerate, but no execution can have load buffering (lbfree.go)
 	spec           *specInfo // DPOR speculates the reads that may close a load-buffering cycle (spec.go)
 	specMissed     string    // why a speculated read was read normally (under mu)
-	specBudget     int64     // states the search with speculated reads may take (<0: any)
+	specBudget     int64     // states the search with speculated reads (and the search for bugs before it) may take (<0: any)
+	budgeted       bool      // specBudget applies
 	specStates     atomic.Int64
 	specOver       atomic.Bool // it took more
 	flags          map[string]bool
@@ -313,7 +320,7 @@ func (w *worker) stopped() bool {
 
 func (w *worker) countState() bool {
 	w.stats.States++
-	if e := w.e; e.spec != nil && e.specBudget > 0 && e.specStates.Add(1) > e.specBudget {
+	if e := w.e; e.budgeted && e.specBudget > 0 && e.specStates.Add(1) > e.specBudget {
 		e.specOver.Store(true)
 		e.cancel()
 		return false
