@@ -40,8 +40,11 @@
 // # Enumeration (models with load buffering)
 //
 // [Enumerate] is herd7's method: each CPU's code runs on every value its
-// reads could return (the values writes can store, a fixpoint), giving
-// paths with their dependencies (addr, data, ctrl; a ctrl dependency ends
+// reads could return (the values writes can store, a fixpoint; under a
+// model with load buffering the fixpoint takes both sides of every branch
+// on a read, as herd7 does, since a po ∪ rf cycle of control dependencies
+// through plain accesses can make a write that no acyclic execution
+// makes, and lkmm allows it), giving paths with their dependencies (addr, data, ctrl; a ctrl dependency ends
 // where the conditional's branches join: see postdom.go); then every
 // combination of paths, reads-from that gives each read its value, and
 // coherence order is judged by the model. It is complete for models with
@@ -54,8 +57,8 @@
 // ordered in hb before every later write another CPU may read (acquire,
 // release, strong fences, dependencies, fr ∩ int, found by abstract
 // interpretation of each CPU's code over value sets, with each location's
-// possible values a fixpoint over all CPUs, the same domain the
-// enumeration uses), a po ∪ rf cycle would be an hb
+// possible values a fixpoint over all CPUs that, like the enumeration's,
+// follows every branch on a read both ways), a po ∪ rf cycle would be an hb
 // cycle, so DPOR is complete and its verdict a proof (Result.LBFree;
 // the kernel corpus and random programs check DPOR against the
 // enumeration wherever it says so). Otherwise, if it can name the reads

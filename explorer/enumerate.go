@@ -28,7 +28,49 @@ func (e *engine) runEnumerate() string {
 	w := e.newWorker()
 	defer w.done()
 	w.ip.deps = e.opts.Model.NeedsDeps
-	p := e.prog
+	_, paths, why := w.enumDomain()
+	if why != "" {
+		return why
+	}
+	combos := 1.0
+	for _, ps := range paths {
+		combos *= float64(len(ps))
+	}
+	goalAbove := float64(e.opts.GoalAbove)
+	if e.opts.GoalAbove == 0 {
+		goalAbove = goalCombos
+	}
+	if e.goalEligible(paths) && (combos > goalAbove || e.opts.GoalAbove == 0 && candidatesOver(w, paths, goalCandidates)) {
+		e.runGoal(w, paths, combos)
+		return ""
+	}
+	if combos > maxCombos {
+		return fmt.Sprintf("%.3g combinations of CPU paths to enumerate (limit %d)", combos, maxCombos)
+	}
+	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths))}
+	c.threads(0)
+	return ""
+}
+
+// enumDomain finds the values each location may hold and each CPU's
+// paths: each CPU's code is run on every value each read could return,
+// and the values its writes store are added, until nothing changes or
+// for as many rounds as a path has writes. It returns why it gave up, or
+// "".
+//
+// Under a model with load buffering, the rounds take both sides of every
+// branch on read values, and an RMW's condition may hold whatever the
+// location holds (interp.free), as herd7 does: a write guarded by a
+// condition that only a po ∪ rf cycle can satisfy (a control cycle
+// through plain accesses, which lkmm allows) stores a value no round
+// would otherwise reach. The paths are then those of the final values,
+// with branches decided by them.
+func (w *worker) enumDomain() ([][]model.Value, [][]path, string) {
+	p := w.e.prog
+	if w.e.opts.Model.LoadBuffering && w.ip.deps {
+		w.ip.free = true
+		defer func() { w.ip.free = false }()
+	}
 	dom := make([][]model.Value, len(p.Locs))
 	for l := range dom {
 		dom[l] = []model.Value{p.Init[l]}
@@ -39,7 +81,7 @@ func (e *engine) runEnumerate() string {
 		for t := range p.Threads {
 			ps, ok := w.paths(t, dom)
 			if !ok {
-				return fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
+				return nil, nil, fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
 			}
 			paths = append(paths, ps)
 		}
@@ -47,9 +89,13 @@ func (e *engine) runEnumerate() string {
 		// value and existence depend (addr, data, ctrl) on reads of values
 		// written before it in a chain of distinct events: as dependencies
 		// and rf are acyclic in consistent executions (po ∪ rf for sc, tso,
-		// ra; hb for lkmm's marked accesses), a chain is at most as long as
-		// the number of writes of an execution. So that many rounds find
-		// every value, even when RMW chains would grow the set forever.
+		// ra), a chain is at most as long as the number of writes of an
+		// execution. So that many rounds find every value, even when RMW
+		// chains would grow the set forever. Under lkmm, the rounds ignore
+		// control (see above), and a value is computed from a chain of
+		// data dependencies and rf that does not go round a cycle (herd7
+		// leaves the values of a cycle symbolic: they satisfy no
+		// condition on a value), so the same bound holds.
 		bound := 0
 		for _, ps := range paths {
 			most := 0
@@ -77,7 +123,7 @@ func (e *engine) runEnumerate() string {
 						slices.Sort(dom[ev.Loc])
 						changed = true
 						if len(dom[ev.Loc]) > maxDomain {
-							return fmt.Sprintf("more than %d values reach %s", maxDomain, p.Locs[ev.Loc].Name)
+							return nil, nil, fmt.Sprintf("more than %d values reach %s", maxDomain, p.Locs[ev.Loc].Name)
 						}
 					}
 				}
@@ -87,24 +133,18 @@ func (e *engine) runEnumerate() string {
 			break
 		}
 	}
-	combos := 1.0
-	for _, ps := range paths {
-		combos *= float64(len(ps))
+	if w.ip.free {
+		w.ip.free = false
+		paths = paths[:0]
+		for t := range p.Threads {
+			ps, ok := w.paths(t, dom)
+			if !ok {
+				return nil, nil, fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
+			}
+			paths = append(paths, ps)
+		}
 	}
-	goalAbove := float64(e.opts.GoalAbove)
-	if e.opts.GoalAbove == 0 {
-		goalAbove = goalCombos
-	}
-	if e.goalEligible(paths) && (combos > goalAbove || e.opts.GoalAbove == 0 && candidatesOver(w, paths, goalCandidates)) {
-		e.runGoal(w, paths, combos)
-		return ""
-	}
-	if combos > maxCombos {
-		return fmt.Sprintf("%.3g combinations of CPU paths to enumerate (limit %d)", combos, maxCombos)
-	}
-	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths))}
-	c.threads(0)
-	return ""
+	return dom, paths, ""
 }
 
 // path is one run of a CPU's code with guessed read values.
@@ -143,8 +183,13 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 				return
 			}
 			out = append(out, path{events: slices.Clone(evs), deps: slices.Clone(deps), ts: s})
+		case actFork:
+			s2 := s.clone()
+			s2.force, s.force = 1, -1
+			rec(s2)
+			rec(s)
 		case actRead:
-			for _, v := range dom[a.loc] { // every value it could read
+			for _, v := range w.ip.readValues(th, &s, &a, dom[a.loc]) { // every value it could read
 				s2 := s.clone()
 				ev := w.ip.event(th, &s2, &a, v, model.NoEvent)
 				w.ip.complete(th, &s2, &a, v)

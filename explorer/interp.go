@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"fmt"
+	"slices"
 
 	"mmcheck/model"
 )
@@ -24,6 +25,9 @@ type tstate struct {
 	viol               *model.Violation // why the thread stopped (status Stopped), nil for a failed assume
 	cut                bool
 	warns              []warning // WARN_ONs that fired (the CPU went on)
+	// force is, with interp.free, the walker's decision of the branch at
+	// pc: 1 taken, -1 not taken, 0 not decided yet (next returns actFork).
+	force int8
 
 	// Dependency tracking (interp.deps): the reads (po indices) each
 	// register's value depends on, and those that decided branches so far.
@@ -79,6 +83,16 @@ func (a bits) union(b bits) bits {
 	return c
 }
 
+// empty reports whether a has no member.
+func (a bits) empty() bool {
+	for _, x := range a {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // list returns the members in increasing order.
 func (a bits) list() []int32 {
 	var out []int32
@@ -121,6 +135,7 @@ const (
 	actWrite                // a write (store, RMW write half, unlock)
 	actFence
 	actFree
+	actFork // with interp.free: a branch on read values, which the walker decides (tstate.force)
 )
 
 // action is a thread's next event, before the explorer decides what a read
@@ -146,8 +161,12 @@ type interp struct {
 	prog      *model.Program
 	loopBound int
 	deps      bool // track addr/data/ctrl dependencies
-	pdom      map[*model.Thread][]int32
-	steps     int // local steps executed (a guard against runaway straight-line code)
+	// free: a branch whose condition depends on reads goes both ways, as
+	// herd7 takes both sides of a condition it cannot decide yet (needs
+	// deps). The enumeration computes its value domain so (enumDomain).
+	free  bool
+	pdom  map[*model.Thread][]int32
+	steps int // local steps executed (a guard against runaway straight-line code)
 }
 
 const maxLocalSteps = 1 << 20
@@ -238,6 +257,27 @@ func (ip *interp) withDeps(s *tstate, in *model.Instr, a action, nev int) action
 	}
 	a.ctrl = s.ctrl
 	return a
+}
+
+// decide is, with ip.free, the walker's decision of a branch on a: 0 if
+// a does not depend on reads (evaluate it), else 1 (taken) or -1, or
+// fork if the walker has not decided yet.
+func (ip *interp) decide(s *tstate, a model.Arg) (d int8, fork bool) {
+	if !ip.free || ip.taintOf(s, a).empty() {
+		return 0, false
+	}
+	if s.force == 0 {
+		return 0, true
+	}
+	d, s.force = s.force, 0
+	return d, false
+}
+
+// goesOn reports whether, with ip.free, a check, assume or await on a
+// goes on whatever a is (it depends on reads): stopping adds no write,
+// so only going on matters to the value domain.
+func (ip *interp) goesOn(s *tstate, a model.Arg) bool {
+	return ip.free && !ip.taintOf(s, a).empty()
 }
 
 func (ip *interp) set(s *tstate, r int32, v model.Value) {
@@ -360,6 +400,18 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			s.pc = in.Target
 			continue
 		case model.OpJumpIf:
+			if d, fork := ip.decide(s, in.A); fork {
+				return action{kind: actFork, instr: s.pc}
+			} else if d != 0 {
+				if ip.deps {
+					ip.openScope(t, s, ip.taintOf(s, in.A), false)
+				}
+				if d > 0 {
+					s.pc = in.Target
+					continue
+				}
+				break
+			}
 			if ip.deps {
 				ip.openScope(t, s, ip.taintOf(s, in.A), false)
 			}
@@ -368,6 +420,18 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				continue
 			}
 		case model.OpJumpIfNot:
+			if d, fork := ip.decide(s, in.A); fork {
+				return action{kind: actFork, instr: s.pc}
+			} else if d != 0 {
+				if ip.deps {
+					ip.openScope(t, s, ip.taintOf(s, in.A), false)
+				}
+				if d > 0 {
+					s.pc = in.Target
+					continue
+				}
+				break
+			}
 			if ip.deps {
 				ip.openScope(t, s, ip.taintOf(s, in.A), false)
 			}
@@ -380,7 +444,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				// if (c) BUG(): what follows runs only when c is false.
 				ip.openScope(t, s, ip.taintOf(s, in.A), true)
 			}
-			if ip.arg(s, in.A) != 0 {
+			if ip.arg(s, in.A) != 0 && (in.Check == model.CheckWarn || !ip.goesOn(s, in.A)) {
 				k := model.BugOn
 				switch in.Check {
 				case model.CheckWarn:
@@ -408,7 +472,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			if ip.deps {
 				ip.openScope(t, s, ip.taintOf(s, in.A), true)
 			}
-			if ip.arg(s, in.A) == 0 {
+			if ip.arg(s, in.A) == 0 && !ip.goesOn(s, in.A) {
 				s.status = model.Stopped
 				s.viol = nil
 				return action{}
@@ -418,7 +482,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				ip.openScope(t, s, ip.taintOf(s, in.A), true)
 			}
 			i, n := ip.arg(s, in.A), ip.arg(s, in.B)
-			if i < 0 || i >= n {
+			if (i < 0 || i >= n) && !ip.goesOn(s, in.A) && !ip.goesOn(s, in.B) {
 				return ip.stop(s, t, in, model.IndexRange, fmt.Sprintf("index %d out of range [0, %d) in %s", i, n, in.Text))
 			}
 		case model.OpLoopIter:
@@ -436,7 +500,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				// Leaving a spin loop is a branch on what it read.
 				ip.openScope(t, s, ip.taintOf(s, in.A), true)
 			}
-			if ip.arg(s, in.A) != 0 {
+			if ip.arg(s, in.A) != 0 && !ip.goesOn(s, in.A) {
 				s.status = model.Blocked
 				return action{}
 			}
@@ -638,4 +702,32 @@ func b2v(b bool) model.Value {
 		return 1
 	}
 	return 0
+}
+
+// readValues returns the values the walkers of the value domain try for
+// read a, given the values dom its location may hold: dom, and with
+// ip.free, the value an RMW's condition pins its read to (cmpxchg's
+// expected value, atomic_add_unless's excluded one), which herd7 tries
+// whatever the location may hold, as it tries both sides of a branch.
+func (ip *interp) readValues(t *model.Thread, s *tstate, a *action, dom []model.Value) []model.Value {
+	if !ip.free || !a.rmw {
+		return dom
+	}
+	in := &t.Code[a.instr]
+	if in.Op != model.OpRMW {
+		return dom
+	}
+	var v model.Value
+	switch in.RMW {
+	case model.RMWCmpXchg:
+		v = ip.arg(s, in.B)
+	case model.RMWAddUnless:
+		v = ip.arg(s, in.C)
+	default:
+		return dom
+	}
+	if slices.Contains(dom, v) {
+		return dom
+	}
+	return append(slices.Clone(dom), v)
 }

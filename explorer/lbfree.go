@@ -32,9 +32,11 @@ import (
 // "any value" (a flow-insensitive fixpoint over all threads gives each
 // location every value any write may store in it, so pointers loaded
 // from memory keep their possible targets), and a branch is followed
-// every way its condition's values allow, so every path of every
-// execution is covered (loop counters stay known, so loops unroll to
-// --loop-bound). For each read r and each path from it, the
+// every way its condition's values allow, and both ways if they come
+// from a read (see aval.sym: the executions in question have a cycle,
+// which may take a branch no acyclic execution takes), so every path of
+// every execution is covered (loop counters stay known, so loops unroll
+// to --loop-bound). For each read r and each path from it, the
 // later writes must be ordered after r by rules that hold in every
 // execution taking that path (see readOrdered): r is an acquire (or LKR,
 // or the read half of a fully ordered RMW); the write is a release (or
@@ -66,9 +68,20 @@ const lbMaxStates = 1_000_000
 const lbMaxVals = 16
 
 // aval is an abstract value: one of a few values (vals, sorted and
-// distinct, never empty), or any value (top).
+// distinct, never empty), or any value (top). sym marks a value computed
+// from a read: vals holds every value it takes in an execution whose
+// reads each read a write made before it (in some order of the events:
+// no po ∪ rf cycle), but in an execution with such a cycle the read may
+// return a value only the cycle justifies (a write behind a branch that
+// the cycle itself takes, or a value copied round a cycle of data
+// dependencies, which herd7 leaves symbolic). The executions the check
+// must cover are exactly those, so a branch, check or assumption on a sym
+// value goes every way, as herd7 takes both sides of a branch on a read
+// and solves the constraint afterwards. Addresses use vals: an address
+// justified only out of thin air is beyond herd7 too.
 type aval struct {
 	top  bool
+	sym  bool
 	vals []model.Value
 }
 
@@ -84,17 +97,22 @@ func (a aval) single() (model.Value, bool) {
 	return a.vals[0], true
 }
 
-func (a aval) equal(b aval) bool { return a.top == b.top && slices.Equal(a.vals, b.vals) }
+func (a aval) equal(b aval) bool {
+	return a.top == b.top && a.sym == b.sym && slices.Equal(a.vals, b.vals)
+}
 
 // union returns a ∪ b.
 func (a aval) union(b aval) aval {
 	if a.top || b.top {
 		return anyVal
 	}
+	sym := a.sym || b.sym
 	if subset(b.vals, a.vals) {
+		a.sym = sym
 		return a
 	}
 	if subset(a.vals, b.vals) {
+		b.sym = sym
 		return b
 	}
 	u := append(slices.Clone(a.vals), b.vals...)
@@ -103,7 +121,7 @@ func (a aval) union(b aval) aval {
 	if len(u) > lbMaxVals {
 		return anyVal
 	}
-	return aval{vals: u}
+	return aval{vals: u, sym: sym}
 }
 
 // subset reports whether the sorted set x is contained in the sorted set y.
@@ -136,12 +154,12 @@ func lift(a, b aval, f func(x, y model.Value) model.Value) aval {
 	if len(u) > lbMaxVals {
 		return anyVal
 	}
-	return aval{vals: u}
+	return aval{vals: u, sym: a.sym || b.sym}
 }
 
 // can reports whether a may be zero and whether it may be non-zero.
 func (a aval) can() (zero, nonzero bool) {
-	if a.top {
+	if a.top || a.sym {
 		return true, true
 	}
 	for _, v := range a.vals {
@@ -160,7 +178,7 @@ func (a aval) without(v model.Value) (aval, bool) {
 		return a, true
 	}
 	u := slices.DeleteFunc(slices.Clone(a.vals), func(x model.Value) bool { return x == v })
-	return aval{vals: u}, len(u) > 0
+	return aval{vals: u, sym: a.sym}, len(u) > 0
 }
 
 // lbState is an abstract thread state. The tracking fields are used by
@@ -682,6 +700,7 @@ func (c *lbChecker) load(locs []int) aval {
 			v = v.union(c.mem[l])
 		}
 	}
+	v.sym = true
 	return v
 }
 
@@ -1213,7 +1232,10 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			if in.Alu == model.AluDiv || in.Alu == model.AluMod {
 				var ok bool
 				if b, ok = b.without(0); !ok {
-					return nil, nil, out // stops at a violation
+					if !b.sym {
+						return nil, nil, out // stops at a violation
+					}
+					b = anyVal // only a value out of thin air goes on
 				}
 			}
 			va, vb := s.vnOf(in.A), s.vnOf(in.B)
@@ -1241,8 +1263,8 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 				goesOn = nonzero
 			case model.OpBoundsCheck:
 				a, b := s.get(in.A), s.get(in.B)
-				if ai, ok := a.single(); ok {
-					if bi, ok := b.single(); ok {
+				if ai, ok := a.single(); ok && !a.sym {
+					if bi, ok := b.single(); ok && !b.sym {
 						goesOn = 0 <= ai && ai < bi
 					}
 				}

@@ -268,3 +268,46 @@ func TestLBFreeSameAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestLBFreeControlCycle: a write that only a load-buffering cycle of
+// control dependencies through plain accesses enables (P1 writes x only
+// if it read P0's write of y, which P0 makes only if it read P1's write
+// of x). Plain accesses are not in hb, so lkmm allows the cycle (with a
+// data race), and herd7, which takes both sides of a branch on a read
+// and checks the constraint once rf is chosen, says Sometimes. The value
+// sets of a least fixpoint never take those branches: the enumeration
+// once said Never here and lbFree ruled load buffering out, so DPOR
+// alone claimed a proof. The "never" variants need a value no write
+// stores (7) or no cycle gives (only the init value 0 reaches P1): there
+// even both sides of the branches give no execution.
+func TestLBFreeControlCycle(t *testing.T) {
+	for _, tc := range []struct {
+		name, p0, p1, exists string
+		obs                  Observation
+	}{
+		{"ctrl", "if (r1) WRITE_ONCE(*y, 1);", "if (r2) *x = 1;", "0:r1=1 /\\ 1:r2=1", Sometimes},
+		{"ctrl-42", "if (r1 == 42) WRITE_ONCE(*y, 1);", "if (r2) *x = 42;", "0:r1=42", Sometimes},
+		{"ctrl-never", "if (r1 == 42) WRITE_ONCE(*y, 1);", "if (r2 == 7) *x = 42;", "0:r1=42", Never},
+		{"ctrl-mb", "if (r1) { smp_mb(); WRITE_ONCE(*y, 1); }", "if (r2) *x = 1;", "0:r1=1 /\\ 1:r2=1", Sometimes},
+	} {
+		src := "C LB+" + tc.name + "\n{}\nP0(int *x, int *y)\n{\n\tint r1 = *x;\n\t" + tc.p0 + "\n}\n\n" +
+			"P1(int *x, int *y)\n{\n\tint r2 = READ_ONCE(*y);\n\t" + tc.p1 + "\n}\n\nexists (" + tc.exists + ")\n"
+		p, err := litmus.Load(tc.name+".litmus", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, src)
+		}
+		if ok, _ := lbFree(p, 8); ok && tc.obs != Never {
+			t.Errorf("%s: load buffering ruled out, but a cycle of control dependencies through plain accesses is allowed", tc.name)
+		}
+		en := run(t, p, memmodel.LKMM, Enumerate)
+		if en.Observation != tc.obs || en.Verdict == Unknown {
+			t.Errorf("%s: enumeration: %s %s (%s), want %s", tc.name, en.Verdict, en.Observation, en.Reason, tc.obs)
+		}
+		if tc.obs == Sometimes && !slices.Contains(en.Flags, "data-race") {
+			t.Errorf("%s: flags %v, want the data race of the plain accesses", tc.name, en.Flags)
+		}
+		if diff, _ := dporAgree(t, p, func(*Result) bool { return true }); diff != "" {
+			t.Errorf("%s: %s", tc.name, diff)
+		}
+	}
+}
