@@ -280,6 +280,32 @@ func (ip *interp) goesOn(s *tstate, a model.Arg) bool {
 	return ip.free && !ip.taintOf(s, a).empty()
 }
 
+// skipsFault reports whether, with ip.free, the access of in goes on past
+// its address v although v designates no shared location: the address
+// depends on reads (goesOn), so the path may be one the rounds forced
+// down a branch that the values so far do not take (if (r1) r2 =
+// READ_ONCE(*r1) with r1 still NULL). An execution that takes the branch
+// holds a good address, which a later round finds; the writes that follow
+// must be kept, because a cycle through them may be what gives r1 its
+// value. The access is skipped (its result register gets 0).
+func (ip *interp) skipsFault(s *tstate, in *model.Instr, v model.Value) bool {
+	if !ip.goesOn(s, in.A) {
+		return false
+	}
+	if _, ok := ip.prog.PtrLoc(v); ok && v != 0 {
+		return false
+	}
+	switch in.Op {
+	case model.OpLoad, model.OpIsLocked, model.OpRMW, model.OpTrylock:
+		ip.set(s, in.Dst, 0)
+		if ip.deps {
+			ip.setTaint(s, in.Dst, ip.taintOf(s, in.A))
+		}
+	}
+	s.pc++
+	return true
+}
+
 func (ip *interp) set(s *tstate, r int32, v model.Value) {
 	if r >= 0 {
 		s.regs[r] = v
@@ -361,6 +387,12 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			case model.AluMul:
 				v = a * b
 			case model.AluDiv, model.AluMod:
+				if b == 0 && ip.goesOn(s, in.B) {
+					// A divisor from reads, perhaps zero only on a
+					// path the rounds forced (see skipsFault): going
+					// on only adds values; the final paths stop.
+					break
+				}
 				if b == 0 {
 					return ip.stop(s, t, in, model.DivZero, fmt.Sprintf("%s divides by zero", in.Text))
 				}
@@ -510,6 +542,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			return action{}
 
 		case model.OpLoad, model.OpIsLocked:
+			if ip.skipsFault(s, in, ip.arg(s, in.A)) {
+				continue
+			}
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
 				return action{}
@@ -520,6 +555,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			}
 			return ip.withDeps(s, in, action{kind: actRead, instr: s.pc, loc: l, order: o, srcu: in.Srcu, await: s.awaitFrom >= 0}, nev)
 		case model.OpStore, model.OpUnlock:
+			if ip.skipsFault(s, in, ip.arg(s, in.A)) {
+				continue
+			}
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
 				return action{}
@@ -542,6 +580,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				}
 				return a
 			}
+			if ip.skipsFault(s, in, ip.arg(s, in.A)) {
+				continue
+			}
 			l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 			if !ok {
 				return action{}
@@ -562,6 +603,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		case model.OpFence:
 			a := action{kind: actFence, instr: s.pc, fence: in.Fence, loc: -1}
 			if in.Fence == model.FenceSyncSRCU {
+				if ip.skipsFault(s, in, ip.arg(s, in.A)) {
+					continue
+				}
 				l, ok := ip.addr(s, t, in, ip.arg(s, in.A))
 				if !ok {
 					return action{}
@@ -582,6 +626,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				if ip.prog.Objects[obj].Base != l {
 					obj = -1
 				}
+			}
+			if obj < 0 && ip.goesOn(s, in.A) {
+				break // see skipsFault
 			}
 			if obj < 0 {
 				return ip.stop(s, t, in, model.BadFree, fmt.Sprintf("%s frees %s, which is not the start of an object", in.Text, ip.prog.FormatValue(v, true)))

@@ -1286,7 +1286,10 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			return nil, nil, out
 		case model.OpFence:
 			if ls := c.locs(s.get(in.A)); in.Fence == model.FenceSyncSRCU && ls != nil && len(ls) == 0 {
-				return nil, nil, out // a bad srcu_struct pointer stops the thread
+				if !s.get(in.A).sym {
+					return nil, nil, out // a bad srcu_struct pointer stops the thread
+				}
+				break // see badSym
 			}
 			if track {
 				switch in.Fence {
@@ -1303,6 +1306,14 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 		case model.OpFree:
 			// Nothing reads from a kfree: it lies on no po ∪ rf cycle.
 		case model.OpLoad, model.OpIsLocked, model.OpStore, model.OpUnlock, model.OpRMW, model.OpLock, model.OpTrylock:
+			if !s.rmwWrite && c.badSym(s.get(in.A)) {
+				// The access is skipped, as the enumeration's rounds
+				// do (interp.skipsFault).
+				if in.Op != model.OpStore && in.Op != model.OpUnlock && in.Op != model.OpLock {
+					s.set(in.Dst, aval{vals: []model.Value{0}, sym: true}, s.taintOf(in.A))
+				}
+				break
+			}
 			acc, next := c.access(t, s, in, track)
 			if acc == nil {
 				return nil, nil, out
@@ -1314,6 +1325,17 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 		s.pc++
 	}
 	return nil, nil, out
+}
+
+// badSym reports whether the address a designates no location but comes
+// from a read: then the path is one only a po ∪ rf cycle takes (a branch
+// that went both ways on a sym value, while the values reaching it so far
+// are all bad), and the executions that take it with a good address hold
+// a value a later round of the fixpoint adds. Stopping there would lose
+// the writes that follow, which the cycle may need to give that value.
+func (c *lbChecker) badSym(a aval) bool {
+	ls := c.locs(a)
+	return a.sym && ls != nil && len(ls) == 0
 }
 
 // locs returns the locations an address may designate (nil for any; an

@@ -311,3 +311,37 @@ func TestLBFreeControlCycle(t *testing.T) {
 		}
 	}
 }
+
+// TestLBFreeCycleFaults: the cycle of TestLBFreeControlCycle where the
+// branch's side first faults on the value read, which only the cycle
+// makes good: a NULL dereference, a release store through NULL, a
+// division by zero. Taking the branch with the values known so far (r1
+// NULL) must not stop the path, or the write the cycle needs is lost
+// (found by review: the enumeration and lbfree both said Never).
+func TestLBFreeCycleFaults(t *testing.T) {
+	ptrs := "{\nint *x = 0;\nint *y = 0;\n}\nP0(int **x, int **y, int *z)\n{\n\tint *r1 = *x;\n\tif (r1) {\n\t\t%s\n\t\tWRITE_ONCE(*y, z);\n\t}\n}\n\n" +
+		"P1(int **x, int **y)\n{\n\tint *r2 = READ_ONCE(*y);\n\t*x = r2;\n}\n\nexists (0:r1=z)\n"
+	for _, tc := range []struct{ name, src string }{
+		{"deref", fmt.Sprintf(ptrs, "int r5 = READ_ONCE(*r1);")},
+		{"release", fmt.Sprintf(ptrs, "smp_store_release(r1, 1);")},
+		{"xchg", fmt.Sprintf(ptrs, "int r5 = xchg(r1, 1);")},
+		{"div", "{}\nP0(int *x, int *y)\n{\n\tint r1 = *x;\n\tif (r1) {\n\t\tint r3 = 10 / r1;\n\t\tWRITE_ONCE(*y, 1);\n\t}\n}\n\n" +
+			"P1(int *x, int *y)\n{\n\tint r2 = READ_ONCE(*y);\n\t*x = r2;\n}\n\nexists (0:r1=1)\n"},
+	} {
+		src := "C LB+fault-" + tc.name + "\n" + tc.src
+		p, err := litmus.Load(tc.name+".litmus", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tc.name, err, src)
+		}
+		if ok, _ := lbFree(p, 8); ok {
+			t.Errorf("%s: load buffering ruled out", tc.name)
+		}
+		en := run(t, p, memmodel.LKMM, Enumerate)
+		if en.Observation != Sometimes || en.Verdict == Unknown {
+			t.Errorf("%s: enumeration: %s %s (%s), want Sometimes", tc.name, en.Verdict, en.Observation, en.Reason)
+		}
+		if diff, _ := dporAgree(t, p, func(*Result) bool { return true }); diff != "" {
+			t.Errorf("%s: %s", tc.name, diff)
+		}
+	}
+}
