@@ -377,7 +377,11 @@ func TestSpecRandomLocks(t *testing.T) {
 func randomMixSource(seed int64) string {
 	rng := rand.New(rand.NewSource(seed))
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "C random-mix-%d\n{\n\tp = x;\n}\n", seed)
+	init := "p = x;" // or NULL: only a write (perhaps on a cycle) makes it good
+	if rng.Intn(2) == 0 {
+		init = ""
+	}
+	fmt.Fprintf(&sb, "C random-mix-%d\n{\n\t%s\n}\n", seed, init)
 	nth := 2 + rng.Intn(2)
 	vars := []string{"x", "y", "z"}
 	val := 1
@@ -444,10 +448,15 @@ func randomMixSource(seed int64) string {
 				}
 			case k < 14:
 				// an address dependency: q = READ_ONCE(*p); r = READ_ONCE(*q);
+				// (guarded: p may be NULL, and a cycle may be what
+				// makes it non-NULL: TestLBFreeCycleFaults)
 				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\tq = READ_ONCE(*p);\n\t%s = READ_ONCE(*q);\n", r)
+					fmt.Fprintf(&sb, "\tq = READ_ONCE(*p);\n\tif (q)\n\t\t%s = READ_ONCE(*q);\n", r)
 				}
 			case k < 15:
+				if rng.Intn(3) == 0 {
+					v = "NULL"
+				}
 				fmt.Fprintf(&sb, "\tWRITE_ONCE(*p, %s);\n", v)
 			default:
 				// A write under a branch on a read, marked or plain: a
