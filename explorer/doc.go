@@ -44,7 +44,9 @@
 // model with load buffering the fixpoint takes both sides of every branch
 // on a read, as herd7 does, since a po ∪ rf cycle of control dependencies
 // through plain accesses can make a write that no acyclic execution
-// makes, and lkmm allows it), giving paths with their dependencies (addr, data, ctrl; a ctrl dependency ends
+// makes, and lkmm allows it; a fault on a value read, such as a NULL
+// address on the forced side, skips the access rather than ending the
+// round's path), giving paths with their dependencies (addr, data, ctrl; a ctrl dependency ends
 // where the conditional's branches join: see postdom.go); then every
 // combination of paths, reads-from that gives each read its value, and
 // coherence order is judged by the model. It is complete for models with
