@@ -118,6 +118,13 @@ func (w *worker) enumDomain() ([][]model.Value, [][]path, string) {
 			for _, pa := range ps {
 				for i := range pa.events {
 					ev := &pa.events[i]
+					if pa.spur[i] && len(pa.deps[i].Data) > 0 {
+						// A value computed from reads on a path that
+						// its values do not take: perhaps no execution
+						// computes it, and a thin-air copy cycle would
+						// let a read return it.
+						continue
+					}
 					if ev.Kind == model.EvWrite && !slices.Contains(dom[ev.Loc], ev.Val) {
 						dom[ev.Loc] = append(dom[ev.Loc], ev.Val)
 						slices.Sort(dom[ev.Loc])
@@ -151,6 +158,7 @@ func (w *worker) enumDomain() ([][]model.Value, [][]path, string) {
 type path struct {
 	events []model.Event
 	deps   []model.Deps
+	spur   []bool // with interp.free: the event was made after tstate.spur was set
 	ts     tstate
 }
 
@@ -162,6 +170,7 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 	// a path is copied out only when it ends.
 	var evs []model.Event
 	var deps []model.Deps
+	var spurs []bool
 	var rec func(s tstate)
 	rec = func(s tstate) {
 		if !ok {
@@ -170,11 +179,13 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 		n := len(evs)
 		a := w.ip.next(th, &s, n)
 		d := model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}
+		spur := s.spur
 		push := func(s2 tstate, ev model.Event) {
 			evs = append(evs[:n], ev)
 			deps = append(deps[:n], d)
+			spurs = append(spurs[:n], spur)
 			rec(s2)
-			evs, deps = evs[:n], deps[:n]
+			evs, deps, spurs = evs[:n], deps[:n], spurs[:n]
 		}
 		switch a.kind {
 		case actNone:
@@ -182,7 +193,7 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 				ok = false
 				return
 			}
-			out = append(out, path{events: slices.Clone(evs), deps: slices.Clone(deps), ts: s})
+			out = append(out, path{events: slices.Clone(evs), deps: slices.Clone(deps), spur: slices.Clone(spurs), ts: s})
 		case actFork:
 			s2 := s.clone()
 			s2.force, s.force = 1, -1
@@ -193,6 +204,9 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 				s2 := s.clone()
 				ev := w.ip.event(th, &s2, &a, v, model.NoEvent)
 				w.ip.complete(th, &s2, &a, v)
+				if w.ip.free && !slices.Contains(dom[a.loc], v) {
+					s2.spur = true // a cmpxchg's success on a value not seen yet
+				}
 				push(s2, ev)
 			}
 		default:

@@ -28,6 +28,11 @@ type tstate struct {
 	// force is, with interp.free, the walker's decision of the branch at
 	// pc: 1 taken, -1 not taken, 0 not decided yet (next returns actFork).
 	force int8
+	// spur: with interp.free, the path has gone where its own values do
+	// not lead (a forced branch against them, a check or fault it went
+	// past): from then on, values computed from reads may be values no
+	// execution computes (see enumDomain).
+	spur bool
 
 	// Dependency tracking (interp.deps): the reads (po indices) each
 	// register's value depends on, and those that decided branches so far.
@@ -277,7 +282,11 @@ func (ip *interp) decide(s *tstate, a model.Arg) (d int8, fork bool) {
 // goes on whatever a is (it depends on reads): stopping adds no write,
 // so only going on matters to the value domain.
 func (ip *interp) goesOn(s *tstate, a model.Arg) bool {
-	return ip.free && !ip.taintOf(s, a).empty()
+	if ip.free && !ip.taintOf(s, a).empty() {
+		s.spur = true // its callers ask only where the path would stop
+		return true
+	}
+	return false
 }
 
 // skipsFault reports whether, with ip.free, the access of in goes on past
@@ -289,10 +298,10 @@ func (ip *interp) goesOn(s *tstate, a model.Arg) bool {
 // must be kept, because a cycle through them may be what gives r1 its
 // value. The access is skipped (its result register gets 0).
 func (ip *interp) skipsFault(s *tstate, in *model.Instr, v model.Value) bool {
-	if !ip.goesOn(s, in.A) {
+	if _, ok := ip.prog.PtrLoc(v); ok && v != 0 {
 		return false
 	}
-	if _, ok := ip.prog.PtrLoc(v); ok && v != 0 {
+	if !ip.goesOn(s, in.A) {
 		return false
 	}
 	switch in.Op {
@@ -438,6 +447,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				if ip.deps {
 					ip.openScope(t, s, ip.taintOf(s, in.A), false)
 				}
+				if (d > 0) != (ip.arg(s, in.A) != 0) {
+					s.spur = true
+				}
 				if d > 0 {
 					s.pc = in.Target
 					continue
@@ -457,6 +469,9 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 			} else if d != 0 {
 				if ip.deps {
 					ip.openScope(t, s, ip.taintOf(s, in.A), false)
+				}
+				if (d > 0) != (ip.arg(s, in.A) == 0) {
+					s.spur = true
 				}
 				if d > 0 {
 					s.pc = in.Target
