@@ -77,13 +77,9 @@ func (w *worker) enumDomain() ([][]model.Value, [][]path, string) {
 	}
 	var paths [][]path
 	for iter := 0; ; iter++ {
-		paths = paths[:0]
-		for t := range p.Threads {
-			ps, ok := w.paths(t, dom)
-			if !ok {
-				return nil, nil, fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
-			}
-			paths = append(paths, ps)
+		var why string
+		if paths, why = w.allPaths(dom); why != "" {
+			return nil, nil, why
 		}
 		// A value read in an execution was written by a write whose own
 		// value and existence depend (addr, data, ctrl) on reads of values
@@ -142,16 +138,26 @@ func (w *worker) enumDomain() ([][]model.Value, [][]path, string) {
 	}
 	if w.ip.free {
 		w.ip.free = false
-		paths = paths[:0]
-		for t := range p.Threads {
-			ps, ok := w.paths(t, dom)
-			if !ok {
-				return nil, nil, fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
-			}
-			paths = append(paths, ps)
+		var why string
+		if paths, why = w.allPaths(dom); why != "" {
+			return nil, nil, why
 		}
 	}
 	return dom, paths, ""
+}
+
+// allPaths returns every CPU's paths on the values dom (see paths), or
+// why there are too many.
+func (w *worker) allPaths(dom [][]model.Value) ([][]path, string) {
+	var paths [][]path
+	for t := range w.e.prog.Threads {
+		ps, ok := w.paths(t, dom)
+		if !ok {
+			return nil, fmt.Sprintf("P%d has more than %d paths to enumerate", t, maxPaths)
+		}
+		paths = append(paths, ps)
+	}
+	return paths, ""
 }
 
 // path is one run of a CPU's code with guessed read values.

@@ -440,49 +440,21 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		case model.OpJump:
 			s.pc = in.Target
 			continue
-		case model.OpJumpIf:
-			if d, fork := ip.decide(s, in.A); fork {
+		case model.OpJumpIf, model.OpJumpIfNot:
+			d, fork := ip.decide(s, in.A)
+			if fork {
 				return action{kind: actFork, instr: s.pc}
-			} else if d != 0 {
-				if ip.deps {
-					ip.openScope(t, s, ip.taintOf(s, in.A), false)
-				}
-				if (d > 0) != (ip.arg(s, in.A) != 0) {
-					s.spur = true
-				}
-				if d > 0 {
-					s.pc = in.Target
-					continue
-				}
-				break
 			}
 			if ip.deps {
 				ip.openScope(t, s, ip.taintOf(s, in.A), false)
 			}
-			if ip.arg(s, in.A) != 0 {
-				s.pc = in.Target
-				continue
+			taken := (ip.arg(s, in.A) != 0) == (in.Op == model.OpJumpIf)
+			if d != 0 {
+				// The walker's decision, which the values may not take.
+				s.spur = s.spur || taken != (d > 0)
+				taken = d > 0
 			}
-		case model.OpJumpIfNot:
-			if d, fork := ip.decide(s, in.A); fork {
-				return action{kind: actFork, instr: s.pc}
-			} else if d != 0 {
-				if ip.deps {
-					ip.openScope(t, s, ip.taintOf(s, in.A), false)
-				}
-				if (d > 0) != (ip.arg(s, in.A) == 0) {
-					s.spur = true
-				}
-				if d > 0 {
-					s.pc = in.Target
-					continue
-				}
-				break
-			}
-			if ip.deps {
-				ip.openScope(t, s, ip.taintOf(s, in.A), false)
-			}
-			if ip.arg(s, in.A) == 0 {
+			if taken {
 				s.pc = in.Target
 				continue
 			}
