@@ -335,19 +335,35 @@ func randomLockSource(seed int64) string {
 // which the other generators lack (see TestSpecLocks), both ways of
 // cutting a cycle.
 func TestSpecRandomLocks(t *testing.T) {
+	specRandom(t, "random-lock", randomLockSource, false)
+}
+
+// specRandom runs the differential check of speculated reads (DPOR with
+// them against the enumeration, both ways of cutting a cycle) on 400
+// programs of gen (100 with -short), and requires that at least one in
+// twenty searches used them. With checkFree, the programs lbfree.go
+// declares free of load buffering are checked too (DPOR alone against the
+// enumeration).
+func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFree bool) {
+	t.Helper()
 	n := 400
 	if testing.Short() {
 		n = 100
 	}
 	spec := 0
 	for seed := int64(1); seed <= int64(n); seed++ {
-		src := randomLockSource(seed)
-
-		p, err := litmus.Load(fmt.Sprintf("random-lock-%d.litmus", seed), []byte(src))
+		src := gen(seed)
+		p, err := litmus.Load(fmt.Sprintf("%s-%d.litmus", name, seed), []byte(src))
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
 		if ok, _ := lbFree(p, 8); ok {
+			if !checkFree {
+				continue
+			}
+			if diff, _ := lbAgree(t, p); diff != "" {
+				t.Errorf("seed %d: load buffering ruled out, but %s\n%s", seed, diff, src)
+			}
 			continue
 		}
 		for _, readers := range []bool{false, true} {
@@ -362,7 +378,7 @@ func TestSpecRandomLocks(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d searches of %d random programs with locks used speculated reads", spec, n)
+	t.Logf("%d searches of %d %s programs used speculated reads", spec, n, name)
 	if spec < n/20 {
 		t.Errorf("only %d searches used speculated reads", spec)
 	}
@@ -480,41 +496,10 @@ func randomMixSource(seed int64) string {
 	return sb.String()
 }
 
-// TestSpecRandomMix is TestSpecRandomLocks on randomMixSource.
+// TestSpecRandomMix is TestSpecRandomLocks on randomMixSource. Its plain
+// accesses and branches on reads test lbfree.go too (cycles of control
+// dependencies: TestLBFreeControlCycle), so the programs it declares free
+// are checked as well.
 func TestSpecRandomMix(t *testing.T) {
-	n := 400
-	if testing.Short() {
-		n = 100
-	}
-	spec := 0
-	for seed := int64(1); seed <= int64(n); seed++ {
-		src := randomMixSource(seed)
-		p, err := litmus.Load(fmt.Sprintf("random-mix-%d.litmus", seed), []byte(src))
-		if err != nil {
-			t.Fatalf("seed %d: %v\n%s", seed, err, src)
-		}
-		if ok, _ := lbFree(p, 8); ok {
-			// Its plain accesses and branches on reads test lbfree.go too
-			// (cycles of control dependencies: TestLBFreeControlCycle).
-			if diff, _ := lbAgree(t, p); diff != "" {
-				t.Errorf("seed %d: load buffering ruled out, but %s\n%s", seed, diff, src)
-			}
-			continue
-		}
-		for _, readers := range []bool{false, true} {
-			specReaders = readers
-			diff, claimed := dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 })
-			specReaders = false
-			if claimed {
-				spec++
-			}
-			if diff != "" {
-				t.Errorf("seed %d (readers %v): %s\n%s", seed, readers, diff, src)
-			}
-		}
-	}
-	t.Logf("%d searches of %d random programs used speculated reads", spec, n)
-	if spec < n/20 {
-		t.Errorf("only %d searches used speculated reads", spec)
-	}
+	specRandom(t, "random-mix", randomMixSource, true)
 }
