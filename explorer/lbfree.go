@@ -1053,13 +1053,20 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 		}
 		n.rmwHB = n.rmwWrite // r's own write: fr ∩ int
 	}
-	states, why := c.fixpoint(t, next, true, func(s *lbState) bool { return s.full && !c.plainSeen })
+	// Once every later Marked access is hb-after r, and the thread has no
+	// plain write another thread may read, nothing after can fail. Not
+	// for a plain r: it is in no hb at all (full may still be set, by an
+	// acquire whose address depends on r), and every write after it
+	// counts (found by review: a plain read, an acquire at an address
+	// computed from it, then WRITE_ONCE was taken as ordered).
+	done := func(s *lbState) bool { return s.full && !c.plainSeen && r.order != model.Plain }
+	states, why := c.fixpoint(t, next, true, done)
 	if why != "" {
 		return why, false
 	}
 	first := ""
 	for _, s := range states {
-		if s.full && !c.plainSeen {
+		if done(s) {
 			continue
 		}
 		acc, at, _ := c.step(t, s, true)
