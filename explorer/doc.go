@@ -63,7 +63,11 @@
 // follows every branch on a read both ways), a po ∪ rf cycle would be an hb
 // cycle, so DPOR is complete and its verdict a proof (Result.LBFree;
 // the kernel corpus and random programs check DPOR against the
-// enumeration wherever it says so). Otherwise, if it can name the reads
+// enumeration wherever it says so). A cycle through exactly one plain
+// rfe edge, its reads bounded as linux-kernel.cat's plain-coherence
+// needs (an acquire or strong fence before the plain write, po-rel or a
+// strong fence after the plain read), is forbidden too (lbplain.go: a
+// wr-incoh), which covers the acquire/plain hand-offs. Otherwise, if it can name the reads
 // every po ∪ rf cycle must pass through (those not ordered before a later
 // write), and their locations' values are known, DPOR speculates them
 // (spec.go): such a read is added once per value, reading from no write,

@@ -132,7 +132,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 			lbWhy := why + "; and load buffering is not ruled out: " + a.why
 			switch {
 			case a.why == "":
-				e.lbFree = true
+				e.lbFree, e.lbPlain = true, a.viaPlain
 				e.runDPOR()
 			case a.spec != nil && !specOff:
 				// First the cheap search for bugs (lb.go): a violation it
@@ -234,6 +234,7 @@ type engine struct {
 	partial        string    // why the outcome counts are not of every execution (runGoal)
 	lb             bool      // DPOR also builds some executions with load buffering (lb.go)
 	lbFree         bool      // too big to enumerate, but no execution can have load buffering (lbfree.go)
+	lbPlain        bool      // ... by plain-coherence too (lbplain.go)
 	spec           *specInfo // DPOR speculates the reads that may close a load-buffering cycle (spec.go)
 	specMissed     string    // why a speculated read was read normally (under mu)
 	specBudget     int64     // states the search with speculated reads (and the search for bugs before it) may take (<0: any)
@@ -922,7 +923,7 @@ func (e *engine) result(parent context.Context) *Result {
 	r.Violations = e.violations
 	r.Witness = e.witness
 	r.Partial = e.partial
-	r.LBFree = e.lbFree
+	r.LBFree, r.LBPlain = e.lbFree, e.lbPlain
 	if e.spec != nil && e.specMissed == "" {
 		r.Speculated = e.spec.n
 	}

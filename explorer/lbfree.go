@@ -25,7 +25,8 @@ import (
 // that another thread may read, in every execution; or, for a read that
 // is not, that it lies on no cycle of the static graph of cyclicReads
 // (reads, linked through the writes that follow them), which every
-// such execution cycle follows.
+// such execution cycle follows. lbplain.go extends this to cycles
+// through one plain rfe edge, which plain-coherence forbids.
 //
 // lbFree checks this by abstract interpretation of each thread's code:
 // registers and memory locations hold a small set of possible values or
@@ -198,13 +199,18 @@ type lbState struct {
 	held []int
 
 	// Tracking r.
-	taint   []bool  // the register depends on r (or on a Marked read hb-after r)
-	joins   []int32 // open control scopes on r (join pc; -1 = never joins)
-	full    bool    // a strong fence since r: every later Marked access is hb-after r
-	beforeA bool    // smp_mb__before_atomic since r: the next RMW orders r before what follows
-	sawRMW  bool    // an RMW at or after r (for smp_mb__after_atomic)
-	sawLKW  bool    // a lock write at or after r (for smp_mb__after_spinlock)
-	rmwHB   bool    // the RMW at pc has its read hb-after r
+	taint []bool  // the register depends on r (or on a Marked read hb-after r)
+	joins []int32 // open control scopes on r (join pc; -1 = never joins)
+	full  bool    // a strong fence since r: every later Marked access is hb-after r
+	// strong: (r, a) is in strong-fence for every later access a, or r
+	// is po-before a fully ordered RMW's read that is hb-before every
+	// later Marked access; unlike full, not set by an acquire hb-after r
+	// (which orders nothing after a plain r). See plainCycles.
+	strong  bool
+	beforeA bool // smp_mb__before_atomic since r: the next RMW orders r before what follows
+	sawRMW  bool // an RMW at or after r (for smp_mb__after_atomic)
+	sawLKW  bool // a lock write at or after r (for smp_mb__after_spinlock)
+	rmwHB   bool // the RMW at pc has its read hb-after r
 	// Value numbers: registers with the same non-zero number hold the
 	// same value on every path to here (0: unknown), so a write whose
 	// address has r's address's number writes r's location (fr ∩ int).
@@ -317,11 +323,15 @@ type lbChecker struct {
 	unmatched *model.Instr
 	// Per thread and instruction: the locations its writes may access.
 	instrWrites []map[int32]*lset
+	instrPlain  []map[int32]bool // the writes that are plain
 	// The locations of the writes search found not ordered after its
 	// read (unorderedAny: one may write any location).
 	unordered    []int
 	unorderedAny bool
-	pdoms        map[*model.Thread][]int32 // immediate postdominators (ipostdom)
+	// segs: how search found each write (by instruction) another thread
+	// may read ordered after its read, on every path.
+	segs  map[int32]lbSeg
+	pdoms map[*model.Thread][]int32 // immediate postdominators (ipostdom)
 
 	// From the first pass, per thread.
 	readLocs, writeLocs []map[int]bool
@@ -351,11 +361,18 @@ type lbAnalysis struct {
 	spec   [][]bool
 	nospec string // why spec is nil although the reasons are such reads
 	mem    []aval // the values each location may hold
+	// viaPlain: some read is not hb-before a later write, and only
+	// plainCycles (lbplain.go) rules load buffering out.
+	viaPlain bool
 }
 
 // specReaders makes lbAnalyze cut each cycle at the reads of its
 // unordered writes, where it can, rather than at its read (set by tests).
 var specReaders = false
+
+// noPlainCycles turns plainCycles off (set by tests of the speculation
+// that need programs lbfree would otherwise rule out).
+var noPlainCycles = false
 
 // lbAnalyze runs the check of lbFree, and collects every read on which it
 // fails (see spec.go).
@@ -377,9 +394,11 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		c.reads = make([][]*lbState, n)
 		c.plainWrites = make([][][]int, n)
 		c.instrWrites = make([]map[int32]*lset, n)
+		c.instrPlain = make([]map[int32]bool, n)
 		for i, t := range p.Threads {
 			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
 			c.instrWrites[i] = map[int32]*lset{}
+			c.instrPlain[i] = map[int32]bool{}
 			if why := c.collect(i, t); why != "" {
 				return lbAnalysis{why: why}
 			}
@@ -436,7 +455,16 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 			}
 		}
 	}
-	firstI, firstK := n, 0
+	// Search from every read first: plainCycles needs them all.
+	type found struct {
+		why          string
+		pair         bool
+		unordered    []int
+		unorderedAny bool
+		segs         map[int32]lbSeg
+	}
+	res := map[item]found{}
+	limit, failed := false, false
 	for _, it := range items {
 		i, t, s := it.i, p.Threads[it.i], c.reads[it.i][it.k]
 		c.plainSeen = false
@@ -445,12 +473,34 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 				c.plainSeen = true
 			}
 		}
+		c.unordered, c.unorderedAny = nil, false
+		why, pair := c.readOrdered(i, t, s)
+		res[it] = found{why, pair, c.unordered, c.unorderedAny, c.segs}
+		limit = limit || why != "" && !pair
+		failed = failed || why != ""
+	}
+	if failed && !limit {
+		segs := make([][]map[int32]lbSeg, n)
+		for i := range segs {
+			segs[i] = make([]map[int32]lbSeg, len(readAccs[i]))
+		}
+		for it, f := range res {
+			segs[it.i][it.k] = f.segs
+		}
+		if !noPlainCycles && c.plainCycles(readAccs, segs) {
+			return lbAnalysis{mem: c.mem, viaPlain: true}
+		}
+	}
+	firstI, firstK := n, 0
+	for _, it := range items {
+		i, t, s := it.i, p.Threads[it.i], c.reads[it.i][it.k]
 		{
 			if a.spec[i][s.pc] && !s.rmwWrite {
 				continue
 			}
-			c.unordered, c.unorderedAny = nil, false
-			why, pair := c.readOrdered(i, t, s)
+			f := res[it]
+			why, pair := f.why, f.pair
+			c.unordered, c.unorderedAny = f.unordered, f.unorderedAny
 			if why == "" {
 				continue
 			}
@@ -587,21 +637,10 @@ func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
 		}
 		out[j] = o
 	}
-	meets := func(a, b *lset) bool {
-		if a.any && (b.any || len(b.m) > 0) || b.any && len(a.m) > 0 {
-			return true
-		}
-		for l := range a.m {
-			if b.m[l] {
-				return true
-			}
-		}
-		return false
-	}
 	succ := make([][]int, len(nodes))
 	for j := range nodes {
 		for k := range nodes {
-			if nodes[k].t != nodes[j].t && meets(out[j], locs[k]) {
+			if nodes[k].t != nodes[j].t && out[j].meetsSet(locs[k]) {
 				succ[j] = append(succ[j], k)
 			}
 		}
@@ -877,7 +916,7 @@ func (s *lbState) join(o *lbState) bool {
 	for _, f := range []struct {
 		a *bool
 		b bool
-	}{{&s.full, o.full}, {&s.beforeA, o.beforeA},
+	}{{&s.full, o.full}, {&s.strong, o.strong}, {&s.beforeA, o.beforeA},
 		{&s.sawRMW, o.sawRMW}, {&s.sawLKW, o.sawLKW}, {&s.rmwHB, o.rmwHB}} {
 		if *f.a && !f.b {
 			*f.a = false
@@ -974,6 +1013,7 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		}
 		if acc.write && acc.order == model.Plain {
 			c.plainWrites[ti] = append(c.plainWrites[ti], acc.locs)
+			c.instrPlain[ti][at.pc] = true
 		}
 		if !acc.write {
 			c.reads[ti] = append(c.reads[ti], at)
@@ -987,6 +1027,19 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		}
 	}
 	return ""
+}
+
+// meetsSet reports whether s and o have a location in common.
+func (s *lset) meetsSet(o *lset) bool {
+	if s.any && (o.any || len(o.m) > 0) || o.any && len(s.m) > 0 {
+		return true
+	}
+	for l := range s.m {
+		if o.m[l] {
+			return true
+		}
+	}
+	return false
 }
 
 // lset is a set of locations, or any location.
@@ -1022,11 +1075,13 @@ func (s *lset) meets(locs []int) bool {
 // another thread may write what it reads, hb-before every later write of
 // the thread that another thread may read.
 func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) (string, bool) {
+	c.segs = nil
 	acc, _, _ := c.step(t, s, false)
 	if acc == nil || acc.write || !c.otherWrites(ti, acc.locs) {
 		return "", false
 	}
 	r := acc
+	c.segs = map[int32]lbSeg{}
 	if r.order != model.Plain && (r.acquire || r.mbRMW) {
 		// acq-po, or [Mb ∩ R] then fr ∩ int and [Mb ∩ W]; po: every later
 		// Marked access is hb-after r. Plain writes are not in hb.
@@ -1101,6 +1156,18 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 			case rAddrVN != 0 && addrVN == rAddrVN:
 				ordered = true // fr ∩ int: the same address, computed the same way
 			}
+			g := lbSeg{hb: ordered, endB: ordered, startB: ordered, plainW: acc.order == model.Plain}
+			if r.order == model.Plain && acc.order != model.Plain &&
+				(at.strong || acc.order == model.Release || acc.order == model.Mb || acc.lock && !acc.lkw) {
+				g.startB = true // strong-fence or po-rel: r-post-bounded; hb*
+			}
+			if r.order != model.Plain && acc.order == model.Plain && (at.full || addrT) {
+				g.endB = true // hb*; [Marked]; (fence | addr): w-pre-bounded
+			}
+			if old, ok := c.segs[at.pc]; ok {
+				g = old.and(g)
+			}
+			c.segs[at.pc] = g
 			if !ordered {
 				if first == "" {
 					rin := &t.Code[r.instr]
@@ -1301,13 +1368,15 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			if track {
 				switch in.Fence {
 				case model.FenceMb, model.FenceSyncRCU, model.FenceSyncSRCU:
-					s.full = true
+					s.full, s.strong = true, true
 				case model.FenceBeforeAtomic:
 					s.beforeA = true
 				case model.FenceAfterAtomic:
 					s.full = s.full || s.sawRMW
+					s.strong = s.strong || s.sawRMW
 				case model.FenceAfterSpinlock:
 					s.full = s.full || s.sawLKW
+					s.strong = s.strong || s.sawLKW
 				}
 			}
 		case model.OpFree:
@@ -1383,7 +1452,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		n.wLocs, n.wVal = nil, aval{}
 		if track {
 			if in.Op == model.OpRMW && in.Order == model.Mb {
-				n.full = true // [Mb ∩ W]; po; [M]
+				n.full, n.strong = true, true // [Mb ∩ W]; po; [M]
 			}
 			if in.Op != model.OpRMW {
 				n.sawLKW = true
@@ -1517,6 +1586,9 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 			n.sawRMW = true
 			if in.Order == model.Mb || hb && in.Order == model.Acquire || n.beforeA {
 				n.full = true
+			}
+			if in.Order == model.Mb || n.beforeA {
+				n.strong = true // [M]; po; [Mb ∩ R], or Before-atomic
 			}
 		}
 		writes(n)

@@ -100,6 +100,10 @@ type Result struct {
 	// cycle, so DPOR, which builds every execution without one, was
 	// complete.
 	LBFree bool
+	// LBPlain says that the static check needed linux-kernel.cat's
+	// plain-coherence axiom (lbplain.go): some cycle would pass through
+	// a plain access, bounded so that the cycle is a wr-incoh.
+	LBPlain bool
 	// Speculated says that, under a model with load buffering, the
 	// program was too big for the enumeration and load buffering was not
 	// ruled out, but DPOR speculated the values of this many reads (by

@@ -58,7 +58,9 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 			fmt.Fprintf(&b, "   %s %s  (%d)\n", mark, s.Text, s.Count)
 		}
 	}
-	if v.LBFree {
+	if v.LBFree && v.LBPlain {
+		fmt.Fprintf(&b, "  load buffering ruled out: every possible cycle of accesses is either ordered by happens-before at each CPU or passes through one plain access bounded on both sides, which plain-coherence forbids, so no execution has a po-rf cycle and DPOR's search is complete\n")
+	} else if v.LBFree {
 		fmt.Fprintf(&b, "  load buffering ruled out: in every CPU, each read that may read from another CPU on a possible cycle of accesses is ordered before every later write another CPU may read, so no execution has a po-rf cycle and DPOR's search is complete\n")
 	}
 	if v.Speculated > 0 {

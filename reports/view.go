@@ -23,6 +23,7 @@ type view struct {
 	Negative        int64          `json:"negative"`
 	Partial         string         `json:"partial,omitempty"`    // why the counts are not of every execution
 	LBFree          bool           `json:"lb_free,omitempty"`    // load buffering ruled out statically; DPOR was complete
+	LBPlain         bool           `json:"lb_plain,omitempty"`   // ... some cycles by plain-coherence
 	Speculated      int            `json:"speculated,omitempty"` // reads whose values DPOR speculated, to be complete with load buffering
 	Flags           []string       `json:"flags,omitempty"`      // flags the model raised (herd7's "Flag data-race")
 	States          []stateView    `json:"states"`
@@ -57,7 +58,7 @@ type stepView struct {
 func buildView(r *explorer.Result) *view {
 	p := r.Prog
 	v := &view{File: base(p.File), Test: p.Name, Model: r.Model.Name, Verdict: r.Verdict.String(), Reason: r.Reason,
-		Stats: r.Stats, Seconds: r.Duration.Seconds(), Positive: r.Positive, Negative: r.Negative, Partial: r.Partial, LBFree: r.LBFree, Speculated: r.Speculated, Flags: r.Flags}
+		Stats: r.Stats, Seconds: r.Duration.Seconds(), Positive: r.Positive, Negative: r.Negative, Partial: r.Partial, LBFree: r.LBFree, LBPlain: r.LBPlain, Speculated: r.Speculated, Flags: r.Flags}
 	if p.Cond != nil {
 		v.Cond = p.Cond.Kind.String() + " " + p.Cond.Text
 		v.Observation = r.Observation.String()

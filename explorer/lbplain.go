@@ -1,0 +1,267 @@
+package explorer
+
+import (
+	"mmcheck/model"
+)
+
+// This file extends lbfree.go's argument to cycles through one plain
+// access, as the lazy-mm hand-offs have them: a CPU waits for an
+// smp_load_acquire, then writes a plain field (idle->active_mm =
+// &init_mm) that the CPU which released it had read plainly before its
+// smp_store_release. Plain accesses are in no hb, so lbfree.go's check
+// fails there; but linux-kernel.cat's plain-coherence axiom forbids such
+// a cycle all the same.
+//
+// The argument. Take a po ∪ rf cycle with fewest rfe edges: it visits
+// each thread once (were a thread visited twice, po between the two
+// visits would give a shorter cycle), so it maps to a cycle of the
+// static graph of reads below whose nodes lie in distinct threads. Write
+// it r1 po w1 rfe r2 ... rn po wn rfe r1 and suppose exactly one rfe
+// edge, wn rfe r1, has a plain end, and
+//
+//   - (r1, w1) is in r-post-bounded; hb* with w1 Marked: r1 is Marked
+//     and hb-before w1, or a strong fence or po-rel orders r1 before w1
+//     (strong-fence and po-rel are in nonrw-fence);
+//   - (rn, wn) is in hb*; w-pre-bounded with rn Marked: rn is Marked
+//     and hb-before wn, or wn is after an acquire or a strong fence hb-after
+//     rn (fence), or its address depends on rn or on a Marked read
+//     hb-after rn (addr);
+//   - every other (ri, wi) is in hb+ with both ends Marked.
+//
+// The Marked rfe edges are in hb, so (r1, wn) is in r-post-bounded;
+// xbstar; w-pre-bounded ⊆ rw-xbstar, and wn rf r1 with a plain end
+// between two threads is in pre-race: wr-incoh, which plain-coherence
+// forbids. Cycles whose every edge is Marked and hb-ordered are hb
+// cycles (lbfree.go). So if every cycle of the static graph through
+// distinct threads is one of these two kinds, no execution has load
+// buffering. With two plain rfe edges on a cycle, an rfe edge may be a
+// data race (flagged, allowed): lkmm allows plain load buffering even
+// with smp_mb() on both sides, and the check fails.
+
+// lbSeg is what the search from a read r found for a later write w of
+// its thread that another thread may read, on every path from r to w
+// (see the argument above).
+type lbSeg struct {
+	hb     bool // r and w Marked, (r, w) in hb+
+	startB bool // (r, w) in r-post-bounded; hb*, w Marked
+	endB   bool // (r, w) in hb*; w-pre-bounded, r Marked
+	plainW bool // w is plain
+}
+
+func (g lbSeg) and(o lbSeg) lbSeg {
+	return lbSeg{g.hb && o.hb, g.startB && o.startB, g.endB && o.endB, g.plainW || o.plainW}
+}
+
+// plainCycles reports whether every cycle through distinct threads of
+// the static graph of reads (as cyclicReads builds it, with an edge per
+// write) is an hb cycle or a plain-coherence cycle of the argument above.
+// segs holds, per thread and c.reads index, what the search from that
+// read found (nil: it did not search: no other thread writes what it
+// reads).
+func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg) bool {
+	p := c.p
+	type node struct{ t, pc int }
+	var nodes []node
+	id := map[node]int{}
+	var locs []*lset
+	var plainR, searched []bool
+	var nsegs []map[int32]lbSeg
+	for i := range p.Threads {
+		for k, acc := range readAccs[i] {
+			if acc == nil {
+				continue
+			}
+			nd := node{i, int(c.reads[i][k].pc)}
+			j, ok := id[nd]
+			if !ok {
+				j = len(nodes)
+				id[nd] = j
+				nodes = append(nodes, nd)
+				locs = append(locs, &lset{m: map[int]bool{}})
+				plainR = append(plainR, false)
+				searched = append(searched, true)
+				nsegs = append(nsegs, map[int32]lbSeg{})
+			}
+			locs[j].add(acc.locs)
+			plainR[j] = plainR[j] || acc.order == model.Plain
+			if segs[i][k] == nil {
+				searched[j] = false
+			}
+			for q, g := range segs[i][k] {
+				if old, ok := nsegs[j][q]; ok {
+					g = old.and(g)
+				}
+				nsegs[j][q] = g
+			}
+		}
+	}
+	type edge struct {
+		to          int
+		good, plain bool
+		g           lbSeg
+	}
+	out := make([][]edge, len(nodes))
+	for j, nd := range nodes {
+		t := p.Threads[nd.t]
+		seen := make([]bool, len(t.Code)+1)
+		stack := []int{nd.pc}
+		for len(stack) > 0 {
+			q := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if q >= len(t.Code) || seen[q] {
+				continue
+			}
+			seen[q] = true
+			if w := c.instrWrites[nd.t][int32(q)]; w != nil {
+				g, ok := nsegs[j][int32(q)]
+				if !ok {
+					// Not reached by the search: on no path from the read,
+					// or after the search stopped (every later access is
+					// Marked and hb-after a Marked read).
+					g = lbSeg{plainW: c.instrPlain[nd.t][int32(q)]}
+					if searched[j] && !plainR[j] && !g.plainW {
+						g = lbSeg{hb: true, startB: true, endB: true}
+					}
+				}
+				for k := range nodes {
+					if nodes[k].t != nd.t && w.meetsSet(locs[k]) {
+						out[j] = append(out[j], edge{to: k, good: g.hb && !plainR[k], plain: g.plainW || plainR[k], g: g})
+					}
+				}
+			}
+			in := &t.Code[q]
+			switch in.Op {
+			case model.OpHalt:
+			case model.OpJump:
+				stack = append(stack, int(in.Target))
+			case model.OpJumpIf, model.OpJumpIfNot:
+				stack = append(stack, int(in.Target), q+1)
+			default:
+				stack = append(stack, q+1)
+			}
+		}
+	}
+
+	in := make([][]int, len(nodes)) // predecessors
+	for u := range nodes {
+		for _, e := range out[u] {
+			in[e.to] = append(in[e.to], u)
+		}
+	}
+
+	// reach returns the nodes reachable from s over edges that keep
+	// (including s), never entering a node of thread avoid (except
+	// target).
+	reach := func(s int, avoid [2]int, target int, keep func(edge) bool) []bool {
+		r := make([]bool, len(nodes))
+		r[s] = true
+		work := []int{s}
+		for len(work) > 0 {
+			u := work[len(work)-1]
+			work = work[:len(work)-1]
+			if u == target {
+				continue
+			}
+			for _, e := range out[u] {
+				v := e.to
+				if r[v] || !keep(e) || v != target && (nodes[v].t == avoid[0] || nodes[v].t == avoid[1]) {
+					continue
+				}
+				r[v] = true
+				work = append(work, v)
+			}
+		}
+		return r
+	}
+	all := func(edge) bool { return true }
+	nonPlain := func(e edge) bool { return !e.plain }
+
+	// Cycles without a plain rfe edge: each must be an hb cycle.
+	type key struct{ s, a, b, target int }
+	memo := map[key][]bool{}
+	reachM := func(s int, a, b, target int, nonplain bool) []bool {
+		k := key{s, a, b, target}
+		if nonplain {
+			k.s = -1 - s
+		}
+		if r, ok := memo[k]; ok {
+			return r
+		}
+		f := all
+		if nonplain {
+			f = nonPlain
+		}
+		r := reach(s, [2]int{a, b}, target, f)
+		memo[k] = r
+		return r
+	}
+	for j := range nodes {
+		for _, f := range out[j] {
+			if f.plain || f.good {
+				continue
+			}
+			if reachM(f.to, nodes[j].t, nodes[j].t, j, true)[j] {
+				return false
+			}
+		}
+	}
+	// Cycles with a plain rfe edge e = (rn, wn) rfe r1: the edge from r1
+	// must start one bounded, the rest lead back to rn by hb, and e must
+	// end bounded.
+	for rn := range nodes {
+		tn := nodes[rn].t
+		for _, e := range out[rn] {
+			if !e.plain {
+				continue
+			}
+			r1 := e.to
+			t1 := nodes[r1].t
+			// back[v]: v (in neither thread) reaches rn through such nodes.
+			var back []bool
+			for _, f := range out[r1] {
+				x := f.to
+				if x != rn && nodes[x].t == tn {
+					continue // the cycle would visit tn twice
+				}
+				if x != rn {
+					if !reachM(x, t1, tn, rn, false)[rn] {
+						continue // on no cycle through e
+					}
+				}
+				if !e.g.endB || f.plain || !f.g.startB {
+					return false
+				}
+				if x == rn {
+					continue
+				}
+				if back == nil {
+					back = make([]bool, len(nodes))
+					back[rn] = true
+					work := []int{rn}
+					for len(work) > 0 {
+						v := work[len(work)-1]
+						work = work[:len(work)-1]
+						for _, u := range in[v] {
+							if !back[u] && nodes[u].t != t1 && nodes[u].t != tn {
+								back[u] = true
+								work = append(work, u)
+							}
+						}
+					}
+				}
+				fw := reachM(x, t1, tn, rn, false)
+				for u := range nodes {
+					if !fw[u] || !back[u] || u == rn {
+						continue
+					}
+					for _, g := range out[u] {
+						if back[g.to] && !g.good {
+							return false
+						}
+					}
+				}
+			}
+		}
+	}
+	return true
+}
