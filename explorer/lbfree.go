@@ -479,7 +479,8 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		limit = limit || why != "" && !pair
 		failed = failed || why != ""
 	}
-	if failed && !limit {
+	var plainCut map[lbNode]bool // see cutCycles
+	if failed && !limit && !noPlainCycles {
 		segs := make([][]map[int32]lbSeg, n)
 		for i := range segs {
 			segs[i] = make([]map[int32]lbSeg, len(readAccs[i]))
@@ -487,92 +488,96 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		for it, f := range res {
 			segs[it.i][it.k] = f.segs
 		}
-		if !noPlainCycles && c.plainCycles(readAccs, segs) {
+		plainCut = c.cutCycles(readAccs, segs, known)
+		if plainCut != nil && len(plainCut) == 0 {
 			return lbAnalysis{mem: c.mem, viaPlain: true}
 		}
 	}
-	firstI, firstK := n, 0
-	for _, it := range items {
-		i, t, s := it.i, p.Threads[it.i], c.reads[it.i][it.k]
-		{
-			if a.spec[i][s.pc] && !s.rmwWrite {
-				continue
-			}
-			f := res[it]
-			why, pair := f.why, f.pair
-			c.unordered, c.unorderedAny = f.unordered, f.unorderedAny
-			if why == "" {
-				continue
-			}
-			if i < firstI || i == firstI && it.k < firstK {
-				a.why, firstI, firstK = why, i, it.k
-			}
-			if !pair {
-				a.spec = nil
-				return a
-			}
-
-			// Every cycle through this read enters it by an rfe edge and
-			// leaves by one from an unordered write: speculate the read,
-			// or else every read of another CPU that may read one of
-			// those writes. Either needs the values they may read.
-			if !cyclic[i][s.pc] {
-				continue // on no cycle: nothing to cut
-			}
-			aWhy := known(t, readAccs[i][it.k])
-			if aWhy == "" && (!specReaders || c.unorderedAny) {
-				a.spec[i][s.pc] = true
-				continue
-			}
-			if c.unorderedAny {
-				a.spec, a.nospec = nil, aWhy
-				return a
-			}
-			var readers [][2]int
-			bWhy := ""
-			for u, tu := range p.Threads {
-				for k, su := range c.reads[u] {
-					if u == i || bWhy != "" {
-						break
-					}
-					ru := readAccs[u][k]
-					if ru == nil {
-						continue
-					}
-					if ru.locs != nil && !slices.ContainsFunc(ru.locs, func(l int) bool { return slices.Contains(c.unordered, l) }) {
-						continue
-					}
-					if !cyclic[u][su.pc] {
-						continue
-					}
-					if bWhy = known(tu, ru); bWhy == "" {
-						readers = append(readers, [2]int{u, int(su.pc)})
-					}
+	old := func() lbAnalysis {
+		firstI, firstK := n, 0
+		for _, it := range items {
+			i, t, s := it.i, p.Threads[it.i], c.reads[it.i][it.k]
+			{
+				if a.spec[i][s.pc] && !s.rmwWrite {
+					continue
 				}
-			}
-			if bWhy != "" {
-				if aWhy == "" { // specReaders: the readers' values are not known
+				f := res[it]
+				why, pair := f.why, f.pair
+				c.unordered, c.unorderedAny = f.unordered, f.unorderedAny
+				if why == "" {
+					continue
+				}
+				if i < firstI || i == firstI && it.k < firstK {
+					a.why, firstI, firstK = why, i, it.k
+				}
+				if !pair {
+					a.spec = nil
+					return a
+				}
+
+				// Every cycle through this read enters it by an rfe edge and
+				// leaves by one from an unordered write: speculate the read,
+				// or else every read of another CPU that may read one of
+				// those writes. Either needs the values they may read.
+				if !cyclic[i][s.pc] {
+					continue // on no cycle: nothing to cut
+				}
+				aWhy := known(t, readAccs[i][it.k])
+				if aWhy == "" && (!specReaders || c.unorderedAny) {
 					a.spec[i][s.pc] = true
 					continue
 				}
-				a.spec, a.nospec = nil, bWhy
-				return a
-			}
-			for _, rd := range readers {
-				a.spec[rd[0]][rd[1]] = true
+				if c.unorderedAny {
+					a.spec, a.nospec = nil, aWhy
+					return a
+				}
+				var readers [][2]int
+				bWhy := ""
+				for u, tu := range p.Threads {
+					for k, su := range c.reads[u] {
+						if u == i || bWhy != "" {
+							break
+						}
+						ru := readAccs[u][k]
+						if ru == nil {
+							continue
+						}
+						if ru.locs != nil && !slices.ContainsFunc(ru.locs, func(l int) bool { return slices.Contains(c.unordered, l) }) {
+							continue
+						}
+						if !cyclic[u][su.pc] {
+							continue
+						}
+						if bWhy = known(tu, ru); bWhy == "" {
+							readers = append(readers, [2]int{u, int(su.pc)})
+						}
+					}
+				}
+				if bWhy != "" {
+					if aWhy == "" { // specReaders: the readers' values are not known
+						a.spec[i][s.pc] = true
+						continue
+					}
+					a.spec, a.nospec = nil, bWhy
+					return a
+				}
+				for _, rd := range readers {
+					a.spec[rd[0]][rd[1]] = true
+				}
 			}
 		}
-	}
-	marked := false
-	for _, sp := range a.spec {
-		marked = marked || slices.Contains(sp, true)
-	}
-	if !marked {
-		// Every read that is not ordered lies on no cycle of the graph
-		// below: no execution has load buffering.
-		a.why, a.spec = "", nil
-	}
-	return a
+		marked := false
+		for _, sp := range a.spec {
+			marked = marked || slices.Contains(sp, true)
+		}
+		if !marked {
+			// Every read that is not ordered lies on no cycle of the graph
+			// below: no execution has load buffering.
+			a.why, a.spec = "", nil
+		}
+		return a
+	}()
+	return c.preferCut(old, plainCut)
 }
 
 // cyclicReads returns, per thread and instruction, whether the read there

@@ -57,10 +57,12 @@ func (g lbSeg) and(o lbSeg) lbSeg {
 // write) is an hb cycle or a plain-coherence cycle of the argument above.
 // segs holds, per thread and c.reads index, what the search from that
 // read found (nil: it did not search: no other thread writes what it
-// reads).
-func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg) bool {
+// reads). The reads in cut (speculated: see spec.go) have no rf edge, so
+// no edge enters them. If some cycle is neither kind, plainCycles
+// returns reads on it (thread, instruction), to cut.
+func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg, cut map[lbNode]bool) (bool, []lbNode) {
 	p := c.p
-	type node struct{ t, pc int }
+	type node = lbNode
 	var nodes []node
 	id := map[node]int{}
 	var locs []*lset
@@ -72,6 +74,9 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 				continue
 			}
 			nd := node{i, int(c.reads[i][k].pc)}
+			if cut[nd] {
+				continue
+			}
 			j, ok := id[nd]
 			if !ok {
 				j = len(nodes)
@@ -99,6 +104,16 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 		to          int
 		good, plain bool
 		g           lbSeg
+		loc         int // the one location of the read, the write and the next read (else -1)
+	}
+	single := func(s *lset) int {
+		if s.any || len(s.m) != 1 {
+			return -1
+		}
+		for l := range s.m {
+			return l
+		}
+		return -1
 	}
 	out := make([][]edge, len(nodes))
 	for j, nd := range nodes {
@@ -123,9 +138,17 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 						g = lbSeg{hb: true, startB: true, endB: true}
 					}
 				}
+				l := single(w)
+				if single(locs[j]) != l {
+					l = -1
+				}
 				for k := range nodes {
 					if nodes[k].t != nd.t && w.meetsSet(locs[k]) {
-						out[j] = append(out[j], edge{to: k, good: g.hb && !plainR[k], plain: g.plainW || plainR[k], g: g})
+						e := edge{to: k, good: g.hb && !plainR[k], plain: g.plainW || plainR[k], g: g, loc: -1}
+						if l >= 0 && single(locs[k]) == l {
+							e.loc = l
+						}
+						out[j] = append(out[j], e)
 					}
 				}
 			}
@@ -142,11 +165,56 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 		}
 	}
 
-	in := make([][]int, len(nodes)) // predecessors
+	type inEdge struct {
+		from int
+		e    edge
+	}
+	in := make([][]inEdge, len(nodes))
 	for u := range nodes {
 		for _, e := range out[u] {
-			in[e.to] = append(in[e.to], u)
+			in[e.to] = append(in[e.to], inEdge{u, e})
 		}
+	}
+	// back returns the nodes that reach target over edges that keep,
+	// never through a node of thread avoid[0] or avoid[1] (target
+	// included).
+	back := func(target int, avoid [2]int, keep func(edge) bool) []bool {
+		r := make([]bool, len(nodes))
+		r[target] = true
+		work := []int{target}
+		for len(work) > 0 {
+			v := work[len(work)-1]
+			work = work[:len(work)-1]
+			for _, ie := range in[v] {
+				u := ie.from
+				if !r[u] && keep(ie.e) && nodes[u].t != avoid[0] && nodes[u].t != avoid[1] {
+					r[u] = true
+					work = append(work, u)
+				}
+			}
+		}
+		return r
+	}
+	// sameLoc reports whether every edge from a node of fw to one of bw
+	// (or to target) is on location l: then every cycle those walks
+	// close is a cycle of po-loc and rf on one location, which
+	// coherence forbids (each write is co-after the one its thread's
+	// read before it read from, round the cycle).
+	sameLoc := func(fw, bw []bool, target, l int, keep func(edge) bool) bool {
+		if l < 0 {
+			return false
+		}
+		for u := range nodes {
+			if !fw[u] || !bw[u] || u == target {
+				continue
+			}
+			for _, g := range out[u] {
+				if keep(g) && bw[g.to] && g.loc != l {
+					return false
+				}
+			}
+		}
+		return true
 	}
 
 	// reach returns the nodes reachable from s over edges that keep
@@ -200,8 +268,12 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 			if f.plain || f.good {
 				continue
 			}
-			if reachM(f.to, nodes[j].t, nodes[j].t, j, true)[j] {
-				return false
+			tj := nodes[j].t
+			if fw := reachM(f.to, tj, tj, j, true); fw[j] {
+				if f.loc >= 0 && sameLoc(fw, back(j, [2]int{tj, tj}, nonPlain), j, f.loc, nonPlain) {
+					continue
+				}
+				return false, []node{nodes[j], nodes[f.to]}
 			}
 		}
 	}
@@ -216,8 +288,8 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 			}
 			r1 := e.to
 			t1 := nodes[r1].t
-			// back[v]: v (in neither thread) reaches rn through such nodes.
-			var back []bool
+			// bw[v]: v (in neither thread) reaches rn through such nodes.
+			bw := back(rn, [2]int{t1, tn}, all)
 			for _, f := range out[r1] {
 				x := f.to
 				if x != rn && nodes[x].t == tn {
@@ -228,40 +300,108 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 						continue // on no cycle through e
 					}
 				}
+				// Every cycle through e and f is a plain-coherence
+				// cycle, or every one is on one location.
+				fw := []bool{}
+				if x != rn {
+					fw = reachM(x, t1, tn, rn, false)
+				}
+				if e.loc >= 0 && f.loc == e.loc && (x == rn || sameLoc(fw, bw, rn, e.loc, all)) {
+					continue
+				}
 				if !e.g.endB || f.plain || !f.g.startB {
-					return false
+					return false, []node{nodes[r1], nodes[rn], nodes[x]}
 				}
 				if x == rn {
 					continue
 				}
-				if back == nil {
-					back = make([]bool, len(nodes))
-					back[rn] = true
-					work := []int{rn}
-					for len(work) > 0 {
-						v := work[len(work)-1]
-						work = work[:len(work)-1]
-						for _, u := range in[v] {
-							if !back[u] && nodes[u].t != t1 && nodes[u].t != tn {
-								back[u] = true
-								work = append(work, u)
-							}
-						}
-					}
-				}
-				fw := reachM(x, t1, tn, rn, false)
 				for u := range nodes {
-					if !fw[u] || !back[u] || u == rn {
+					if !fw[u] || !bw[u] || u == rn {
 						continue
 					}
 					for _, g := range out[u] {
-						if back[g.to] && !g.good {
-							return false
+						if bw[g.to] && !g.good {
+							return false, []node{nodes[r1], nodes[rn], nodes[g.to], nodes[u], nodes[x]}
 						}
 					}
 				}
 			}
 		}
 	}
-	return true
+	return true, nil
+}
+
+// lbNode is a read of the static graph: its thread and instruction.
+type lbNode struct{ t, pc int }
+
+// lbMaxCut bounds the reads cutCycles speculates.
+const lbMaxCut = 64
+
+// cutCycles returns reads to speculate (spec.go) so that every cycle of
+// the static graph that avoids them is an hb cycle or a plain-coherence
+// cycle (empty: none is needed), or nil if it finds none. Speculating a
+// read removes the rf edges into it, and a consistent execution whose
+// po ∪ rf-without-them had a cycle would have one through distinct
+// threads entering no speculated read, which would then be one of the
+// two kinds, which no consistent execution has. The reads are chosen
+// greedily on the cycles plainCycles reports, among those whose values
+// are known (known returns why not).
+func (c *lbChecker) cutCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg, known func(*model.Thread, *lbAccess) string) map[lbNode]bool {
+	cut := map[lbNode]bool{}
+	for len(cut) <= lbMaxCut {
+		ok, cands := c.plainCycles(readAccs, segs, cut)
+		if ok {
+			return cut
+		}
+		picked := false
+		for _, nd := range cands {
+			if cut[nd] {
+				continue
+			}
+			t, good := c.p.Threads[nd.t], true
+			for k, acc := range readAccs[nd.t] {
+				if acc != nil && int(c.reads[nd.t][k].pc) == nd.pc && known(t, acc) != "" {
+					good = false
+				}
+			}
+			if good {
+				cut[nd], picked = true, true
+				break
+			}
+		}
+		if !picked {
+			return nil
+		}
+	}
+	return nil
+}
+
+// preferCut returns old (lbAnalyze's plan) or, if it has no plan or a
+// bigger one, the plan that speculates the reads of cut.
+func (c *lbChecker) preferCut(old lbAnalysis, cut map[lbNode]bool) lbAnalysis {
+	if old.why == "" || len(cut) == 0 {
+		return old
+	}
+	if old.spec != nil {
+		n := 0
+		for _, t := range old.spec {
+			for _, b := range t {
+				if b {
+					n++
+				}
+			}
+		}
+		if n <= len(cut) {
+			return old
+		}
+	}
+	a := old
+	a.spec, a.nospec, a.viaPlain = make([][]bool, len(c.p.Threads)), "", true
+	for i, t := range c.p.Threads {
+		a.spec[i] = make([]bool, len(t.Code))
+	}
+	for nd := range cut {
+		a.spec[nd.t][nd.pc] = true
+	}
+	return a
 }
