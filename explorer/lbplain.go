@@ -347,33 +347,54 @@ const lbMaxCut = 64
 // greedily on the cycles plainCycles reports, among those whose values
 // are known (known returns why not).
 func (c *lbChecker) cutCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg, known func(*model.Thread, *lbAccess) string) map[lbNode]bool {
-	cut := map[lbNode]bool{}
-	for len(cut) <= lbMaxCut {
-		ok, cands := c.plainCycles(readAccs, segs, cut)
-		if ok {
-			return cut
-		}
-		picked := false
-		for _, nd := range cands {
-			if cut[nd] {
+	// width: how many values a speculated read at nd branches on (the
+	// most of its locations'), or -1 if they are not known.
+	width := func(nd lbNode) int {
+		t, w := c.p.Threads[nd.t], 0
+		for k, acc := range readAccs[nd.t] {
+			if acc == nil || int(c.reads[nd.t][k].pc) != nd.pc {
 				continue
 			}
-			t, good := c.p.Threads[nd.t], true
-			for k, acc := range readAccs[nd.t] {
-				if acc != nil && int(c.reads[nd.t][k].pc) == nd.pc && known(t, acc) != "" {
-					good = false
-				}
+			if known(t, acc) != "" {
+				return -1
 			}
-			if good {
-				cut[nd], picked = true, true
-				break
+			for _, l := range acc.locs {
+				w = max(w, len(c.mem[l].vals))
 			}
 		}
-		if !picked {
+		return w
+	}
+	cut := map[lbNode]bool{}
+	var order []lbNode
+	for {
+		ok, cands := c.plainCycles(readAccs, segs, cut)
+		if ok {
+			break
+		}
+		if len(cut) >= lbMaxCut {
 			return nil
 		}
+		best, bw := lbNode{}, -1
+		for _, nd := range cands {
+			if w := width(nd); !cut[nd] && w >= 0 && (bw < 0 || w < bw) {
+				best, bw = nd, w
+			}
+		}
+		if bw < 0 {
+			return nil
+		}
+		cut[best] = true
+		order = append(order, best)
 	}
-	return nil
+	// Each read speculated multiplies the search: drop the ones the
+	// others make unnecessary, latest chosen first.
+	for i := len(order) - 1; i >= 0; i-- {
+		delete(cut, order[i])
+		if ok, _ := c.plainCycles(readAccs, segs, cut); !ok {
+			cut[order[i]] = true
+		}
+	}
+	return cut
 }
 
 // preferCut returns old (lbAnalyze's plan) or, if it has no plan or a
