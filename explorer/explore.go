@@ -582,7 +582,7 @@ func (w *worker) finishComplete(g *graph) {
 	// A complete execution.
 	x.Regs = make([][]model.Value, len(g.ts))
 	for t := range g.ts {
-		x.Regs[t] = g.ts[t].regs
+		x.Regs[t] = g.ts[t].regs.slice()
 	}
 	fs := x.Final()
 	if p.Filter != nil && !fs.Holds(p.Filter) {
@@ -833,7 +833,7 @@ func (w *worker) snapshotExec(g *graph) *model.Execution {
 	x.Regs = make([][]model.Value, len(g.ts))
 	x.Status = make([]model.ThreadStatus, len(g.ts))
 	for t := range g.ts {
-		x.Regs[t] = append([]model.Value(nil), g.ts[t].regs...)
+		x.Regs[t] = g.ts[t].regs.slice()
 		x.Status[t] = g.ts[t].status
 	}
 	return x

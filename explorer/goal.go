@@ -150,7 +150,7 @@ func (c *combiner) term(t model.Term, known int) (model.Value, bool) {
 		if t.Thread >= known {
 			return 0, false
 		}
-		return c.paths[t.Thread][c.choice[t.Thread]].ts.regs[t.Reg], true
+		return c.paths[t.Thread][c.choice[t.Thread]].ts.regs.get(int32(t.Reg)), true
 	case *model.ConstTerm:
 		return t.Val, true
 	}

@@ -12,7 +12,7 @@ import (
 // read, so the explorer can always rebuild it by replaying the thread.
 type tstate struct {
 	pc        int32
-	regs      []model.Value // shared copy-on-write between graph copies
+	regs      cowVec[model.Value] // shared copy-on-write between graph copies
 	status    model.ThreadStatus
 	awaitFrom int32 // po index of the first event of the current await iteration, -1 outside one
 	rmwWrite  bool  // the read half of the RMW at pc was added; its write half (rmwVal) is next
@@ -36,7 +36,7 @@ type tstate struct {
 
 	// Dependency tracking (interp.deps): the reads (po indices) each
 	// register's value depends on, and those that decided branches so far.
-	taint []bits
+	taint cowVec[bits] // zero until deps are first tracked
 	ctrl  bits
 	scope []ctrlScope // open conditionals whose condition depends on reads
 }
@@ -115,19 +115,17 @@ func (a bits) list() []int32 {
 }
 
 func newTstate(t *model.Thread) tstate {
-	regs := make([]model.Value, t.NumRegs)
+	regs := newCowVec[model.Value](t.NumRegs)
 	for _, in := range t.Init {
-		regs[in.Reg] = in.Val
+		regs.set(int32(in.Reg), in.Val)
 	}
 	return tstate{regs: regs, awaitFrom: -1}
 }
 
 func (s *tstate) clone() tstate {
 	c := *s
-	c.regs = append([]model.Value(nil), s.regs...)
-	if s.taint != nil {
-		c.taint = append([]bits(nil), s.taint...)
-	}
+	c.regs = s.regs.clone()
+	c.taint = s.taint.clone()
 	return c
 }
 
@@ -180,19 +178,19 @@ func (ip *interp) arg(s *tstate, a model.Arg) model.Value {
 	if a.Reg < 0 {
 		return a.Imm
 	}
-	return s.regs[a.Reg]
+	return s.regs.get(a.Reg)
 }
 
 func (ip *interp) taintOf(s *tstate, a model.Arg) bits {
-	if a.Reg < 0 || s.taint == nil {
+	if a.Reg < 0 || s.taint.ch == nil {
 		return nil
 	}
-	return s.taint[a.Reg]
+	return s.taint.get(a.Reg)
 }
 
 func (ip *interp) setTaint(s *tstate, r int32, b bits) {
-	if r >= 0 && s.taint != nil {
-		s.taint[r] = b
+	if r >= 0 && s.taint.ch != nil {
+		s.taint.set(r, b)
 	}
 }
 
@@ -317,7 +315,7 @@ func (ip *interp) skipsFault(s *tstate, in *model.Instr, v model.Value) bool {
 
 func (ip *interp) set(s *tstate, r int32, v model.Value) {
 	if r >= 0 {
-		s.regs[r] = v
+		s.regs.set(r, v)
 	}
 }
 
@@ -350,8 +348,8 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		return action{}
 	}
 	code := t.Code
-	if ip.deps && s.taint == nil {
-		s.taint = make([]bits, t.NumRegs)
+	if ip.deps && s.taint.ch == nil {
+		s.taint = newCowVec[bits](t.NumRegs)
 	}
 	for n := 0; ; n++ {
 		if len(s.scope) > 0 {
@@ -505,8 +503,8 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				return ip.stop(s, t, in, model.IndexRange, fmt.Sprintf("index %d out of range [0, %d) in %s", i, n, in.Text))
 			}
 		case model.OpLoopIter:
-			c := s.regs[in.Dst] + 1
-			s.regs[in.Dst] = c
+			c := s.regs.get(in.Dst) + 1
+			s.regs.set(in.Dst, c)
 			if c > model.Value(ip.loopBound) {
 				s.status = model.Cut
 				s.cut = true

@@ -1,0 +1,75 @@
+package explorer
+
+import (
+	"slices"
+	"sync/atomic"
+)
+
+// cowVec is a fixed-length vector shared copy-on-write between the copies
+// clone makes: a thread's registers (and their dependencies), which the
+// search copies at every step of every thread. Protocol files inline
+// their helpers into hundreds or thousands of registers per CPU, of which
+// a step writes one or two, so the vector is cut into chunks, and a copy
+// copies a chunk only before it first writes into it (found by profiling
+// the lkmm speculation: copying whole register files was a third of its
+// time, and most of the rest was the garbage collector).
+//
+// The tags say which copy may write a chunk in place: each copy gets a
+// fresh tag, and a chunk holds the tag of the copy that made it. As
+// before, a vector stored in a graph is never written: every change is
+// made on a clone.
+type cowVec[T any] struct {
+	ch  []*cowChunk[T]
+	tag uint64
+	n   int32
+}
+
+const cowBits = 5 // 32 entries per chunk
+
+type cowChunk[T any] struct {
+	tag uint64
+	v   [1 << cowBits]T
+}
+
+var cowTags atomic.Uint64
+
+func newCowVec[T any](n int) cowVec[T] {
+	c := cowVec[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), tag: cowTags.Add(1), n: int32(n)}
+	for i := range c.ch {
+		c.ch[i] = &cowChunk[T]{tag: c.tag}
+	}
+	return c
+}
+
+func (c *cowVec[T]) get(i int32) T { return c.ch[i>>cowBits].v[i&(1<<cowBits-1)] }
+
+func (c *cowVec[T]) set(i int32, x T) {
+	k := c.ch[i>>cowBits]
+	if k.tag != c.tag {
+		n := *k
+		n.tag = c.tag
+		k = &n
+		c.ch[i>>cowBits] = k
+	}
+	k.v[i&(1<<cowBits-1)] = x
+}
+
+// clone returns a copy that shares every chunk until it writes it.
+func (c *cowVec[T]) clone() cowVec[T] {
+	if c.ch == nil {
+		return cowVec[T]{}
+	}
+	return cowVec[T]{ch: slices.Clone(c.ch), tag: cowTags.Add(1), n: c.n}
+}
+
+// len returns the vector's length (0 for the zero vector).
+func (c *cowVec[T]) len() int { return int(c.n) }
+
+// slice returns the values as a new slice.
+func (c *cowVec[T]) slice() []T {
+	out := make([]T, c.n)
+	for i := range out {
+		out[i] = c.get(int32(i))
+	}
+	return out
+}
