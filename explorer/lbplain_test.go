@@ -166,7 +166,11 @@ func randomPlainCycleSource(seed int64) string {
 		case 2:
 			fmt.Fprintf(&sb, "\tr0 = smp_load_acquire(%s);\n", rv)
 		default:
-			fmt.Fprintf(&sb, "\tr0 = %s(%s, 1);\n", []string{"xchg_relaxed", "xchg", "atomic_fetch_add_relaxed"}[rng.Intn(3)], rv)
+			if rng.Intn(3) == 0 {
+				fmt.Fprintf(&sb, "\tr0 = atomic_fetch_add_relaxed(1, %s);\n", rv)
+			} else {
+				fmt.Fprintf(&sb, "\tr0 = %s(%s, 1);\n", []string{"xchg_relaxed", "xchg"}[rng.Intn(2)], rv)
+			}
 		}
 		exists = append(exists, fmt.Sprintf("%d:r0=%d", i, 1+rng.Intn(2)))
 		switch rng.Intn(7) {
