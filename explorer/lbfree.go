@@ -612,34 +612,13 @@ func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
 	// out: the locations written at or after each read.
 	out := make([]*lset, len(nodes))
 	for j, nd := range nodes {
-		t := p.Threads[nd.t]
 		o := &lset{m: map[int]bool{}}
-		seen := make([]bool, len(t.Code)+1)
-		stack := []int{nd.pc}
-		for len(stack) > 0 {
-			q := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if q >= len(t.Code) || seen[q] {
-				continue
+		c.writesFrom(nd.t, nd.pc, func(_ int32, w *lset) {
+			o.any = o.any || w.any
+			for l := range w.m {
+				o.m[l] = true
 			}
-			seen[q] = true
-			if w := c.instrWrites[nd.t][int32(q)]; w != nil {
-				o.any = o.any || w.any
-				for l := range w.m {
-					o.m[l] = true
-				}
-			}
-			in := &t.Code[q]
-			switch in.Op {
-			case model.OpHalt:
-			case model.OpJump:
-				stack = append(stack, int(in.Target))
-			case model.OpJumpIf, model.OpJumpIfNot:
-				stack = append(stack, int(in.Target), q+1)
-			default:
-				stack = append(stack, q+1)
-			}
-		}
+		})
 		out[j] = o
 	}
 	succ := make([][]int, len(nodes))
@@ -701,6 +680,36 @@ func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
 		}
 	}
 	return res
+}
+
+// writesFrom calls f with each write instruction of thread t reachable
+// in its control flow from instruction pc (pc included), and the
+// locations it may write.
+func (c *lbChecker) writesFrom(t, pc int, f func(q int32, w *lset)) {
+	code := c.p.Threads[t].Code
+	seen := make([]bool, len(code)+1)
+	stack := []int{pc}
+	for len(stack) > 0 {
+		q := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if q >= len(code) || seen[q] {
+			continue
+		}
+		seen[q] = true
+		if w := c.instrWrites[t][int32(q)]; w != nil {
+			f(int32(q), w)
+		}
+		in := &code[q]
+		switch in.Op {
+		case model.OpHalt:
+		case model.OpJump:
+			stack = append(stack, int(in.Target))
+		case model.OpJumpIf, model.OpJumpIfNot:
+			stack = append(stack, int(in.Target), q+1)
+		default:
+			stack = append(stack, q+1)
+		}
+	}
 }
 
 // otherWrites reports whether a thread other than t may write one of

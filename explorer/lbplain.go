@@ -117,52 +117,31 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 	}
 	out := make([][]edge, len(nodes))
 	for j, nd := range nodes {
-		t := p.Threads[nd.t]
-		seen := make([]bool, len(t.Code)+1)
-		stack := []int{nd.pc}
-		for len(stack) > 0 {
-			q := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if q >= len(t.Code) || seen[q] {
-				continue
+		c.writesFrom(nd.t, nd.pc, func(q int32, w *lset) {
+			g, ok := nsegs[j][q]
+			if !ok {
+				// Not reached by the search: on no path from the read,
+				// or after the search stopped (every later access is
+				// Marked and hb-after a Marked read).
+				g = lbSeg{plainW: c.instrPlain[nd.t][q]}
+				if searched[j] && !plainR[j] && !g.plainW {
+					g = lbSeg{hb: true, startB: true, endB: true}
+				}
 			}
-			seen[q] = true
-			if w := c.instrWrites[nd.t][int32(q)]; w != nil {
-				g, ok := nsegs[j][int32(q)]
-				if !ok {
-					// Not reached by the search: on no path from the read,
-					// or after the search stopped (every later access is
-					// Marked and hb-after a Marked read).
-					g = lbSeg{plainW: c.instrPlain[nd.t][int32(q)]}
-					if searched[j] && !plainR[j] && !g.plainW {
-						g = lbSeg{hb: true, startB: true, endB: true}
+			l := single(w)
+			if single(locs[j]) != l {
+				l = -1
+			}
+			for k := range nodes {
+				if nodes[k].t != nd.t && w.meetsSet(locs[k]) {
+					e := edge{to: k, good: g.hb && !plainR[k], plain: g.plainW || plainR[k], g: g, loc: -1}
+					if l >= 0 && single(locs[k]) == l {
+						e.loc = l
 					}
-				}
-				l := single(w)
-				if single(locs[j]) != l {
-					l = -1
-				}
-				for k := range nodes {
-					if nodes[k].t != nd.t && w.meetsSet(locs[k]) {
-						e := edge{to: k, good: g.hb && !plainR[k], plain: g.plainW || plainR[k], g: g, loc: -1}
-						if l >= 0 && single(locs[k]) == l {
-							e.loc = l
-						}
-						out[j] = append(out[j], e)
-					}
+					out[j] = append(out[j], e)
 				}
 			}
-			in := &t.Code[q]
-			switch in.Op {
-			case model.OpHalt:
-			case model.OpJump:
-				stack = append(stack, int(in.Target))
-			case model.OpJumpIf, model.OpJumpIfNot:
-				stack = append(stack, int(in.Target), q+1)
-			default:
-				stack = append(stack, q+1)
-			}
-		}
+		})
 	}
 
 	type inEdge struct {
