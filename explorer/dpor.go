@@ -167,6 +167,9 @@ func (w *worker) visit(g *graph) {
 	if !w.countState() {
 		return
 	}
+	if !w.justifiable(g) {
+		return
+	}
 	t := g.nextThread()
 	if t < 0 {
 		if w.pool != nil && int64(g.clock) > w.pool.depth.Load() {

@@ -159,7 +159,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 				e.specStates.Store(0)
 				e.specOver.Store(false)
 				e.underApprox, e.lb = "", false
-				e.spec = newSpec(a)
+				e.spec = newSpec(p, a)
 				e.runDPOR()
 				if e.specOver.Load() && ctx.Err() == nil {
 					// The proof is too costly: what the search for bugs found.

@@ -324,6 +324,10 @@ type lbChecker struct {
 	// Per thread and instruction: the locations its writes may access.
 	instrWrites []map[int32]*lset
 	instrPlain  []map[int32]bool // the writes that are plain
+	// instrVals: per thread and write instruction, the locations and
+	// values it may write (from the first pass; see spec.go's pruning).
+	instrVals []map[int32]*lbWriteSum
+	cur       int // the thread the first pass is collecting
 	// The locations of the writes search found not ordered after its
 	// read (unorderedAny: one may write any location).
 	unordered    []int
@@ -361,6 +365,9 @@ type lbAnalysis struct {
 	spec   [][]bool
 	nospec string // why spec is nil although the reasons are such reads
 	mem    []aval // the values each location may hold
+	// writes: per thread and write instruction, the locations and
+	// values it may write.
+	writes []map[int32]*lbWriteSum
 	// viaPlain: some read is not hb-before a later write, and only
 	// plainCycles (lbplain.go) rules load buffering out.
 	viaPlain bool
@@ -395,7 +402,9 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		c.plainWrites = make([][][]int, n)
 		c.instrWrites = make([]map[int32]*lset, n)
 		c.instrPlain = make([]map[int32]bool, n)
+		c.instrVals = make([]map[int32]*lbWriteSum, n)
 		for i, t := range p.Threads {
+			c.instrVals[i] = map[int32]*lbWriteSum{}
 			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
 			c.instrWrites[i] = map[int32]*lset{}
 			c.instrPlain[i] = map[int32]bool{}
@@ -413,7 +422,7 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		// then misses executions (found by review): no proof.
 		return lbAnalysis{why: fmt.Sprintf("%s (%s) may release a lock its CPU does not hold; DPOR is not known to be complete under lkmm there", in.Text, in.Pos)}
 	}
-	a := lbAnalysis{mem: c.mem, spec: make([][]bool, n)}
+	a := lbAnalysis{mem: c.mem, writes: c.instrVals, spec: make([][]bool, n)}
 	for i, t := range p.Threads {
 		a.spec[i] = make([]bool, len(t.Code))
 	}
@@ -773,6 +782,32 @@ func (c *lbChecker) store(locs []int, v aval) {
 	}
 }
 
+// lbWriteSum is what a write instruction may write: to any location or
+// to those of locs, the values val.
+type lbWriteSum struct {
+	anyLoc bool
+	locs   map[int]bool
+	val    aval
+}
+
+// noteWrite records that the instruction at pc of the thread being
+// collected may write the values v to locs (nil: any location).
+func (c *lbChecker) noteWrite(pc int32, locs []int, v aval) {
+	w := c.instrVals[c.cur][pc]
+	if w == nil {
+		w = &lbWriteSum{locs: map[int]bool{}, val: v}
+		c.instrVals[c.cur][pc] = w
+	} else {
+		w.val = w.val.union(v)
+	}
+	if locs == nil {
+		w.anyLoc = true
+	}
+	for _, l := range locs {
+		w.locs[l] = true
+	}
+}
+
 // counters returns the registers thread t's loops count iterations in.
 func counters(t *model.Thread) []int32 {
 	var cs []int32
@@ -986,6 +1021,7 @@ func (s *lbState) join(o *lbState) bool {
 // collect explores thread ti's abstract states, recording the locations
 // it may access and the states at which it reads.
 func (c *lbChecker) collect(ti int, t *model.Thread) string {
+	c.cur = ti
 	start := &lbState{pc: 0, regs: make([]aval, t.NumRegs)}
 	for i := range start.regs {
 		start.regs[i] = one(0)
@@ -1457,6 +1493,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		}
 		if !track {
 			c.store(s.wLocs, s.wVal)
+			c.noteWrite(s.pc, s.wLocs, s.wVal)
 		}
 		n := s.clone()
 		n.rmwWrite = false
@@ -1485,6 +1522,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 	write := func(v aval) {
 		if !track {
 			c.store(locs, v)
+			c.noteWrite(s.pc, locs, v)
 		}
 	}
 	switch in.Op {

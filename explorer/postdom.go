@@ -103,3 +103,27 @@ func ipostdom(code []model.Instr) []int32 {
 	}
 	return out
 }
+
+// cfgSucc returns the instructions that may follow instruction pc of code
+// (none after a halt or the last instruction).
+func cfgSucc(code []model.Instr, pc int) []int {
+	in := &code[pc]
+	var succ []int
+	switch in.Op {
+	case model.OpHalt:
+		return nil
+	case model.OpJump:
+		succ = []int{int(in.Target)}
+	case model.OpJumpIf, model.OpJumpIfNot:
+		succ = []int{int(in.Target), pc + 1}
+	default:
+		succ = []int{pc + 1}
+	}
+	out := succ[:0]
+	for _, q := range succ {
+		if q >= 0 && q < len(code) {
+			out = append(out, q)
+		}
+	}
+	return out
+}

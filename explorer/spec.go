@@ -1,7 +1,11 @@
 package explorer
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	mbits "math/bits"
+	"slices"
 
 	"mmcheck/model"
 )
@@ -47,17 +51,32 @@ import (
 //
 // Each execution is still built once: G' is determined by G, and each
 // completion of G' is a different G. The cost is the branching on
-// values, with no coherence to prune it until the end.
+// values: most combinations of them are never justified by any write.
+// justifiable prunes a graph as soon as a speculated read that no later
+// step can remove has a value no write it may still read can give it
+// (on the lazy-mm files, every completion failed that way before it:
+// finish-cpu-fix-a went from more than 20M states to 105k).
 
 // specInfo is the speculation plan of a run.
 type specInfo struct {
 	reads [][]bool        // per thread and instruction: a speculated read
 	dom   [][]model.Value // per location: the values it may hold (nil: unknown)
 	n     int             // speculated read instructions
+	// For justifiable: per thread, its write instructions (what each
+	// may write), and per instruction the set of those reachable from
+	// it in the thread's control flow (a bitset over writes).
+	writes [][]*lbWriteSum
+	reach  [][][]uint64
 }
 
-func newSpec(a lbAnalysis) *specInfo {
+func newSpec(p *model.Program, a lbAnalysis) *specInfo {
 	s := &specInfo{reads: a.spec, dom: make([][]model.Value, len(a.mem))}
+	if a.writes != nil {
+		s.writes, s.reach = make([][]*lbWriteSum, len(p.Threads)), make([][][]uint64, len(p.Threads))
+		for t, th := range p.Threads {
+			s.writes[t], s.reach[t] = reachableWrites(th.Code, a.writes[t])
+		}
+	}
 	for l, v := range a.mem {
 		if !v.top {
 			s.dom[l] = v.vals
@@ -71,6 +90,204 @@ func newSpec(a lbAnalysis) *specInfo {
 		}
 	}
 	return s
+}
+
+// reachableWrites returns code's write instructions (as ws describes
+// them, by instruction) and, per instruction, the bitset of those
+// reachable from it (itself included).
+func reachableWrites(code []model.Instr, ws map[int32]*lbWriteSum) ([]*lbWriteSum, [][]uint64) {
+	var list []*lbWriteSum
+	idx := make([]int, len(code))
+	for pc := range code {
+		idx[pc] = -1
+		if w := ws[int32(pc)]; w != nil {
+			idx[pc] = len(list)
+			list = append(list, w)
+		}
+	}
+	words := (len(list) + 63) / 64
+	reach := make([][]uint64, len(code))
+	for pc := range reach {
+		reach[pc] = make([]uint64, words)
+		if i := idx[pc]; i >= 0 {
+			reach[pc][i/64] |= 1 << (i % 64)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for pc := len(code) - 1; pc >= 0; pc-- {
+			for _, q := range cfgSucc(code, pc) {
+				for k, b := range reach[q] {
+					if reach[pc][k]|b != reach[pc][k] {
+						reach[pc][k] |= b
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	return list, reach
+}
+
+// justifiable reports whether every speculated read of g that stays in
+// every graph of g's subtree of the search can still be given a source
+// of its value, as resolve must: a write of that value to its location
+// that stays too, or one a CPU may still make. It prunes the branches of
+// values nothing will write, which are most of them.
+//
+// Why this loses nothing: the subtree of g holds the graphs DPOR builds
+// from g, extensions of g and graphs that revisits make from them. A
+// revisit changes only the read it revisits and deletes only events added
+// after it; the reads that may still be revisited are those revisitable
+// and added maximally (no read regains either flag). So with σ the
+// earliest stamp of such a read, every event added before σ stays
+// unchanged in the whole subtree (a CPU's events are added in po order,
+// so on each CPU those are a po-prefix), and each CPU goes on, in every
+// graph of the subtree, from its first event at σ or later (or its next
+// action): each write it makes then is at an instruction reachable from
+// that one, and writes a value and location that the first pass of
+// lbfree.go found for the instruction (its fixpoint covers every value a
+// write may store; spec.go's value sets rest on it too). A speculated
+// read added before σ is in every graph of the subtree, with its value,
+// and a completed graph gives it a source among those writes or the
+// initial one; if none can write its value, no graph of the subtree
+// completes, and pruning g loses no execution. (Without the flags' order,
+// lb.go's revisits, nothing is pruned.)
+func (w *worker) justifiable(g *graph) bool {
+	sp := w.e.spec
+	if sp == nil || sp.writes == nil || w.e.lb || noSpecPruning {
+		return true
+	}
+	found := false
+	var revisitable []model.EventID
+	for t, evs := range g.x.Events {
+		for i := range evs {
+			ev := &evs[i]
+			if ev.Kind != model.EvRead {
+				continue
+			}
+			m := g.meta[t][i]
+			if speculated(ev) {
+				found = true
+			} else if m.revisitable && m.addedMax {
+				revisitable = append(revisitable, model.EventID{Thread: int32(t), Index: int32(i)})
+			}
+		}
+	}
+	if !found {
+		return true
+	}
+	// σ: a read can be revisited only by a write added later, so only if
+	// some CPU may still write its location from where it goes on; and
+	// where they go on depends on σ. The least fixpoint from "none".
+	sigma := int32(math.MaxInt32)
+	pcs := make([]int, len(g.x.Events))
+	for changed := true; changed; {
+		changed = false
+		sp.resume(g, sigma, pcs)
+		for _, r := range revisitable {
+			st := g.metaOf(r).stamp
+			if st < sigma && sp.mayWrite(pcs, int(r.Thread), g.x.Ev(r).Loc, nil) {
+				sigma, changed = st, true
+			}
+		}
+	}
+	for t, evs := range g.x.Events {
+		for i := range evs {
+			ev := &evs[i]
+			if m := g.meta[t][i]; speculated(ev) && (m.stamp < sigma || !m.addedMax) && !sp.canWrite(g, sigma, pcs, model.EventID{Thread: int32(t), Index: int32(i)}) {
+				if specPruned != nil {
+					specPruned(w, g)
+				}
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// resume sets pcs[t] to the instruction from which CPU t goes on in the
+// graphs of g's subtree, when every event added before sigma stays: its
+// first event added at sigma or later, else its next action (-1: none).
+func (sp *specInfo) resume(g *graph, sigma int32, pcs []int) {
+	for t, evs := range g.x.Events {
+		pcs[t] = -1
+		k, _ := slices.BinarySearchFunc(g.meta[t], sigma, func(m evMeta, s int32) int { return cmp.Compare(m.stamp, s) })
+		if k < len(evs) {
+			pcs[t] = evs[k].Instr
+		} else if a := &g.pend[t]; a.kind != actNone {
+			pcs[t] = int(a.instr)
+		}
+	}
+}
+
+// mayWrite reports whether some CPU other than not, going on from pcs,
+// may write loc (the value *v, if v is not nil). (A read cannot read
+// from a write of its own CPU made after it: coherence.)
+func (sp *specInfo) mayWrite(pcs []int, not int, loc int, v *model.Value) bool {
+	for t, pc := range pcs {
+		if pc < 0 || t == not {
+			continue
+		}
+		for wi, word := range sp.reach[t][pc] {
+			for word != 0 {
+				b := mbits.TrailingZeros64(word)
+				word &^= 1 << b
+				ws := sp.writes[t][wi*64+b]
+				if !ws.anyLoc && !ws.locs[loc] {
+					continue
+				}
+				if v == nil || ws.val.top || slices.Contains(ws.val.vals, *v) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// canWrite reports whether, in some graph of g's subtree, speculated read
+// s can be given a source of its value: the initial write or one added
+// before sigma, not coherence-before a write its CPU wrote or read from
+// before s (coherence), or a write another CPU may still make going on
+// from pcs (see justifiable). Coherence order between writes that stay
+// never changes.
+func (sp *specInfo) canWrite(g *graph, sigma int32, pcs []int, s model.EventID) bool {
+	x := g.x
+	ev := x.Ev(s)
+	loc, v := ev.Loc, ev.Val
+	// low: the coherence index (from 1; 0 the initial write) below which
+	// no source of s can be.
+	low := 0
+	evs := x.Events[s.Thread]
+	for i := int32(0); i < s.Index; i++ {
+		e := &evs[i]
+		if e.Loc != loc {
+			continue
+		}
+		var w model.EventID
+		switch {
+		case e.Kind == model.EvWrite:
+			w = model.EventID{Thread: s.Thread, Index: i}
+		case e.Kind == model.EvRead && !speculated(e) && !e.RF.IsInit() && g.metaOf(e.RF).stamp < sigma:
+			w = e.RF
+		default:
+			continue
+		}
+		if k := x.COIndex(w); k > low {
+			low = k
+		}
+	}
+	if low == 0 && x.WriteVal(model.InitID(loc)) == v {
+		return true
+	}
+	for k, c := range x.CO[loc] {
+		stays := g.metaOf(c).stamp < sigma || c.Thread == s.Thread && c.Index < s.Index
+		if k+1 >= low && stays && x.WriteVal(c) == v {
+			return true
+		}
+	}
+	return sp.mayWrite(pcs, int(s.Thread), loc, &v)
 }
 
 // specValues returns the values thread t's pending read a should be
@@ -174,3 +391,10 @@ func (w *worker) resolve(g *graph) bool {
 	rec(0, h)
 	return true
 }
+
+// noSpecPruning turns justifiable's pruning off; specPruned, if set, is
+// called with each graph it prunes (both set by tests).
+var (
+	noSpecPruning = false
+	specPruned    func(w *worker, g *graph)
+)

@@ -515,3 +515,44 @@ func randomMixSource(seed int64) string {
 func TestSpecRandomMix(t *testing.T) {
 	specRandom(t, "random-mix", randomMixSource, true)
 }
+
+// TestSpecPruneOracle checks justifiable's pruning one graph at a time:
+// each graph it prunes is searched again without pruning, and nothing in
+// its subtree may finish (no execution, blocked, cut or discarded graph
+// and no violation). The differential tests check the pruning end to
+// end; this one names the graph it was wrong on.
+func TestSpecPruneOracle(t *testing.T) {
+	var bad []string
+	pruned := 0
+	specPruned = func(w *worker, g *graph) {
+		pruned++
+		noSpecPruning = true
+		defer func() { noSpecPruning = false }()
+		saved := w.stats
+		w.e.mu.Lock()
+		nv := len(w.e.violations)
+		w.e.mu.Unlock()
+		w.visit(g)
+		d := w.stats
+		w.stats = saved
+		w.e.mu.Lock()
+		nv = len(w.e.violations) - nv
+		w.e.mu.Unlock()
+		if n := d.Executions + d.Blocked + d.Cut + d.Assumed - saved.Executions - saved.Blocked - saved.Cut - saved.Assumed; n > 0 || nv > 0 {
+			if len(bad) < 5 {
+				bad = append(bad, fmt.Sprintf("%s: a pruned graph of %d events has %d finished graphs and %d violations in its subtree", w.e.prog.Name, g.clock, n, nv))
+			}
+		}
+	}
+	defer func() { specPruned = nil }()
+	t.Run("corpus", TestSpecCorpus)
+	t.Run("random", TestSpecRandom)
+	t.Run("mix", TestSpecRandomMix)
+	for _, b := range bad {
+		t.Error(b)
+	}
+	t.Logf("%d pruned graphs checked", pruned)
+	if pruned < 100 {
+		t.Errorf("only %d graphs were pruned: the oracle checks too little", pruned)
+	}
+}
