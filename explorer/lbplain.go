@@ -355,7 +355,12 @@ func (c *lbChecker) cutCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg, 
 		}
 		best, bw := lbNode{}, -1
 		for _, nd := range cands {
-			if w := width(nd); !cut[nd] && w >= 0 && (bw < 0 || w < bw) {
+			w := width(nd)
+			if w >= 0 && inLoop(c.p.Threads[nd.t].Code, nd.pc) {
+				// A read in a loop branches on every iteration.
+				w += lbLoopWeight
+			}
+			if !cut[nd] && w >= 0 && (bw < 0 || w < bw) {
 				best, bw = nd, w
 			}
 		}
@@ -374,6 +379,29 @@ func (c *lbChecker) cutCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg, 
 		}
 	}
 	return cut
+}
+
+// lbLoopWeight is added to the width of a read in a loop when cutCycles
+// chooses: any read outside loops is preferred.
+const lbLoopWeight = 1 << 20
+
+// inLoop reports whether instruction pc of code can be reached from
+// itself (it lies in a loop).
+func inLoop(code []model.Instr, pc int) bool {
+	seen := make([]bool, len(code))
+	work := cfgSucc(code, pc)
+	for len(work) > 0 {
+		q := work[len(work)-1]
+		work = work[:len(work)-1]
+		if q == pc {
+			return true
+		}
+		if !seen[q] {
+			seen[q] = true
+			work = append(work, cfgSucc(code, q)...)
+		}
+	}
+	return false
 }
 
 // preferCut returns old (lbAnalyze's plan) or, if it has no plan or a
