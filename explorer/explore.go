@@ -48,7 +48,7 @@ type Options struct {
 	// enumerate. A cheaper search for bugs (lb.go) runs first, with the
 	// same bound, and a violation it finds ends the search; beyond
 	// SpecStates states the proof search gives up, and the result is the
-	// search for bugs' (inconclusive). 0 means 50,000; negative means no
+	// search for bugs' (inconclusive). 0 means 500,000; negative means no
 	// bound.
 	SpecStates int64
 	// GoalAbove is the number of combinations of CPU paths above which the
@@ -143,7 +143,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 				// proof.
 				e.specBudget = opts.SpecStates
 				if e.specBudget == 0 {
-					e.specBudget = 50_000
+					e.specBudget = 500_000
 				}
 				e.underApprox, e.lb, e.budgeted = lbWhy, true, true
 				e.runDPOR()
