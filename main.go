@@ -42,7 +42,7 @@ const (
 )
 
 type exploreCmd struct {
-	Model         string        `help:"Memory model: ${models}." default:"ra" enum:"${models}"`
+	Model         string        `help:"Memory model: ${models}." default:"lkmm" enum:"${models}"`
 	LoopBound     int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
 	Timeout       time.Duration `help:"Stop after this long (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	MaxStates     int64         `help:"Stop after this many states (the verdict is then inconclusive); 0 means no limit." default:"0"`

@@ -70,8 +70,11 @@
 // wr-incoh), which covers the acquire/plain hand-offs. Otherwise, if it can name the reads
 // every po ∪ rf cycle must pass through (those not ordered before a later
 // write), and their locations' values are known, DPOR speculates them
-// (spec.go): such a read is added once per value, reading from no write,
-// and is given a write of its value when the execution is complete; then
+// (spec.go; reads outside loops are preferred): such a read is added once
+// per value, reading from no write, and is given a write of its value when
+// the execution is complete (a graph is pruned as soon as a speculated
+// read that no revisit can remove has a value no write it may still read
+// can give it: spec.go's justifiable); then
 // po ∪ rf without those edges is acyclic in every consistent execution,
 // DPOR builds each, and the verdict is a proof (Result.Speculated; the
 // same differential tests check it, LB shapes included), unless it takes
