@@ -548,6 +548,8 @@ func TestSpecPruneOracle(t *testing.T) {
 	t.Run("corpus", TestSpecCorpus)
 	t.Run("random", TestSpecRandom)
 	t.Run("mix", TestSpecRandomMix)
+	t.Run("locks", TestSpecRandomLocks)
+	t.Run("readers", TestSpecReaders)
 	for _, b := range bad {
 		t.Error(b)
 	}
