@@ -1,0 +1,70 @@
+package explorer
+
+import (
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// TestCowVec: copies share chunks until they write them, a write to a
+// copy never shows in the vector it was cloned from, and random writes
+// through chains of clones (each written only after it is cloned from, as
+// the search does: a vector stored in a graph is never written) agree
+// with plain slices.
+func TestCowVec(t *testing.T) {
+	v := newCowVec[int](70) // three chunks, the last one partial
+	for i := int32(0); i < 70; i++ {
+		v.set(i, int(i))
+	}
+	w := v.clone()
+	for k := range v.ch {
+		if v.ch[k] != w.ch[k] {
+			t.Fatalf("chunk %d copied before any write", k)
+		}
+	}
+	w.set(40, -1)
+	if v.get(40) != 40 || w.get(40) != -1 {
+		t.Fatalf("after writing the copy: original %d, copy %d", v.get(40), w.get(40))
+	}
+	if v.ch[1] == w.ch[1] || v.ch[0] != w.ch[0] || v.ch[2] != w.ch[2] {
+		t.Fatal("a write must copy its chunk and only its chunk")
+	}
+	w.set(41, -2) // same chunk: written in place now
+	if v.get(41) != 41 || w.get(41) != -2 {
+		t.Fatal("second write to the copied chunk leaked")
+	}
+	if w.len() != 70 || !slices.Equal(v.slice()[:3], []int{0, 1, 2}) {
+		t.Fatal("len or slice wrong")
+	}
+	var zero cowVec[int]
+	if z := zero.clone(); z.len() != 0 || z.slice() == nil && len(z.slice()) != 0 {
+		t.Fatal("the zero vector's clone is not empty")
+	}
+
+	rng := rand.New(rand.NewSource(1))
+	type pair struct {
+		c   cowVec[int]
+		ref []int
+	}
+	n := 100
+	live := []pair{{newCowVec[int](n), make([]int, n)}}
+	for step := 0; step < 5000; step++ {
+		p := live[rng.Intn(len(live))]
+		c, ref := p.c.clone(), slices.Clone(p.ref)
+		for k := rng.Intn(4); k > 0; k-- {
+			i := rng.Intn(n)
+			x := rng.Int()
+			c.set(int32(i), x)
+			ref[i] = x
+		}
+		live = append(live, pair{c, ref})
+		if len(live) > 50 {
+			live = live[len(live)-50:]
+		}
+		for _, q := range live {
+			if !slices.Equal(q.c.slice(), q.ref) {
+				t.Fatalf("step %d: a vector differs from its reference", step)
+			}
+		}
+	}
+}
