@@ -442,6 +442,7 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 	// The access at each of c.reads (nil: none, or a write).
 	readAccs := make([][]*lbAccess, n)
 	for u, tu := range p.Threads {
+		c.cur = u // step may note writes (noteWrite)
 		for _, su := range c.reads[u] {
 			ru, _, _ := c.step(tu, su, false)
 			if ru != nil && ru.write {
@@ -1125,7 +1126,7 @@ func (s *lset) meets(locs []int) bool {
 // another thread may write what it reads, hb-before every later write of
 // the thread that another thread may read.
 func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) (string, bool) {
-	c.segs = nil
+	c.segs, c.cur = nil, ti
 	acc, _, _ := c.step(t, s, false)
 	if acc == nil || acc.write || !c.otherWrites(ti, acc.locs) {
 		return "", false

@@ -1,14 +1,17 @@
 package explorer
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mmcheck/litmus"
+	"mmcheck/memmodel"
 )
 
 // specAgree is lbAgree for DPOR with speculated reads (spec.go).
@@ -518,9 +521,13 @@ func TestSpecRandomMix(t *testing.T) {
 
 // TestSpecPruneOracle checks justifiable's pruning one graph at a time:
 // each graph it prunes is searched again without pruning, and nothing in
-// its subtree may finish (no execution, blocked, cut or discarded graph
-// and no violation). The differential tests check the pruning end to
-// end; this one names the graph it was wrong on.
+// its subtree may finish (no execution, blocked, cut or discarded graph,
+// no final state and no violation, counted as seen: a later
+// counterexample replaces the one kept). It runs the differential tests'
+// programs, and random bigger ones (randomBigSource) with DPOR alone, as
+// for programs too big to enumerate, which speculation is for. The
+// differential tests check the pruning end to end; this one names the
+// graph it was wrong on.
 func TestSpecPruneOracle(t *testing.T) {
 	var bad []string
 	pruned := 0
@@ -528,19 +535,24 @@ func TestSpecPruneOracle(t *testing.T) {
 		pruned++
 		noSpecPruning = true
 		defer func() { noSpecPruning = false }()
+		count := func() (int, int64) {
+			w.e.mu.Lock()
+			defer w.e.mu.Unlock()
+			n := int64(0)
+			for _, o := range w.e.outcomes {
+				n += o.Count
+			}
+			return w.e.seenViolations, n
+		}
 		saved := w.stats
-		w.e.mu.Lock()
-		nv := len(w.e.violations)
-		w.e.mu.Unlock()
+		sv, oc := count()
 		w.visit(g)
 		d := w.stats
 		w.stats = saved
-		w.e.mu.Lock()
-		nv = len(w.e.violations) - nv
-		w.e.mu.Unlock()
-		if n := d.Executions + d.Blocked + d.Cut + d.Assumed - saved.Executions - saved.Blocked - saved.Cut - saved.Assumed; n > 0 || nv > 0 {
+		sv2, oc2 := count()
+		if n := d.Executions + d.Blocked + d.Cut + d.Assumed - saved.Executions - saved.Blocked - saved.Cut - saved.Assumed; n > 0 || sv2 != sv || oc2 != oc {
 			if len(bad) < 5 {
-				bad = append(bad, fmt.Sprintf("%s: a pruned graph of %d events has %d finished graphs and %d violations in its subtree", w.e.prog.Name, g.clock, n, nv))
+				bad = append(bad, fmt.Sprintf("%s: a pruned graph of %d events has %d finished graphs, %d violations and %d final states in its subtree", w.e.prog.Name, g.clock, n, sv2-sv, oc2-oc))
 			}
 		}
 	}
@@ -550,6 +562,33 @@ func TestSpecPruneOracle(t *testing.T) {
 	t.Run("mix", TestSpecRandomMix)
 	t.Run("locks", TestSpecRandomLocks)
 	t.Run("readers", TestSpecReaders)
+	t.Run("big", func(t *testing.T) {
+		n := 100
+		if testing.Short() {
+			n = 20
+		}
+		skipEnumeration = true
+		defer func() { skipEnumeration, specReaders = false, false }()
+		for seed := int64(1); seed <= int64(n); seed++ {
+			src := randomBigSource(seed)
+			p, err := litmus.Load(fmt.Sprintf("big-%d.litmus", seed), []byte(src))
+			if err != nil {
+				t.Fatalf("seed %d: %v\n%s", seed, err, src)
+			}
+			if ok, _ := lbFree(p, 8); ok {
+				continue
+			}
+			for _, readers := range []bool{false, true} {
+				specReaders = readers
+				ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+				_, err := Explore(ctx, p, Options{Model: memmodel.LKMM, Algorithm: DPOR, SpecStates: 40000})
+				cancel()
+				if err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+			}
+		}
+	})
 	for _, b := range bad {
 		t.Error(b)
 	}
@@ -557,4 +596,170 @@ func TestSpecPruneOracle(t *testing.T) {
 	if pruned < 100 {
 		t.Errorf("only %d graphs were pruned: the oracle checks too little", pruned)
 	}
+}
+
+// randomBigSource: 3-5 CPUs over x, y, z, an atomic_t a, a pointer p to
+// one of them, and a lock: RMWs of every kind, cmpxchg retry loops,
+// awaits, locks, plain accesses and address/data/control dependencies.
+func randomBigSource(seed int64) string {
+	rng := rand.New(rand.NewSource(seed))
+	var sb strings.Builder
+	init := []string{"", "p = x;", "p = y;", "x = 1;", "p = z; y = 1;"}[rng.Intn(5)]
+	fmt.Fprintf(&sb, "C review-big-%d\n{\n\t%s\n}\n", seed, init)
+	nth := 3 + rng.Intn(3)
+	vars := []string{"x", "y", "z"}
+	for i := 0; i < nth; i++ {
+		fmt.Fprintf(&sb, "P%d(int *x, int *y, int *z, atomic_t *a, int **p, spinlock_t *l)\n{\n\tint r0;\n\tint r1;\n\tint r2;\n\tint r3;\n\tint *q;\n", i)
+		reg := 0
+		held := false
+		nops := 3 + rng.Intn(4)
+		if nth >= 4 {
+			nops = 2 + rng.Intn(4)
+		}
+		newReg := func() (string, bool) {
+			if reg == 4 {
+				return "", false
+			}
+			reg++
+			return fmt.Sprintf("r%d", reg-1), true
+		}
+		value := func() string {
+			if reg > 0 && rng.Intn(3) == 0 {
+				r := fmt.Sprintf("r%d", rng.Intn(reg))
+				if rng.Intn(3) == 0 {
+					return r + " + 1"
+				}
+				return r
+			}
+			return fmt.Sprint(1 + rng.Intn(3))
+		}
+		sfx := func() string { return []string{"", "_relaxed", "_acquire", "_release"}[rng.Intn(4)] }
+		for j := 0; j < nops; j++ {
+			v := vars[rng.Intn(len(vars))]
+			switch k := rng.Intn(24); {
+			case k < 3:
+				if r, ok := newReg(); ok {
+					fmt.Fprintf(&sb, "\t%s = READ_ONCE(*%s);\n", r, v)
+				}
+			case k < 4:
+				if r, ok := newReg(); ok {
+					fmt.Fprintf(&sb, "\t%s = smp_load_acquire(%s);\n", r, v)
+				}
+			case k < 5:
+				if r, ok := newReg(); ok {
+					fmt.Fprintf(&sb, "\t%s = *%s;\n", r, v)
+				}
+			case k < 7:
+				fmt.Fprintf(&sb, "\tWRITE_ONCE(*%s, %s);\n", v, value())
+			case k < 8:
+				fmt.Fprintf(&sb, "\tsmp_store_release(%s, %s);\n", v, value())
+			case k < 9:
+				fmt.Fprintf(&sb, "\t*%s = %s;\n", v, value())
+			case k < 10:
+				if r, ok := newReg(); ok {
+					fmt.Fprintf(&sb, "\t%s = xchg%s(%s, %s);\n", r, sfx(), v, value())
+				}
+			case k < 11:
+				if r, ok := newReg(); ok {
+					fmt.Fprintf(&sb, "\t%s = cmpxchg%s(%s, %d, %s);\n", r, sfx(), v, rng.Intn(3), value())
+				}
+			case k < 12:
+				// a cmpxchg retry loop
+				if r, ok := newReg(); ok {
+					op := []string{"%s + 1", "%s + 2", "1", "%s - 1"}[rng.Intn(4)]
+					if strings.Contains(op, "%s") {
+						op = fmt.Sprintf(op, r)
+					}
+					fmt.Fprintf(&sb, "\tdo {\n\t\t%s = READ_ONCE(*%s);\n\t} while (cmpxchg%s(%s, %s, %s) != %s);\n", r, v, sfx(), v, r, op, r)
+				}
+			case k < 14:
+				// atomics on a
+				r, ok := newReg()
+				if !ok {
+					break
+				}
+				switch rng.Intn(10) {
+				case 0:
+					fmt.Fprintf(&sb, "\tatomic_inc(a);\n")
+					reg--
+				case 1:
+					fmt.Fprintf(&sb, "\t%s = atomic_add_return%s(%d, a);\n", r, sfx(), 1+rng.Intn(2))
+				case 2:
+					fmt.Fprintf(&sb, "\t%s = atomic_fetch_or%s(%d, a);\n", r, sfx(), 1+rng.Intn(2))
+				case 3:
+					fmt.Fprintf(&sb, "\t%s = atomic_add_unless(a, 1, %d);\n", r, rng.Intn(3))
+				case 4:
+					fmt.Fprintf(&sb, "\t%s = atomic_inc_not_zero(a);\n", r)
+				case 5:
+					fmt.Fprintf(&sb, "\t%s = atomic_dec_and_test(a);\n", r)
+				case 6:
+					fmt.Fprintf(&sb, "\t%s = atomic_xchg%s(a, %s);\n", r, sfx(), value())
+				case 7:
+					fmt.Fprintf(&sb, "\t%s = atomic_cmpxchg%s(a, %d, %s);\n", r, sfx(), rng.Intn(3), value())
+				case 8:
+					fmt.Fprintf(&sb, "\t%s = atomic_read(a);\n", r)
+				default:
+					fmt.Fprintf(&sb, "\tatomic_set(a, %s);\n", value())
+					reg--
+				}
+			case k < 15:
+				fmt.Fprintf(&sb, "\t%s();\n", []string{"smp_mb", "smp_rmb", "smp_wmb", "smp_mb__after_atomic"}[rng.Intn(4)])
+			case k < 17:
+				// awaits
+				switch rng.Intn(3) {
+				case 0:
+					fmt.Fprintf(&sb, "\twhile (!READ_ONCE(*%s))\n\t\tcpu_relax();\n", v)
+				case 1:
+					fmt.Fprintf(&sb, "\twhile (smp_load_acquire(%s) != %d)\n\t\tcpu_relax();\n", v, 1+rng.Intn(2))
+				default:
+					fmt.Fprintf(&sb, "\twhile (!atomic_read(a))\n\t\tcpu_relax();\n")
+				}
+			case k < 18:
+				if !held {
+					sb.WriteString("\tspin_lock(l);\n")
+				} else {
+					sb.WriteString("\tspin_unlock(l);\n")
+				}
+				held = !held
+			case k < 19:
+				// address dependency through p
+				if r, ok := newReg(); ok {
+					if rng.Intn(2) == 0 {
+						fmt.Fprintf(&sb, "\tq = READ_ONCE(*p);\n\tif (q)\n\t\t%s = READ_ONCE(*q);\n", r)
+					} else {
+						reg--
+						fmt.Fprintf(&sb, "\tq = READ_ONCE(*p);\n\tif (q)\n\t\tWRITE_ONCE(*q, %s);\n", value())
+					}
+				}
+			case k < 20:
+				t := []string{"x", "y", "z", "NULL"}[rng.Intn(4)]
+				fmt.Fprintf(&sb, "\tWRITE_ONCE(*p, %s);\n", t)
+			case k < 22:
+				// control dependency
+				if reg > 0 {
+					w := "WRITE_ONCE(*%s, %s)"
+					if rng.Intn(3) == 0 {
+						w = "*%s = %s"
+					}
+					cond := fmt.Sprintf("r%d", rng.Intn(reg))
+					if rng.Intn(2) == 0 {
+						cond = fmt.Sprintf("%s == %d", cond, rng.Intn(3))
+					}
+					fmt.Fprintf(&sb, "\tif (%s)\n\t\t"+w+";\n", cond, v, value())
+				}
+			default:
+				if reg > 0 && rng.Intn(2) == 0 {
+					fmt.Fprintf(&sb, "\tWRITE_ONCE(*%s, r%d);\n", v, rng.Intn(reg))
+				} else if r, ok := newReg(); ok {
+					fmt.Fprintf(&sb, "\t%s = READ_ONCE(*%s);\n", r, v)
+				}
+			}
+		}
+		if held {
+			sb.WriteString("\tspin_unlock(l);\n")
+		}
+		sb.WriteString("}\n")
+	}
+	sb.WriteString("exists (0:r0=0)\n")
+	return sb.String()
 }
