@@ -36,6 +36,7 @@ func specAgree(t *testing.T, f string) (diff string, claimed bool) {
 // among them): DPOR with speculated reads must find exactly what the
 // (complete) enumeration finds, execution counts included.
 func TestSpecCorpus(t *testing.T) {
+	checkPruning(t)
 	var files []string
 	for _, set := range []string{"kernel", "paulmck"} {
 		root := filepath.Join("..", "go_test_suite", "testdata", "lkmm", set)
@@ -69,6 +70,7 @@ func TestSpecCorpus(t *testing.T) {
 // dependencies and fences, see fuzz_test.go), which have RMWs, awaits
 // and plain accesses the corpus lacks.
 func TestSpecRandom(t *testing.T) {
+	checkPruning(t)
 	n := 300
 	if testing.Short() {
 		n = 80
@@ -361,6 +363,7 @@ func TestSpecRandomLocks(t *testing.T) {
 // enumeration).
 func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFree bool) {
 	t.Helper()
+	checkPruning(t)
 	n := 400
 	if testing.Short() {
 		n = 100
@@ -519,20 +522,21 @@ func TestSpecRandomMix(t *testing.T) {
 	specRandom(t, "random-mix", randomMixSource, true)
 }
 
-// TestSpecPruneOracle checks justifiable's pruning one graph at a time:
-// each graph it prunes is searched again without pruning, and nothing in
-// its subtree may finish (no execution, blocked, cut or discarded graph,
-// no final state and no violation, counted as seen: a later
-// counterexample replaces the one kept). It runs the differential tests'
-// programs, and random bigger ones (randomBigSource) with DPOR alone, as
-// for programs too big to enumerate, which speculation is for. The
-// differential tests check the pruning end to end; this one names the
-// graph it was wrong on.
-func TestSpecPruneOracle(t *testing.T) {
-	var bad []string
-	pruned := 0
+// checkPruning installs, for the rest of test t, the oracle of
+// justifiable's pruning: each graph it prunes is searched again without
+// pruning, and nothing in its subtree may finish (no execution, blocked,
+// cut or discarded graph, no final state and no violation, counted as
+// seen: a later counterexample replaces the one kept). Every differential
+// test of speculation runs under it (the end-to-end check; this one names
+// the graph it was wrong on). It returns nil if an enclosing test has
+// installed it.
+func checkPruning(t *testing.T) *pruneStats {
+	if specPruned != nil {
+		return nil
+	}
+	st := &pruneStats{}
 	specPruned = func(w *worker, g *graph) {
-		pruned++
+		st.pruned++
 		noSpecPruning = true
 		defer func() { noSpecPruning = false }()
 		count := func() (int, int64) {
@@ -551,17 +555,33 @@ func TestSpecPruneOracle(t *testing.T) {
 		w.stats = saved
 		sv2, oc2 := count()
 		if n := d.Executions + d.Blocked + d.Cut + d.Assumed - saved.Executions - saved.Blocked - saved.Cut - saved.Assumed; n > 0 || sv2 != sv || oc2 != oc {
-			if len(bad) < 5 {
-				bad = append(bad, fmt.Sprintf("%s: a pruned graph of %d events has %d finished graphs, %d violations and %d final states in its subtree", w.e.prog.Name, g.clock, n, sv2-sv, oc2-oc))
+			if len(st.bad) < 5 {
+				st.bad = append(st.bad, fmt.Sprintf("%s: a pruned graph of %d events has %d finished graphs, %d violations and %d final states in its subtree", w.e.prog.Name, g.clock, n, sv2-sv, oc2-oc))
 			}
 		}
 	}
-	defer func() { specPruned = nil }()
-	t.Run("corpus", TestSpecCorpus)
-	t.Run("random", TestSpecRandom)
-	t.Run("mix", TestSpecRandomMix)
-	t.Run("locks", TestSpecRandomLocks)
-	t.Run("readers", TestSpecReaders)
+	t.Cleanup(func() {
+		specPruned = nil
+		for _, b := range st.bad {
+			t.Error(b)
+		}
+	})
+	return st
+}
+
+type pruneStats struct {
+	pruned int
+	bad    []string
+}
+
+// TestSpecPruneOracle runs checkPruning's oracle on random programs
+// bigger than the differential tests' (randomBigSource) with DPOR alone,
+// as for programs too big to enumerate, which speculation is for.
+func TestSpecPruneOracle(t *testing.T) {
+	st := checkPruning(t)
+	if st == nil {
+		t.Fatal("the oracle is already installed")
+	}
 	t.Run("big", func(t *testing.T) {
 		n := 100
 		if testing.Short() {
@@ -589,12 +609,9 @@ func TestSpecPruneOracle(t *testing.T) {
 			}
 		}
 	})
-	for _, b := range bad {
-		t.Error(b)
-	}
-	t.Logf("%d pruned graphs checked", pruned)
-	if pruned < 100 {
-		t.Errorf("only %d graphs were pruned: the oracle checks too little", pruned)
+	t.Logf("%d pruned graphs checked", st.pruned)
+	if st.pruned < 100 {
+		t.Errorf("only %d graphs were pruned: the oracle checks too little", st.pruned)
 	}
 }
 
