@@ -402,6 +402,33 @@ func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFre
 	}
 }
 
+// The plain, once and acquire/release accesses the random generators
+// write (basicAccess).
+const (
+	accOnceRead = iota
+	accAcquireRead
+	accPlainRead
+	accOnceWrite
+	accReleaseWrite
+	accPlainWrite
+)
+
+// basicAccess writes one access of kind acc to *v: a read into a new
+// register (none if newReg has none left) or a write of value().
+func basicAccess(sb *strings.Builder, acc int, v string, newReg func() (string, bool), value func() string) {
+	if acc <= accPlainRead {
+		r, ok := newReg()
+		if !ok {
+			return
+		}
+		format := [...]string{"\t%s = READ_ONCE(*%s);\n", "\t%s = smp_load_acquire(%s);\n", "\t%s = *%s;\n"}[acc]
+		fmt.Fprintf(sb, format, r, v)
+		return
+	}
+	format := [...]string{"\tWRITE_ONCE(*%s, %s);\n", "\tsmp_store_release(%s, %s);\n", "\t*%s = %s;\n"}[acc-accOnceWrite]
+	fmt.Fprintf(sb, format, v, value())
+}
+
 // randomMixSource is a random litmus test over the other primitives a
 // speculated read meets: 2–3 CPUs over x, y, z, each a few marked and
 // plain reads and writes, acquire/release, xchg_relaxed, cmpxchg,
@@ -442,23 +469,17 @@ func randomMixSource(seed int64) string {
 			}
 			switch k := rng.Intn(16); {
 			case k < 2:
-				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\t%s = READ_ONCE(*%s);\n", r, v)
-				}
+				basicAccess(&sb, accOnceRead, v, newReg, value)
 			case k < 3:
-				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\t%s = smp_load_acquire(%s);\n", r, v)
-				}
+				basicAccess(&sb, accAcquireRead, v, newReg, value)
 			case k < 4:
-				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\t%s = *%s;\n", r, v)
-				}
+				basicAccess(&sb, accPlainRead, v, newReg, value)
 			case k < 6:
-				fmt.Fprintf(&sb, "\tWRITE_ONCE(*%s, %s);\n", v, value())
+				basicAccess(&sb, accOnceWrite, v, newReg, value)
 			case k < 7:
-				fmt.Fprintf(&sb, "\tsmp_store_release(%s, %s);\n", v, value())
+				basicAccess(&sb, accReleaseWrite, v, newReg, value)
 			case k < 8:
-				fmt.Fprintf(&sb, "\t*%s = %s;\n", v, value())
+				basicAccess(&sb, accPlainWrite, v, newReg, value)
 			case k < 9:
 				if r, ok := newReg(); ok {
 					fmt.Fprintf(&sb, "\t%s = xchg_relaxed(%s, %s);\n", r, v, value())
@@ -655,23 +676,17 @@ func randomBigSource(seed int64) string {
 			v := vars[rng.Intn(len(vars))]
 			switch k := rng.Intn(24); {
 			case k < 3:
-				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\t%s = READ_ONCE(*%s);\n", r, v)
-				}
+				basicAccess(&sb, accOnceRead, v, newReg, value)
 			case k < 4:
-				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\t%s = smp_load_acquire(%s);\n", r, v)
-				}
+				basicAccess(&sb, accAcquireRead, v, newReg, value)
 			case k < 5:
-				if r, ok := newReg(); ok {
-					fmt.Fprintf(&sb, "\t%s = *%s;\n", r, v)
-				}
+				basicAccess(&sb, accPlainRead, v, newReg, value)
 			case k < 7:
-				fmt.Fprintf(&sb, "\tWRITE_ONCE(*%s, %s);\n", v, value())
+				basicAccess(&sb, accOnceWrite, v, newReg, value)
 			case k < 8:
-				fmt.Fprintf(&sb, "\tsmp_store_release(%s, %s);\n", v, value())
+				basicAccess(&sb, accReleaseWrite, v, newReg, value)
 			case k < 9:
-				fmt.Fprintf(&sb, "\t*%s = %s;\n", v, value())
+				basicAccess(&sb, accPlainWrite, v, newReg, value)
 			case k < 10:
 				if r, ok := newReg(); ok {
 					fmt.Fprintf(&sb, "\t%s = xchg%s(%s, %s);\n", r, sfx(), v, value())
