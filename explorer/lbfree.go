@@ -697,28 +697,22 @@ func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
 // locations it may write.
 func (c *lbChecker) writesFrom(t, pc int, f func(q int32, w *lset)) {
 	code := c.p.Threads[t].Code
-	seen := make([]bool, len(code)+1)
+	if pc >= len(code) {
+		return
+	}
+	seen := make([]bool, len(code))
 	stack := []int{pc}
 	for len(stack) > 0 {
 		q := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if q >= len(code) || seen[q] {
+		if seen[q] {
 			continue
 		}
 		seen[q] = true
 		if w := c.instrWrites[t][int32(q)]; w != nil {
 			f(int32(q), w)
 		}
-		in := &code[q]
-		switch in.Op {
-		case model.OpHalt:
-		case model.OpJump:
-			stack = append(stack, int(in.Target))
-		case model.OpJumpIf, model.OpJumpIfNot:
-			stack = append(stack, int(in.Target), q+1)
-		default:
-			stack = append(stack, q+1)
-		}
+		stack = append(stack, cfgSucc(code, q)...)
 	}
 }
 
