@@ -54,8 +54,10 @@ import (
 // values: most combinations of them are never justified by any write.
 // justifiable prunes a graph as soon as a speculated read that no later
 // step can remove has a value no write it may still read can give it
-// (on the lazy-mm files, every completion failed that way before it:
-// finish-cpu-fix-a went from more than 20M states to 105k).
+// (on the lazy-mm files, every completion failed that way before it;
+// with it, and cutCycles' preference for reads outside loops,
+// finish-cpu-fix-a went from 8.5M states without finishing to a proof
+// in 105k).
 
 // specInfo is the speculation plan of a run.
 type specInfo struct {
@@ -132,27 +134,40 @@ func reachableWrites(code []model.Instr, ws map[int32]*lbWriteSum) ([]*lbWriteSu
 // justifiable reports whether every speculated read of g that stays in
 // every graph of g's subtree of the search can still be given a source
 // of its value, as resolve must: a write of that value to its location
-// that stays too, or one a CPU may still make. It prunes the branches of
-// values nothing will write, which are most of them.
+// that stays too, or one another CPU may still make. It prunes the
+// branches of values nothing will write, which are most of them.
 //
 // Why this loses nothing: the subtree of g holds the graphs DPOR builds
 // from g, extensions of g and graphs that revisits make from them. A
 // revisit changes only the read it revisits and deletes only events added
-// after it; the reads that may still be revisited are those revisitable
-// and added maximally (no read regains either flag). So with σ the
-// earliest stamp of such a read, every event added before σ stays
-// unchanged in the whole subtree (a CPU's events are added in po order,
-// so on each CPU those are a po-prefix), and each CPU goes on, in every
-// graph of the subtree, from its first event at σ or later (or its next
-// action): each write it makes then is at an instruction reachable from
-// that one, and writes a value and location that the first pass of
-// lbfree.go found for the instruction (its fixpoint covers every value a
-// write may store; spec.go's value sets rest on it too). A speculated
-// read added before σ is in every graph of the subtree, with its value,
-// and a completed graph gives it a source among those writes or the
-// initial one; if none can write its value, no graph of the subtree
-// completes, and pruning g loses no execution. (Without the flags' order,
-// lb.go's revisits, nothing is pruned.)
+// after it (keepSet), and only a read both revisitable and added
+// maximally is revisited (a revisit may clear the revisited read's
+// addedMax, never set it, so no read regains either flag), by a write of
+// another CPU to its location. Let σ be the earliest stamp of such a read
+// whose location some other CPU may still write, going on from the
+// instructions resume(σ) gives (a least fixpoint: an earlier σ lets CPUs
+// go on from earlier). Then every event added before σ stays unchanged in
+// the whole subtree (a CPU's events are added in po order, so on each CPU
+// those are a po-prefix), and each CPU goes on, in every graph of the
+// subtree, from its first event at σ or later (or its next action): each
+// write it makes then is at an instruction reachable from that one, and
+// writes a value and location that the first pass of lbfree.go found for
+// the instruction (its fixpoint covers every value a write may store;
+// spec.go's value sets rest on it too).
+//
+// A speculated read stays in every graph of the subtree, with its value,
+// if it was added before σ, or if it was not added maximally: maximal()
+// refuses every revisit that would delete it, so neither it nor the
+// events before it on its CPU change (a read before it revisited would
+// delete it, unless it were in the revisiting write's prefix, which a
+// revisit excludes). A completed graph gives such a read a source, and by
+// coherence that is the initial write or a write not coherence-before one
+// its CPU wrote or read from before it, and not a later write of its own
+// CPU: one that stays (coherence order between writes that stay never
+// changes) or one another CPU makes from where it goes on (canWrite). If
+// none can have its value, no graph of the subtree completes, and
+// pruning g loses no execution. (With lb.go's revisits, which ignore
+// the flags, nothing is pruned.)
 func (w *worker) justifiable(g *graph) bool {
 	sp := w.e.spec
 	if sp == nil || sp.writes == nil || w.e.lb || noSpecPruning {
