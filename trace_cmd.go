@@ -1,0 +1,113 @@
+package main
+
+// The trace command: render or replay a saved counterexample.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"mmcheck/explorer"
+	"mmcheck/litmus"
+	"mmcheck/memmodel"
+	"mmcheck/reports"
+)
+
+type traceCmd struct {
+	Format string `help:"Output format: text, json or dot." enum:"text,json,dot" default:"text"`
+	SVG    string `name:"svg" help:"Also draw the execution graph into this SVG file (needs Graphviz's dot)." placeholder:"FILE"`
+	Verify bool   `help:"Only replay the trace against its litmus file and model: exit 0 if it is a real execution that reaches the violation, 1 if not."`
+	Litmus string `help:"The litmus file, if not where the trace says." placeholder:"FILE"`
+	File   string `arg:"" name:"trace" help:"A trace saved by 'mmcheck explore --save-trace'."`
+}
+
+func (c *traceCmd) run(stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(c.File)
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	var st explorer.SavedTrace
+	if err := json.Unmarshal(data, &st); err != nil {
+		fmt.Fprintf(stderr, "mmcheck: %s: not a saved trace: %v\n", c.File, err)
+		return exitBadInput
+	}
+	path := c.Litmus
+	if path == "" {
+		path = st.File
+		if _, err := os.Stat(path); err != nil {
+			path = filepath.Join(filepath.Dir(c.File), filepath.Base(st.File))
+		}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "mmcheck: the trace's litmus file: %v (use --litmus)\n", err)
+		return exitBadInput
+	}
+	if h := explorer.HashSource(src); h != st.FileHash {
+		fmt.Fprintf(stderr, "mmcheck: %s has changed since the trace was saved (sha256 %.12s, trace has %.12s)\n", path, h, st.FileHash)
+		return exitBadInput
+	}
+	prog, err := litmus.Load(path, src)
+	if err != nil {
+		printErrors(stderr, err, path, src, false)
+		return exitBadInput
+	}
+	m := memmodel.Lookup(st.Model)
+	if m == nil {
+		fmt.Fprintf(stderr, "mmcheck: the trace's model %q is unknown\n", st.Model)
+		return exitBadInput
+	}
+	cx, err := explorer.Replay(prog, m, &st)
+	if c.Verify {
+		if err != nil {
+			fmt.Fprintf(stdout, "%s: does not replay under %s: %v\n", c.File, m.Name, err)
+			return exitCounterexample
+		}
+		fmt.Fprintf(stdout, "%s: replays under %s: a real execution of %s that reaches %s\n", c.File, m.Name, filepath.Base(path), cx.Violation.Kind)
+		return exitVerified
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mmcheck: %s does not replay under %s: %v\n", c.File, m.Name, err)
+		return exitCounterexample
+	}
+	switch c.Format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(cx.Save(prog, m, st.LoopBound, src))
+	case "dot":
+		err = reports.DOT(stdout, prog, cx)
+	default:
+		fmt.Fprintf(stdout, "%s under %s:\n", prog.Name, m.Name)
+		err = reports.Trace(stdout, prog, cx)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
+	if c.SVG != "" {
+		dot, lerr := exec.LookPath("dot")
+		if lerr != nil {
+			fmt.Fprintln(stderr, "mmcheck: --svg needs Graphviz's dot, which is not installed (apt-get install graphviz); no SVG written")
+			return exitBadInput
+		}
+		var buf bytes.Buffer
+		if err := reports.DOT(&buf, prog, cx); err != nil {
+			fmt.Fprintln(stderr, "mmcheck:", err)
+			return exitBadInput
+		}
+		cmd := exec.Command(dot, "-Tsvg", "-o", c.SVG)
+		cmd.Stdin = &buf
+		cmd.Stderr = stderr
+		if err := cmd.Run(); err != nil {
+			fmt.Fprintln(stderr, "mmcheck: dot:", err)
+			return exitBadInput
+		}
+	}
+	return exitVerified
+}
