@@ -174,7 +174,7 @@ func TestDifferentialRandom(t *testing.T) {
 	paranoid = true
 	defer func() { paranoid = false }()
 	n := int64(120)
-	if testing.Short() {
+	if !longTests() {
 		n = 40
 	}
 	for seed := int64(0); seed < n; seed++ {

@@ -21,7 +21,11 @@ func TestLoadBufferingRevisits(t *testing.T) {
 	specOff = true
 	defer func() { specOff = false }()
 	lbSeen, lbOnly := int64(0), 0
-	for seed := int64(1); seed <= 150; seed++ {
+	n := int64(150)
+	if !longTests() {
+		n = 60
+	}
+	for seed := int64(1); seed <= n; seed++ {
 		p := randomProgram(seed)
 		if seed%2 == 0 {
 			p = randomDepProgram(seed)

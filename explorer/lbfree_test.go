@@ -85,7 +85,7 @@ func TestLBFreeCorpus(t *testing.T) {
 	}
 	free, lbShapes := 0, 0
 	for i, f := range files {
-		if testing.Short() && i%4 != 0 {
+		if !longTests() && i%4 != 0 {
 			continue
 		}
 		src, err := os.ReadFile(f)
@@ -114,7 +114,7 @@ func TestLBFreeCorpus(t *testing.T) {
 	}
 	t.Logf("%d corpus tests free of load buffering; %d LB-named tests not", free, lbShapes)
 	minFree, minLB := 50, 20
-	if testing.Short() { // a quarter of the corpus
+	if !longTests() { // a quarter of the corpus
 		minFree, minLB = 12, 5
 	}
 	if free < minFree || lbShapes < minLB {
@@ -126,7 +126,7 @@ func TestLBFreeCorpus(t *testing.T) {
 // (with dependencies and fences, see fuzz_test.go).
 func TestLBFreeRandom(t *testing.T) {
 	n := 150
-	if testing.Short() {
+	if !longTests() {
 		n = 40
 	}
 	free := 0

@@ -105,7 +105,7 @@ func TestLBFreePlainCycles(t *testing.T) {
 // speculated.
 func TestLBFreePlainRandom(t *testing.T) {
 	n := 600
-	if testing.Short() {
+	if !longTests() {
 		n = 150
 	}
 	free, plain, cut := 0, 0, 0

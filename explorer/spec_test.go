@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"mmcheck/litmus"
 	"mmcheck/memmodel"
@@ -49,7 +48,7 @@ func TestSpecCorpus(t *testing.T) {
 	}
 	n := 0
 	for i, f := range files {
-		if testing.Short() && i%4 != 0 {
+		if !longTests() && i%4 != 0 {
 			continue
 		}
 		diff, claimed := specAgree(t, f)
@@ -61,7 +60,7 @@ func TestSpecCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d corpus tests checked with speculated reads", n)
-	if min := 50; testing.Short() && n < min/4 || !testing.Short() && n < min {
+	if min := 50; !longTests() && n < min/4 || longTests() && n < min {
 		t.Errorf("only %d corpus tests were searched with speculated reads", n)
 	}
 }
@@ -72,7 +71,7 @@ func TestSpecCorpus(t *testing.T) {
 func TestSpecRandom(t *testing.T) {
 	checkPruning(t)
 	n := 300
-	if testing.Short() {
+	if !longTests() {
 		n = 80
 	}
 	spec := 0
@@ -93,7 +92,7 @@ func TestSpecRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d random programs searched with speculated reads", spec, n)
-	if spec < n/20 {
+	if spec < max(1, n/30) {
 		t.Errorf("only %d random programs were searched with speculated reads", spec)
 	}
 }
@@ -365,7 +364,7 @@ func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFre
 	t.Helper()
 	checkPruning(t)
 	n := 400
-	if testing.Short() {
+	if !longTests() {
 		n = 100
 	}
 	spec := 0
@@ -397,7 +396,7 @@ func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFre
 		}
 	}
 	t.Logf("%d searches of %d %s programs used speculated reads", spec, n, name)
-	if spec < n/20 {
+	if spec < max(1, n/30) {
 		t.Errorf("only %d searches used speculated reads", spec)
 	}
 }
@@ -605,7 +604,7 @@ func TestSpecPruneOracle(t *testing.T) {
 	}
 	t.Run("big", func(t *testing.T) {
 		n := 100
-		if testing.Short() {
+		if !longTests() {
 			n = 20
 		}
 		skipEnumeration = true
@@ -621,9 +620,7 @@ func TestSpecPruneOracle(t *testing.T) {
 			}
 			for _, readers := range []bool{false, true} {
 				specReaders = readers
-				ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-				_, err := Explore(ctx, p, Options{Model: memmodel.LKMM, Algorithm: DPOR, SpecStates: 40000})
-				cancel()
+				_, err := Explore(context.Background(), p, Options{Model: memmodel.LKMM, Algorithm: DPOR, SpecStates: 40000, MaxStates: 200_000})
 				if err != nil {
 					t.Fatalf("seed %d: %v", seed, err)
 				}

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"mmcheck/explorer"
 	"mmcheck/litmus"
@@ -67,12 +66,10 @@ func TestSRCUAsRCU(t *testing.T) {
 		// The SRCU version adds a read and a write per critical section:
 		// tests of 6 CPUs or more take seconds each (all 56 agree, about
 		// a minute in all); they run with MMCHECK_SLOW=1.
-		if len(p.Threads) > 5 && os.Getenv("MMCHECK_SLOW") == "" {
+		if len(p.Threads) > 5 && !slowTests() {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		r, err := explorer.Explore(ctx, p, explorer.Options{Model: memmodel.LKMM})
-		cancel()
+		r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.LKMM, MaxStates: corpusStates})
 		if err != nil {
 			t.Fatal(err)
 		}
