@@ -239,6 +239,11 @@ type combiner struct {
 	// The goal-directed search (runGoal): build only executions whose
 	// proposition could be want, and stop at the first (found).
 	goal, want, found bool
+	// The execution at which the first goal-directed search stopped, by
+	// paths and key: the second search may build it again, and must not
+	// count it twice.
+	firstChoice []int
+	firstKey    []byte
 	// dry counts candidates without judging them, up to limit (then found).
 	dry   bool
 	limit int64
@@ -445,6 +450,9 @@ func (c *combiner) judge() {
 		c.w.e.stopWith(fmt.Sprintf("more than %d candidate executions", maxCandidates))
 		return
 	}
+	if c.firstKey != nil && slices.Equal(c.choice, c.firstChoice) && string(c.g.key(nil)) == string(c.firstKey) {
+		return // counted by the first goal-directed search
+	}
 	w := c.w
 	if !w.countState() {
 		return
@@ -461,5 +469,8 @@ func (c *combiner) judge() {
 	w.finish(h)
 	if c.goal && w.stats.Executions > n && h.x.Final().Holds(c.w.e.prog.Cond.Expr) == c.want {
 		c.found = true
+		if c.firstKey == nil {
+			c.firstChoice, c.firstKey = slices.Clone(c.choice), c.g.key(nil)
+		}
 	}
 }

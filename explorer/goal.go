@@ -81,6 +81,13 @@ func (e *engine) runGoal(w *worker, paths [][]path, combos float64) {
 	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths)), goal: true, want: refuting}
 	c.threads(0)
 	if e.ctx.Err() == nil && !e.seen(!refuting) {
+		// The first search counted at most one execution, the refuting
+		// one it stopped at (it saw none of the other kind). The second
+		// search builds it again unless its registers rule it out (when
+		// the condition is on locations only, the second search builds
+		// every execution): judge skips it, so that no execution is
+		// counted twice (herd7's counts of a test whose executions all
+		// refute the condition, not one more).
 		c.want, c.found = !refuting, false
 		c.threads(0)
 	}
