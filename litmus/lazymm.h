@@ -1,6 +1,6 @@
 /*
  * lazymm.h: the kernel helpers of the lazy-mm litmus suite, shared by the
- * scenario files of /work/shared/docs/lazy-mm-protocol.md section 6.
+ * scenario files of docs/lazy-mm-protocol.md (section 6).
  *
  * Every function is named as in the kernel (v5.13 kernel/sched/core.c,
  * kernel/fork.c, kernel/exit.c, kernel/kthread.c, fs/exec.c, kernel/cpu.c,
