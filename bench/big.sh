@@ -1,7 +1,7 @@
 #!/bin/sh
-# bench/big.sh: the large LKMM tests (bench/lkmm-big, a copy of
-# shared/lkmm/big) under --model lkmm, each with a 60 s limit. Prints
-# mmcheck's observation and wall time beside herd7's (from
+# bench/big.sh: the large LKMM tests (bench/lkmm-big, the 18 large tests
+# of the herd7 conformance corpus) under --model lkmm, each with a 60 s
+# limit. Prints mmcheck's observation and wall time beside herd7's (from
 # big-verdicts.tsv: herd7's observation and time on these machines, or
 # "unknown >60" with the header's Result: line as the expectation).
 set -e

@@ -6,8 +6,9 @@
 #   (median reported, default 3); WORKERS for mmcheck (default 0 = one per CPU).
 # Prints one row per N and model: executions, states, the median wall time,
 # the peak memory of the median run, and GenMC's time on these machines
-# (from shared/bench/unlazy-N.md: 0.9 --lkmm for the lkmm rows, 0.10.3
-# --rc11 for the others) with the ratio.
+# (recorded in bench/genmc-unlazy.md: 0.9 --lkmm for the lkmm rows, 0.10.3
+# --rc11 for the others) with the ratio. The programs are bench/lit,
+# written by bench/gen-unlazy.sh.
 set -e
 cd "$(dirname "$0")/.."
 MAXN=${1:-6}
@@ -15,7 +16,7 @@ MODELS=${2:-"sc tso ra"}
 RUNS=${3:-3}
 WORKERS=${4:-0}
 go build -o bench/out/mmcheck . 2>/dev/null || { mkdir -p bench/out && go build -o bench/out/mmcheck .; }
-genmc() { # GenMC wall seconds (shared/bench/unlazy-N.md): 0.9 --lkmm for lkmm, else 0.10.3 --rc11
+genmc() { # GenMC wall seconds (bench/genmc-unlazy.md): 0.9 --lkmm for lkmm, else 0.10.3 --rc11
 	if [ "$2" = lkmm ]; then
 		case $1 in 2) echo 0.15;; 3) echo 0.19;; 4) echo 0.51;; 5) echo 3.80;; 6) echo 45.51;; *) echo -;; esac
 		return
