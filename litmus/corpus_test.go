@@ -8,15 +8,15 @@ import (
 	"testing"
 )
 
-// sharedDir finds the shared corpus directory (../shared or /work/shared).
+// sharedDir returns the directory that holds the herd7 conformance corpus
+// (lkmm/): go_test_suite/testdata, in the repository. A missing corpus is
+// a failure, not a skip.
 func sharedDir(t testing.TB) string {
-	for _, d := range []string{"../go_test_suite/testdata", "../../shared", "/work/shared"} {
-		if fi, err := os.Stat(filepath.Join(d, "lkmm")); err == nil && fi.IsDir() {
-			return d
-		}
+	const d = "../go_test_suite/testdata"
+	if fi, err := os.Stat(filepath.Join(d, "lkmm")); err != nil || !fi.IsDir() {
+		t.Fatalf("the conformance corpus %s is missing (%v); it is part of the repository", filepath.Join(d, "lkmm"), err)
 	}
-	t.Skip("shared corpus not found")
-	return ""
+	return d
 }
 
 // verdictPrims maps "kernel/X.litmus" to the primitives column of the
@@ -28,7 +28,7 @@ func loadVerdicts(t testing.TB) {
 	for _, sub := range []string{"kernel", "paulmck"} {
 		data, err := os.ReadFile(filepath.Join(dir, "lkmm", sub+"-verdicts.tsv"))
 		if err != nil {
-			continue
+			t.Fatalf("the corpus's verdict table: %v", err)
 		}
 		lines := strings.Split(string(data), "\n")
 		if len(lines) == 0 {
@@ -64,7 +64,7 @@ func corpusFiles(t testing.TB) []string {
 		})
 	}
 	if len(files) == 0 {
-		t.Skip("no corpus files")
+		t.Fatalf("no .litmus files in %s", filepath.Join(dir, "lkmm"))
 	}
 	return files
 }

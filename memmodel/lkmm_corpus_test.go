@@ -32,12 +32,17 @@ func TestLKMMCorpus(t *testing.T) {
 	if which == "" {
 		which = "kernel"
 	}
+	// The corpus is in the repository: go_test_suite/testdata/lkmm holds
+	// the kernel and paulmck sets and every verdict table, bench/lkmm-big
+	// the big set's tests. MMCHECK_LKMM_DIR names another copy laid out as
+	// testdata/lkmm is, with big/ beside kernel/ and paulmck/.
 	dir := os.Getenv("MMCHECK_LKMM_DIR")
+	bigDir := filepath.Join(dir, "big")
 	if dir == "" {
-		dir = "/work/shared/lkmm"
-		if _, err := os.Stat(dir); err != nil {
-			dir = "../../shared/lkmm"
-		}
+		dir, bigDir = "../go_test_suite/testdata/lkmm", "../bench/lkmm-big"
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Fatalf("the conformance corpus %s is missing (%v)", dir, err)
 	}
 	sets := []string{"kernel", "paulmck"}
 	if which != "all" {
@@ -57,6 +62,9 @@ func TestLKMMCorpus(t *testing.T) {
 			}
 			total++
 			path := filepath.Join(dir, set, name)
+			if set == "big" {
+				path = filepath.Join(bigDir, name)
+			}
 			p, err := litmus.LoadFile(path)
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
