@@ -8,7 +8,9 @@ import (
 
 // Format prints a syntax tree as source text, in a canonical layout (tabs,
 // one statement per line). Parse(Format(f)) gives back f up to positions
-// and comments other than the doc comment. Format does not add
+// and comments other than the doc comment. A tree nested more deeply than
+// Parse allows (1,000 levels) is printed down to that depth, with a
+// comment in place of the rest. Format does not add
 // parentheses: an expression tree that did not come from Parse must
 // already have *ParenExpr nodes where precedence needs them.
 func Format(f *File) []byte {
@@ -56,7 +58,23 @@ type printer struct {
 	indent int
 	bol    bool // at the beginning of a line (before indentation)
 	code   bool // in a function body, where "(*" is not a comment
+	depth  int  // statements, expressions and conditions being printed
 }
+
+// enter counts a level of nesting. A tree from Parse is at most maxDepth
+// levels deep; a deeper one (built by hand) is cut there, with a comment
+// in place of what is below, rather than overflowing the stack. If enter
+// reports true, the caller must call p.leave() after the level.
+func (p *printer) enter() bool {
+	if p.depth >= maxDepth {
+		p.str("/* nested too deeply */")
+		return false
+	}
+	p.depth++
+	return true
+}
+
+func (p *printer) leave() { p.depth-- }
 
 // glue lists the pairs of characters that must not be printed next to
 // each other because they would scan as one token or start a comment.
@@ -277,6 +295,10 @@ func (p *printer) body(s Stmt) {
 }
 
 func (p *printer) stmt(s Stmt) {
+	if !p.enter() {
+		return
+	}
+	defer p.leave()
 	switch s := s.(type) {
 	case *DeclStmt:
 		p.declStmt(s)
@@ -371,6 +393,10 @@ func (p *printer) stmt(s Stmt) {
 // ---- Expressions ----
 
 func (p *printer) expr(x Expr) {
+	if !p.enter() {
+		return
+	}
+	defer p.leave()
 	switch x := x.(type) {
 	case *Ident:
 		p.str(x.Name)
@@ -513,6 +539,10 @@ func (p *printer) clause(c Clause) {
 }
 
 func (p *printer) prop(x Prop) {
+	if !p.enter() {
+		return
+	}
+	defer p.leave()
 	switch x := x.(type) {
 	case *PropBinary:
 		p.prop(x.X)

@@ -27,6 +27,8 @@ type gen struct {
 	loopDepth int    // enclosing loops that jump back (their counters need resetting)
 	halts     []int  // jumps to the final halt
 	tooBig    bool   // the code exceeded maxCode: stop generating
+	depth     int    // statements and expressions being lowered, counting inlined helpers
+	tooDeep   bool   // depth exceeded maxDepth: stop generating
 	rest      []Stmt // the statements after the current one in its block
 }
 
@@ -137,6 +139,35 @@ func (g *gen) emit(n Node, in model.Instr) int {
 	g.code = append(g.code, in)
 	return len(g.code) - 1
 }
+
+// stopped reports whether generation has given up (the code is too large
+// or nested too deeply, both reported): statements and expressions then
+// generate nothing, so that the rest of the thread costs next to nothing.
+func (g *gen) stopped() bool { return g.tooBig || g.tooDeep }
+
+// enter counts one level of statements or expressions being lowered. The
+// tree of each declaration is at most maxDepth levels deep (Lower checks
+// it), but inlining a helper nests its body inside the caller's: past
+// maxDepth levels in all, enter reports an error at n and stops the
+// generation. It reports whether n may be lowered; if so, the caller
+// must call g.leave() after it.
+func (g *gen) enter(n Node) bool {
+	if g.depth >= maxDepth {
+		if !g.tooDeep {
+			g.tooDeep = true
+			what := "expression"
+			if _, ok := n.(Stmt); ok {
+				what = "statement"
+			}
+			g.errorf(n.Pos(), "%s nested too deeply (more than %d levels, counting inlined helpers)", what, maxDepth)
+		}
+		return false
+	}
+	g.depth++
+	return true
+}
+
+func (g *gen) leave() { g.depth-- }
 
 func (g *gen) mov(n Node, dst int, a model.Arg) {
 	if !a.IsImm() && int(a.Reg) == dst {
@@ -368,9 +399,10 @@ func (g *gen) stmtList(list []Stmt) {
 }
 
 func (g *gen) stmt(s Stmt) {
-	if g.tooBig {
+	if g.stopped() || !g.enter(s) {
 		return
 	}
+	defer g.leave()
 	switch s := s.(type) {
 	case *DeclStmt:
 		g.declStmt(s)
@@ -411,7 +443,7 @@ func (g *gen) scoped(s Stmt) {
 func (g *gen) declStmt(s *DeclStmt) {
 	base := g.l.typeSpec(s.Type)
 	for _, v := range s.Vars {
-		t := g.l.declarator(base, v.Stars, v.Dims)
+		t := g.l.declarator(v.Name.Pos(), base, v.Stars, v.Dims)
 		switch {
 		case t.kind == kVoid:
 			g.errorf(v.Name.Pos(), "variable %s declared void", v.Name.Name)
@@ -867,6 +899,14 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 	}
 	mark := len(g.code)
 	nerr := len(g.l.errs)
+	tooBig, tooDeep := g.tooBig, g.tooDeep
+	rollback := func() {
+		// The loop is lowered again as a loop, which reports the same
+		// errors and hits the same limits.
+		g.code = g.code[:mark]
+		g.l.errs = g.l.errs[:nerr]
+		g.tooBig, g.tooDeep = tooBig, tooDeep
+	}
 	g.emit(kwAt(s.Pos(), loopKeyword(s)), ins(model.OpAwaitBegin))
 	var c opnd
 	if isDo {
@@ -877,8 +917,7 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 		start := len(g.code)
 		g.loopBody(body, &loopCtx{})
 		if len(g.code) > start {
-			g.code = g.code[:mark]
-			g.l.errs = g.l.errs[:nerr]
+			rollback()
 			return false
 		}
 	}
@@ -897,8 +936,7 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 		}
 	}
 	if !ok || !reads {
-		g.code = g.code[:mark]
-		g.l.errs = g.l.errs[:nerr]
+		rollback()
 		return false
 	}
 	in := ins(model.OpAwaitEnd)
@@ -1070,6 +1108,10 @@ func (g *gen) addr(o opnd, n Node) model.Arg {
 func mem(a model.Arg, t *ctype) opnd { return opnd{mode: oMem, arg: a, t: t} }
 
 func (g *gen) expr(x Expr, want int) opnd {
+	if g.stopped() || !g.enter(x) {
+		return badOp
+	}
+	defer g.leave()
 	switch x := x.(type) {
 	case *Ident:
 		return g.ident(x)

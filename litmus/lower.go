@@ -39,12 +39,13 @@ func (c Config) Lower(f *File) (*model.Program, error) {
 }
 
 type lowerer struct {
-	cfg    Config
-	main   *File
-	files  map[string]*File // by name, for source text
-	errs   model.ErrorList
-	strict bool // the file uses the extended language: C typing rules
-	prog   *model.Program
+	cfg       Config
+	main      *File
+	files     map[string]*File // by name, for source text
+	errs      model.ErrorList
+	strict    bool // the file uses the extended language: C typing rules
+	resolving int  // structs being laid out, one inside the other
+	prog      *model.Program
 
 	decls    []Decl // every top-level declaration, #includes expanded
 	structs  map[string]*structType
@@ -108,6 +109,9 @@ func (l *lowerer) text(n Node) string {
 
 func (l *lowerer) run() {
 	l.collectDecls(l.main, 0)
+	if !l.checkDepth() {
+		return
+	}
 	l.declareGlobals()
 	if len(l.errs) > 0 && !l.cfg.AllErrors && len(l.errs) >= MaxErrors {
 		return
@@ -254,17 +258,27 @@ func (l *lowerer) resolveStruct(st *structType) {
 		l.errorf(st.decl.Name.Pos(), "invalid recursive type struct %s", st.name)
 		return
 	}
+	if l.resolving >= maxTypeDepth {
+		// A struct holds one by value, which holds one by value... The
+		// layout recursion stops here; the struct's objects are invalid.
+		l.errorf(st.decl.Name.Pos(), "struct %s nested too deeply (more than %d levels)", st.name, maxTypeDepth)
+		st.state, st.size, st.bad = 2, 1, true
+		return
+	}
+	l.resolving++
+	defer func() { l.resolving-- }()
 	st.state = 1
 	seen := map[string]*field{}
 	off := 0
 	for _, fd := range st.decl.Fields {
 		base := l.typeSpec(fd.Type)
 		for _, v := range fd.Vars {
-			t := l.declarator(base, v.Stars, v.Dims)
+			t := l.declarator(v.Name.Pos(), base, v.Stars, v.Dims)
 			if t.kind == kVoid {
 				l.errorf(v.Name.Pos(), "field %s declared void", v.Name.Name)
 				t = tBad
 			}
+			st.depth = max(st.depth, t.depth+1)
 			if prev := seen[v.Name.Name]; prev != nil {
 				l.errorf(v.Name.Pos(), "duplicate field %s in struct %s", v.Name.Name, st.name)
 				continue
@@ -280,6 +294,10 @@ func (l *lowerer) resolveStruct(st *structType) {
 		}
 	}
 	st.size = off
+	if st.depth > maxTypeDepth {
+		l.errorf(st.decl.Name.Pos(), "struct %s nested too deeply (more than %d levels)", st.name, maxTypeDepth)
+		st.bad = true
+	}
 	if off == 0 {
 		l.errorf(st.decl.Name.Pos(), "struct %s has no fields", st.name)
 		st.size = 1
@@ -315,18 +333,24 @@ func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
 	return &ctype{kind: kInt, name: spec.Name}
 }
 
-// declarator applies pointer stars and array dimensions to a base type.
-// Struct types used by value are laid out first.
-func (l *lowerer) declarator(base *ctype, stars int, dims []Expr) *ctype {
+// declarator applies pointer stars and array dimensions to a base type;
+// pos is the declarator's, for errors. Struct types used by value are
+// laid out first.
+func (l *lowerer) declarator(pos model.Pos, base *ctype, stars int, dims []Expr) *ctype {
+	if base.kind == kStruct && stars == 0 {
+		l.resolveStruct(base.st)
+		if base.st.state != 2 || base.st.bad {
+			return tBad // recursive or too deep: reported
+		}
+		base = &ctype{kind: kStruct, st: base.st, depth: base.st.depth}
+	}
+	if base.depth+stars+len(dims) > maxTypeDepth {
+		l.errorf(pos, "type nested too deeply (more than %d levels of pointers, arrays and structs)", maxTypeDepth)
+		return tBad
+	}
 	t := base
 	for i := 0; i < stars; i++ {
 		t = ptrTo(t)
-	}
-	if t.kind == kStruct {
-		l.resolveStruct(t.st)
-		if t.st.state != 2 {
-			return tBad // recursive: reported
-		}
 	}
 	for i := len(dims) - 1; i >= 0; i-- {
 		n, ok := l.constExpr(dims[i])
@@ -349,7 +373,7 @@ func (l *lowerer) declarator(base *ctype, stars int, dims []Expr) *ctype {
 			t = tBad
 			continue
 		}
-		t = &ctype{kind: kArray, elem: t, n: int(n)}
+		t = &ctype{kind: kArray, elem: t, n: int(n), depth: t.depth + 1}
 	}
 	return t
 }
@@ -359,7 +383,7 @@ const maxLocs = 1 << 20
 
 // typeName resolves a type in a cast, parameter or function result.
 func (l *lowerer) typeName(t *TypeName) *ctype {
-	return l.declarator(l.typeSpec(t.Spec), t.Stars, nil)
+	return l.declarator(t.Pos(), l.typeSpec(t.Spec), t.Stars, nil)
 }
 
 // ---- constants ----
@@ -557,7 +581,7 @@ func (l *lowerer) collectObjects() {
 			case *DeclStmt:
 				base := l.typeSpec(s.Type)
 				for _, v := range s.Vars {
-					t := l.declarator(base, v.Stars, v.Dims)
+					t := l.declarator(v.Name.Pos(), base, v.Stars, v.Dims)
 					if t.kind == kVoid {
 						l.errorf(v.Name.Pos(), "variable %s declared void", v.Name.Name)
 						t = tBad
@@ -595,7 +619,7 @@ func (l *lowerer) paramObject(pd *ProcDecl, p *Param) {
 		l.errorf(p.Pos(), "parameter %s of %s must be a pointer to the shared variable %s (%s *%s)", name, pd.Name.Name, name, p.Type.Spec.Name, name)
 		return
 	}
-	elem := l.declarator(l.typeSpec(p.Type.Spec), p.Type.Stars-1, nil)
+	elem := l.declarator(p.Pos(), l.typeSpec(p.Type.Spec), p.Type.Stars-1, nil)
 	if elem.kind == kVoid {
 		if l.strict {
 			l.errorf(p.Pos(), "parameter %s: shared variable of type void", name)

@@ -73,14 +73,15 @@ type parser struct {
 	depth  int  // nesting of expressions, statements and conditions
 }
 
-// maxDepth bounds the nesting of the syntax, to keep recursion in check.
-const maxDepth = 1000
-
-// nest counts one level of nesting; the caller must defer p.unnest().
-func (p *parser) nest() {
+// nest counts one level of nesting of the parser's recursion, which is
+// at most the depth of the tree it builds: past maxDepth the tree would
+// be refused anyway, so the parser stops there, before its own recursion
+// gets out of hand. The caller must call p.unnest() after the level.
+// what names the construct ("expression", "statement", "condition").
+func (p *parser) nest(what string) {
 	p.depth++
 	if p.depth > maxDepth {
-		p.errs.Add(p.pos, "too deeply nested")
+		p.errs.Addf(p.pos, "%s nested too deeply (more than %d levels)", what, maxDepth)
 		panic(bailout{})
 	}
 }
@@ -193,14 +194,35 @@ func (p *parser) parseFile() {
 	for p.tok != tokEOF {
 		start := p.pos
 		if c := p.parseClause(); c != nil {
-			f.Clauses = append(f.Clauses, c)
+			if p.shallow(c) {
+				f.Clauses = append(f.Clauses, c)
+			}
 		} else if d := p.parseDecl(); d != nil {
+			if !p.shallow(d) {
+				d = &BadDecl{span{d.Pos(), d.End()}}
+			}
 			f.Decls = append(f.Decls, d)
 		}
 		if p.pos == start && p.tok != tokEOF {
 			p.next() // make progress
 		}
 	}
+}
+
+// shallow reports whether the tree of a top-level declaration or clause
+// is at most maxDepth levels deep, and reports an error at the first node
+// below that if it is not. Left-associative chains (a + b + c ..., x->f->g
+// ..., c1 /\ c2 /\ ...) are parsed by loops, not recursion, so only the
+// finished tree shows how deep they are; every later walk of the tree may
+// then recurse without a check.
+func (p *parser) shallow(n Node) bool {
+	deep := tooDeep(n)
+	if deep == nil {
+		return true
+	}
+	e := depthError(deep)
+	p.error(e.Pos, e.Msg)
+	return false
 }
 
 // endOf returns the position just after text starting at pos.
@@ -676,7 +698,7 @@ func (p *parser) parseInitializer() Expr {
 }
 
 func (p *parser) parseInitList() Expr {
-	p.nest()
+	p.nest("expression")
 	defer p.unnest()
 	pos := p.pos
 	p.next() // {
@@ -735,7 +757,7 @@ func (p *parser) parseBlock() *BlockStmt {
 }
 
 func (p *parser) parseStmt() Stmt {
-	p.nest()
+	p.nest("statement")
 	defer p.unnest()
 	pos := p.pos
 	switch p.tok {
@@ -862,7 +884,9 @@ func (p *parser) parseAssign() Expr {
 	if assignOps[p.tok] {
 		op, opPos := string(p.tok), p.pos
 		p.next()
+		p.nest("expression")
 		y := p.parseAssign()
+		p.unnest()
 		return &AssignExpr{span{x.Pos(), y.End()}, op, opPos, x, y}
 	}
 	return x
@@ -872,6 +896,8 @@ func (p *parser) parseTernary() Expr {
 	x := p.parseBinary(1)
 	if p.tok == "?" {
 		p.next()
+		p.nest("expression")
+		defer p.unnest()
 		then := p.parseExpr()
 		p.expect(":")
 		els := p.parseTernary()
@@ -900,7 +926,7 @@ func (p *parser) parseBinary(prec int) Expr {
 }
 
 func (p *parser) parseUnary() Expr {
-	p.nest()
+	p.nest("expression")
 	defer p.unnest()
 	pos := p.pos
 	switch p.tok {
@@ -1075,7 +1101,7 @@ func (p *parser) parsePropAnd() Prop {
 }
 
 func (p *parser) parsePropUnary() Prop {
-	p.nest()
+	p.nest("condition")
 	defer p.unnest()
 	pos := p.pos
 	switch {
@@ -1131,7 +1157,7 @@ func (p *parser) skipProp() {
 
 // parseTerm parses a term of a condition or locations clause.
 func (p *parser) parseTerm() Expr {
-	p.nest()
+	p.nest("expression")
 	defer p.unnest()
 	pos := p.pos
 	switch p.tok {

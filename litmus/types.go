@@ -28,14 +28,20 @@ type ctype struct {
 	elem *ctype      // kPtr, kArray
 	n    int         // kArray: length
 	st   *structType // kStruct
+	// depth is how many pointers, arrays and (by value) structs the type
+	// is made of, at most maxTypeDepth for a declared type: the recursion
+	// of String, identical and the layout of objects is that deep.
+	depth int
 }
 
 type structType struct {
 	name   string
 	decl   *StructDecl
 	fields []*field
-	size   int // in locations
-	state  int // 0 unresolved, 1 resolving, 2 done
+	size   int  // in locations
+	state  int  // 0 unresolved, 1 resolving, 2 done
+	depth  int  // 1 + the deepest field type
+	bad    bool // nested too deeply (reported): objects of the type are invalid
 }
 
 type field struct {
@@ -55,7 +61,13 @@ var (
 	tVoidP  = &ctype{kind: kPtr, elem: tVoid}
 )
 
-func ptrTo(t *ctype) *ctype { return &ctype{kind: kPtr, elem: t} }
+func ptrTo(t *ctype) *ctype { return &ctype{kind: kPtr, elem: t, depth: t.depth + 1} }
+
+// maxTypeDepth bounds the nesting of declared types: pointers, arrays and
+// structs contained by value. C requires compilers to take 12 pointer and
+// array declarators and 63 levels of nested structs; kernel types use a
+// handful.
+const maxTypeDepth = 64
 
 // size is the number of memory locations an object of type t occupies.
 func (t *ctype) size() int {

@@ -1,133 +1,185 @@
 package litmus
 
 // walk calls f on n and, if f returns true, on each of n's children, in
-// source order (like go/ast.Inspect, without the final nil call).
+// source order (like go/ast.Inspect, without the final nil call). It keeps
+// its own stack, so a tree of any depth is walked without recursion.
 func walk(n Node, f func(Node) bool) {
-	if n == nil || !f(n) {
+	if n == nil {
 		return
 	}
-	exprs := func(xs []Expr) {
-		for _, x := range xs {
-			if x != nil {
-				walk(x, f)
-			}
+	stack := []Node{n}
+	var kids []Node
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if !f(n) {
+			continue
+		}
+		kids = children(kids[:0], n)
+		for i := len(kids) - 1; i >= 0; i-- {
+			stack = append(stack, kids[i])
 		}
 	}
-	opt := func(n Node) {
-		switch n := n.(type) {
-		case nil:
-		case Expr:
-			if n != nil {
-				walk(n, f)
-			}
-		case Stmt:
-			if n != nil {
-				walk(n, f)
-			}
-		case Prop:
-			if n != nil {
-				walk(n, f)
-			}
-		default:
-			walk(n, f)
+}
+
+// children appends the children of n to dst, in source order, and returns
+// the extended slice. Absent optional children (nil) are left out.
+func children(dst []Node, n Node) []Node {
+	add := func(c Node) {
+		if c != nil {
+			dst = append(dst, c)
+		}
+	}
+	// Interface fields convert to a nil Node when they are nil; pointer
+	// fields are checked, as a typed nil would not.
+	expr := func(x Expr) {
+		if x != nil {
+			dst = append(dst, x)
 		}
 	}
 	switch n := n.(type) {
 	case *ParenExpr:
-		walk(n.X, f)
+		expr(n.X)
 	case *UnaryExpr:
-		walk(n.X, f)
+		expr(n.X)
 	case *PostfixExpr:
-		walk(n.X, f)
+		expr(n.X)
 	case *BinaryExpr:
-		walk(n.X, f)
-		walk(n.Y, f)
+		expr(n.X)
+		expr(n.Y)
 	case *AssignExpr:
-		walk(n.X, f)
-		walk(n.Y, f)
+		expr(n.X)
+		expr(n.Y)
 	case *TernaryExpr:
-		walk(n.Cond, f)
-		walk(n.Then, f)
-		walk(n.Else, f)
+		expr(n.Cond)
+		expr(n.Then)
+		expr(n.Else)
 	case *CallExpr:
-		walk(n.Fun, f)
-		exprs(n.Args)
+		if n.Fun != nil {
+			add(n.Fun)
+		}
+		for _, a := range n.Args {
+			expr(a)
+		}
 	case *IndexExpr:
-		walk(n.X, f)
-		walk(n.Index, f)
+		expr(n.X)
+		expr(n.Index)
 	case *SelectorExpr:
-		walk(n.X, f)
-		walk(n.Sel, f)
+		expr(n.X)
+		if n.Sel != nil {
+			add(n.Sel)
+		}
 	case *CastExpr:
-		walk(n.X, f)
+		expr(n.X)
 	case *InitList:
 		for _, e := range n.Elems {
-			if e.Index != nil {
-				walk(e.Index, f)
+			if e == nil {
+				continue
 			}
-			walk(e.Value, f)
+			expr(e.Index)
+			expr(e.Value)
 		}
 	case *DeclStmt:
 		for _, v := range n.Vars {
-			exprs(v.Dims)
-			opt(v.Init)
+			if v == nil {
+				continue
+			}
+			for _, d := range v.Dims {
+				expr(d)
+			}
+			expr(v.Init)
 		}
 	case *ExprStmt:
-		walk(n.X, f)
+		expr(n.X)
 	case *BlockStmt:
 		for _, s := range n.List {
-			walk(s, f)
+			if s != nil {
+				add(s)
+			}
 		}
 	case *IfStmt:
-		walk(n.Cond, f)
-		walk(n.Then, f)
-		opt(n.Else)
+		expr(n.Cond)
+		if n.Then != nil {
+			add(n.Then)
+		}
+		if n.Else != nil {
+			add(n.Else)
+		}
 	case *ForStmt:
-		opt(n.Init)
-		opt(n.Cond)
-		opt(n.Post)
-		walk(n.Body, f)
+		if n.Init != nil {
+			add(n.Init)
+		}
+		expr(n.Cond)
+		expr(n.Post)
+		if n.Body != nil {
+			add(n.Body)
+		}
 	case *WhileStmt:
-		walk(n.Cond, f)
-		walk(n.Body, f)
+		expr(n.Cond)
+		if n.Body != nil {
+			add(n.Body)
+		}
 	case *DoStmt:
-		walk(n.Body, f)
-		walk(n.Cond, f)
+		if n.Body != nil {
+			add(n.Body)
+		}
+		expr(n.Cond)
 	case *ReturnStmt:
-		opt(n.Result)
+		expr(n.Result)
 	case *DefineDecl:
-		walk(n.Value, f)
+		expr(n.Value)
 	case *StructDecl:
 		for _, d := range n.Fields {
-			walk(d, f)
+			if d != nil {
+				add(d)
+			}
 		}
 	case *InitDecl:
 		for _, s := range n.List {
-			walk(s, f)
+			if s != nil {
+				add(s)
+			}
 		}
 	case *FuncDecl:
 		if n.Body != nil {
-			walk(n.Body, f)
+			add(n.Body)
 		}
 	case *ProcDecl:
-		walk(n.Body, f)
+		if n.Body != nil {
+			add(n.Body)
+		}
 	case *CondClause:
-		walk(n.X, f)
+		if n.X != nil {
+			add(n.X)
+		}
 	case *FilterClause:
-		walk(n.X, f)
+		if n.X != nil {
+			add(n.X)
+		}
 	case *LocationsClause:
-		exprs(n.Terms)
+		for _, t := range n.Terms {
+			expr(t)
+		}
 	case *PropBinary:
-		walk(n.X, f)
-		walk(n.Y, f)
+		if n.X != nil {
+			add(n.X)
+		}
+		if n.Y != nil {
+			add(n.Y)
+		}
 	case *PropNot:
-		walk(n.X, f)
+		if n.X != nil {
+			add(n.X)
+		}
 	case *PropParen:
-		walk(n.X, f)
+		if n.X != nil {
+			add(n.X)
+		}
 	case *PropCmp:
-		walk(n.L, f)
-		walk(n.R, f)
+		expr(n.L)
+		expr(n.R)
 	case *PropFreed:
-		walk(n.Obj, f)
+		expr(n.Obj)
 	}
+	return dst
 }
