@@ -14,8 +14,8 @@ import (
 	"mmcheck/model"
 )
 
-// The conformance corpus (testdata/lkmm, a copy of shared/lkmm kept as it
-// is): the kernel's litmus tests and Paul McKenney's collection, with the
+// The conformance corpus (testdata/lkmm, kept as the project received
+// it): the kernel's litmus tests and Paul McKenney's collection, with the
 // observation herd7 gives under the Linux-kernel memory model.
 
 type herdVerdict struct {
