@@ -68,7 +68,8 @@ type File struct {
 	Decls   []Decl
 	Clauses []Clause
 
-	lines []int // offset of the start of each line
+	lines []int  // offset of the start of each line
+	text  string // Src as a string, which Text slices without copying
 }
 
 // A MetaLine is a herd7 "Key=Value" line after the name line (Cycle=...,
@@ -513,13 +514,15 @@ func (*BadProp) propNode()    {}
 
 // Text returns the source text of a node of f (or of a file it includes,
 // when the node comes from there, as long as the node was parsed from f).
+// It allocates nothing: the lowering gives every instruction the text of
+// its node, and the nodes of a chain a + b + c ... each span most of it.
 func (f *File) Text(n Node) string {
 	from, ok1 := f.offset(n.Pos())
 	to, ok2 := f.offset(n.End())
-	if !ok1 || !ok2 || from > to {
+	if !ok1 || !ok2 || from > to || to > len(f.text) {
 		return ""
 	}
-	return string(f.Src[from:to])
+	return f.text[from:to]
 }
 
 // offset converts a position in f to a byte offset.

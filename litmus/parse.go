@@ -36,7 +36,7 @@ type bailout struct{}
 
 func (c Config) parse(filename string, src []byte, header bool) (f *File, err error) {
 	p := &parser{all: c.AllErrors, header: header}
-	f = &File{Name: filename, Src: src, Header: header, lines: lineOffsets(src)}
+	f = &File{Name: filename, Src: src, Header: header, lines: lineOffsets(src), text: string(src)}
 	p.file = f
 	p.s.init(filename, src, p.error)
 	defer func() {
