@@ -247,6 +247,19 @@ type combiner struct {
 	// dry counts candidates without judging them, up to limit (then found).
 	dry   bool
 	limit int64
+
+	// Pruning of combinations in which some read has no write of its
+	// value to read from (see feasible). The values at locations that
+	// paths read or write are numbered; pReads[t][i] and pWrites[t][i] are
+	// those CPU t's path i reads and writes, later[t][v] says whether some
+	// path of a CPU t or after writes v, chosen[v] counts the writes of v
+	// by the paths chosen so far, and open[t] holds the reads of the
+	// paths chosen for the CPUs before t that neither the initial value
+	// nor those paths' writes give a value to.
+	pReads, pWrites [][][]int32
+	later           [][]bool
+	chosen          []int32
+	open            [][]int32
 }
 
 func (c *combiner) threads(t int) {
@@ -260,9 +273,99 @@ func (c *combiner) threads(t int) {
 		c.build()
 		return
 	}
+	if t == 0 {
+		c.initFeasible()
+	}
 	for i := range c.paths[t] {
 		c.choice[t] = i
-		c.threads(t + 1)
+		if c.feasible(t, i) {
+			c.threads(t + 1)
+		}
+		c.unchoose(t, i)
+	}
+}
+
+// initFeasible sets up feasible's tables for a new search.
+func (c *combiner) initFeasible() {
+	n := len(c.paths)
+	if c.later != nil {
+		clear(c.chosen)
+		return
+	}
+	type locVal struct {
+		loc int
+		val model.Value
+	}
+	ids := map[locVal]int32{}
+	init := c.w.e.prog.Init
+	c.pReads, c.pWrites = make([][][]int32, n), make([][][]int32, n)
+	for t, ps := range c.paths {
+		c.pReads[t], c.pWrites[t] = make([][]int32, len(ps)), make([][]int32, len(ps))
+		for i := range ps {
+			for _, ev := range ps[i].events {
+				if ev.Kind != model.EvRead && ev.Kind != model.EvWrite || ev.Kind == model.EvRead && init[ev.Loc] == ev.Val {
+					continue // a read of the initial value can always read it
+				}
+				id, ok := ids[locVal{ev.Loc, ev.Val}]
+				if !ok {
+					id = int32(len(ids))
+					ids[locVal{ev.Loc, ev.Val}] = id
+				}
+				if ev.Kind == model.EvRead {
+					c.pReads[t][i] = append(c.pReads[t][i], id)
+				} else {
+					c.pWrites[t][i] = append(c.pWrites[t][i], id)
+				}
+			}
+		}
+	}
+	c.later = make([][]bool, n+1)
+	c.later[n] = make([]bool, len(ids))
+	for t := n - 1; t >= 0; t-- {
+		c.later[t] = slices.Clone(c.later[t+1])
+		for _, ws := range c.pWrites[t] {
+			for _, v := range ws {
+				c.later[t][v] = true
+			}
+		}
+	}
+	c.chosen = make([]int32, len(ids))
+	c.open = make([][]int32, n+1)
+}
+
+// feasible records the writes of CPU t's path i and reports whether
+// every read of the paths chosen for CPUs 0..t may still read its value:
+// from the initial value, a write of a chosen path, or a write of some
+// path of a later CPU. A combination with a read that cannot is one that
+// rf would find no reads-from for: skipping it changes no count, and
+// saves building its graph (N CPUs each doing one atomic_fetch_add have
+// (N+1)^N combinations, of which few give every read a write). The check
+// keeps a read that only its own RMW's write could give a value to,
+// which rf does not allow: it may let a combination through, never drop
+// one. unchoose undoes it.
+func (c *combiner) feasible(t, i int) bool {
+	for _, v := range c.pWrites[t][i] {
+		c.chosen[v]++
+	}
+	open := c.open[t+1][:0]
+	ok := true
+	later := c.later[t+1]
+	for _, rs := range [2][]int32{c.open[t], c.pReads[t][i]} {
+		for _, v := range rs {
+			if c.chosen[v] == 0 {
+				open = append(open, v)
+				ok = ok && later[v]
+			}
+		}
+	}
+	c.open[t+1] = open
+	return ok
+}
+
+// unchoose forgets the writes of CPU t's path i (see feasible).
+func (c *combiner) unchoose(t, i int) {
+	for _, v := range c.pWrites[t][i] {
+		c.chosen[v]--
 	}
 }
 
