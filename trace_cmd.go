@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"mmcheck/explorer"
 	"mmcheck/litmus"
@@ -25,15 +26,25 @@ type traceCmd struct {
 	File   string `arg:"" name:"trace" help:"A trace saved by 'mmcheck explore --save-trace'."`
 }
 
+// run renders or verifies a saved trace. Exit 2 (bad input) when the
+// file is not a saved trace this mmcheck reads (not JSON, a missing or
+// unknown field, an unknown version or model) or its litmus file cannot
+// be found, has changed since the trace was saved, or does not load;
+// exit 1 when the trace does not replay.
 func (c *traceCmd) run(stdout, stderr io.Writer) int {
 	data, err := os.ReadFile(c.File)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
 	}
-	var st explorer.SavedTrace
-	if err := json.Unmarshal(data, &st); err != nil {
-		fmt.Fprintf(stderr, "mmcheck: %s: not a saved trace: %v\n", c.File, err)
+	st, err := explorer.ReadTrace(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "mmcheck: %s: %v\n", c.File, err)
+		return exitBadInput
+	}
+	m := memmodel.Lookup(st.Model)
+	if m == nil {
+		fmt.Fprintf(stderr, "mmcheck: %s: the trace's model %q is unknown (this mmcheck has %s)\n", c.File, st.Model, strings.Join(memmodel.Names(), ", "))
 		return exitBadInput
 	}
 	path := c.Litmus
@@ -57,12 +68,7 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 		printErrors(stderr, err, path, src, false)
 		return exitBadInput
 	}
-	m := memmodel.Lookup(st.Model)
-	if m == nil {
-		fmt.Fprintf(stderr, "mmcheck: the trace's model %q is unknown\n", st.Model)
-		return exitBadInput
-	}
-	cx, err := explorer.Replay(prog, m, &st)
+	cx, err := explorer.Replay(prog, m, st)
 	if c.Verify {
 		if err != nil {
 			fmt.Fprintf(stdout, "%s: does not replay under %s: %v\n", c.File, m.Name, err)

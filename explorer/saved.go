@@ -1,18 +1,25 @@
 package explorer
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"mmcheck/memmodel"
 	"mmcheck/model"
 )
 
-// TraceVersion is the version of the saved-trace format.
+// TraceVersion is the version of the saved-trace format this mmcheck
+// writes.
 const TraceVersion = 1
+
+// TraceVersions are the saved-trace format versions ReadTrace accepts.
+var TraceVersions = []int{1}
 
 // SavedTrace is a counterexample as a file: enough to check it again
 // without a search (the reads-from and coherence choices, and one
@@ -131,6 +138,105 @@ func (cx *Counterexample) Save(p *model.Program, m *memmodel.Model, loopBound in
 	return st
 }
 
+// The fields every saved trace has, by object (an event's loc, rf,
+// order, rmw and fence, and a violation's event, other and pos, are
+// left out when they do not apply).
+var (
+	traceFields     = []string{"version", "file", "file_sha256", "test", "model", "loop_bound", "violation", "threads", "co", "steps", "status"}
+	violationFields = []string{"kind", "message", "cpu"}
+	eventFields     = []string{"kind", "val", "line", "op"}
+	coFields        = []string{"loc", "writes"}
+)
+
+// ReadTrace parses a saved trace. It is strict: the data must be one
+// JSON object of a version this mmcheck reads (TraceVersions), with every
+// field a saved trace has and none it does not. Its errors describe bad
+// input: the file is not a saved trace this mmcheck can check.
+func ReadTrace(data []byte) (*SavedTrace, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("not a saved trace: %v", err)
+	}
+	if top == nil {
+		return nil, fmt.Errorf("not a saved trace: null, not a JSON object")
+	}
+	// The version first: another version may have other fields.
+	if raw, ok := top["version"]; ok && !isNull(raw) {
+		v, err := strconv.Atoi(string(bytes.TrimSpace(raw)))
+		if err != nil {
+			return nil, fmt.Errorf("not a saved trace: version is %s, not an integer", bytes.TrimSpace(raw))
+		}
+		if !readsVersion(v) {
+			return nil, fmt.Errorf("trace format version %d; this mmcheck reads %s (the trace was saved by another mmcheck: render it with that one, or save it again with this one's 'mmcheck explore --save-trace')", v, versionList())
+		}
+	}
+	var missing []string
+	need := func(obj map[string]json.RawMessage, prefix string, fields []string) {
+		for _, f := range fields {
+			if raw, ok := obj[f]; !ok || isNull(raw) && f != "co" && f != "steps" {
+				missing = append(missing, prefix+f)
+			}
+		}
+	}
+	need(top, "", traceFields)
+	var viol map[string]json.RawMessage
+	if json.Unmarshal(top["violation"], &viol) == nil && viol != nil {
+		need(viol, "violation.", violationFields)
+	}
+	var threads [][]map[string]json.RawMessage
+	if json.Unmarshal(top["threads"], &threads) == nil {
+		for t, evs := range threads {
+			for i, ev := range evs {
+				need(ev, fmt.Sprintf("threads[%d][%d].", t, i), eventFields)
+			}
+		}
+	}
+	var co []map[string]json.RawMessage
+	if json.Unmarshal(top["co"], &co) == nil {
+		for i, c := range co {
+			need(c, fmt.Sprintf("co[%d].", i), coFields)
+		}
+	}
+	if len(missing) > 0 {
+		list := strings.Join(missing, ", ")
+		if len(missing) > 12 {
+			list = fmt.Sprintf("%s and %d more", strings.Join(missing[:12], ", "), len(missing)-12)
+		}
+		return nil, fmt.Errorf("not a saved trace: missing %s (a trace 'mmcheck explore --save-trace' writes has them all)", list)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var st SavedTrace
+	if err := dec.Decode(&st); err != nil {
+		return nil, fmt.Errorf("not a saved trace: %v", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return &st, nil
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+func readsVersion(v int) bool {
+	for _, r := range TraceVersions {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// versionList says which versions this mmcheck reads: "version 1",
+// "versions 1 and 2".
+func versionList() string {
+	var s []string
+	for _, v := range TraceVersions {
+		s = append(s, strconv.Itoa(v))
+	}
+	if len(s) == 1 {
+		return "version " + s[0]
+	}
+	return "versions " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
 // Replay checks a saved trace against the program: it runs every CPU's
 // code, feeding each read the value of the write the trace says it reads,
 // checks that the code makes exactly the saved events, that the execution
@@ -139,8 +245,8 @@ func (cx *Counterexample) Save(p *model.Program, m *memmodel.Model, loopBound in
 // shows the program's own text), or an error saying where the trace and
 // the program part ways.
 func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexample, error) {
-	if st.Version != TraceVersion {
-		return nil, fmt.Errorf("trace format version %d, this mmcheck reads %d", st.Version, TraceVersion)
+	if !readsVersion(st.Version) {
+		return nil, fmt.Errorf("trace format version %d; this mmcheck reads %s", st.Version, versionList())
 	}
 	if len(st.Threads) != len(p.Threads) {
 		return nil, fmt.Errorf("trace has %d CPUs, the program %d", len(st.Threads), len(p.Threads))

@@ -275,3 +275,107 @@ func hasPoRfCycle(x *model.Execution) bool {
 	}
 	return false
 }
+
+// refsLit frees an object after an access not ordered before the free
+// (under ra): its trace has every kind of event (a write, a barrier, RMW
+// reads and writes, a plain read, a free), a violation with both events,
+// and two locations in the coherence order.
+const refsLit = `C refs
+
+struct obj {
+	int data;
+};
+
+{
+	struct obj o = { .data = 1 };
+	int refs = 2;
+	int flag;
+}
+
+P0()
+{
+	int r0;
+
+	WRITE_ONCE(flag, 1);
+	smp_mb();
+	r0 = atomic_dec_return_relaxed(&refs);
+	if (r0 == 0)
+		kfree(&o);
+}
+
+P1()
+{
+	int r0;
+	int r1;
+
+	r1 = READ_ONCE(o.data);
+	r0 = atomic_dec_return_relaxed(&refs);
+	if (r0 == 0)
+		kfree(&o);
+}
+`
+
+// refsTrace writes refsLit into dir and returns its program, source and
+// the saved trace of its use after free under ra.
+func refsTrace(t *testing.T, dir string) (*model.Program, []byte, *explorer.SavedTrace) {
+	t.Helper()
+	f := filepath.Join(dir, "refs.lit")
+	if err := os.WriteFile(f, []byte(refsLit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := loadProgram(t, f)
+	r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.RA, Workers: 1})
+	if err != nil || len(r.Violations) == 0 || r.Violations[0].Violation.Kind != model.UseAfterFree {
+		t.Fatalf("want a use after free under ra: %v", err)
+	}
+	return p, []byte(refsLit), r.Violations[0].Save(p, memmodel.RA, 8, []byte(refsLit))
+}
+
+// TestReadTrace: a file that is not a saved trace this mmcheck reads is
+// told apart from a trace that does not replay, with what is wrong.
+func TestReadTrace(t *testing.T) {
+	_, _, saved := refsTrace(t, t.TempDir())
+	data, err := json.Marshal(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := func(edit func(map[string]any)) string {
+		var o map[string]any
+		json.Unmarshal(data, &o)
+		edit(o)
+		b, _ := json.Marshal(o)
+		return string(b)
+	}
+	event := func(o map[string]any, t, i int) map[string]any {
+		return o["threads"].([]any)[t].([]any)[i].(map[string]any)
+	}
+	tests := []struct{ in, want string }{
+		{`{}`, "not a saved trace: missing version, file, file_sha256, test, model, loop_bound, violation, threads, co, steps, status (a trace 'mmcheck explore --save-trace' writes has them all)"},
+		{`{"version": 1, "file": "x.lit"}`, "not a saved trace: missing file_sha256, test, model, loop_bound, violation, threads, co, steps, status"},
+		{`{"version": 2}`, "trace format version 2; this mmcheck reads version 1 ("},
+		{`{"version": 0, "file": "x.lit"}`, "trace format version 0; this mmcheck reads version 1 ("},
+		{`{"version": "1"}`, `not a saved trace: version is "1", not an integer`},
+		{`null`, "not a saved trace: null, not a JSON object"},
+		{`[1]`, "not a saved trace: json: cannot unmarshal array"},
+		{`{"version": 1} {}`, "not a saved trace: invalid character '{' after top-level value"},
+		{edited(func(o map[string]any) { o["extra"] = 1 }), `not a saved trace: unknown field "extra"`},
+		{edited(func(o map[string]any) { event(o, 0, 1)["extra"] = 1 }), `not a saved trace: unknown field "extra"`},
+		{edited(func(o map[string]any) { delete(event(o, 0, 1), "op"); delete(event(o, 1, 2), "val") }), "not a saved trace: missing threads[0][1].op, threads[1][2].val ("},
+		{edited(func(o map[string]any) { delete(o["violation"].(map[string]any), "kind") }), "not a saved trace: missing violation.kind ("},
+		{edited(func(o map[string]any) { o["status"] = nil }), "not a saved trace: missing status ("},
+		{edited(func(o map[string]any) { event(o, 0, 1)["val"] = "zero" }), "not a saved trace: cannot unmarshal string into Go struct field"},
+	}
+	for _, tc := range tests {
+		_, err := explorer.ReadTrace([]byte(tc.in))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("ReadTrace(%.60s):\n got %v\nwant %s...", tc.in, err, tc.want)
+		}
+	}
+	st, err := explorer.ReadTrace(data)
+	if err != nil {
+		t.Fatalf("the trace as saved: %v", err)
+	}
+	if again, _ := json.Marshal(st); string(again) != string(data) {
+		t.Errorf("read back differently:\n%s\n%s", again, data)
+	}
+}
