@@ -21,7 +21,7 @@ import (
 type traceCmd struct {
 	Format string `help:"Output format: text, json or dot." enum:"text,json,dot" default:"text"`
 	SVG    string `name:"svg" help:"Also draw the execution graph into this SVG file (needs Graphviz's dot)." placeholder:"FILE"`
-	Verify bool   `help:"Only replay the trace against its litmus file and model: exit 0 if it is a real execution that reaches the violation, 1 if not."`
+	Verify bool   `help:"Only replay the trace against its litmus file and model: exit 0 if it is a real execution that reaches the violation and every field of the file is what the replay gives, 1 if not."`
 	Litmus string `help:"The litmus file, if not where the trace says." placeholder:"FILE"`
 	File   string `arg:"" name:"trace" help:"A trace saved by 'mmcheck explore --save-trace'."`
 }
@@ -29,8 +29,13 @@ type traceCmd struct {
 // run renders or verifies a saved trace. Exit 2 (bad input) when the
 // file is not a saved trace this mmcheck reads (not JSON, a missing or
 // unknown field, an unknown version or model) or its litmus file cannot
-// be found, has changed since the trace was saved, or does not load;
-// exit 1 when the trace does not replay.
+// be found, has changed since the trace was saved, or does not load.
+// Exit 1 when the trace does not replay: it is not a real execution that
+// reaches its violation, or some field it records is not what the
+// replay gives (an edited value, rf, step, status, ...). Rendering
+// exits 1 on those too, like --verify: the file does not describe a
+// real execution, and rendering the replay instead would show something
+// else than the file says.
 func (c *traceCmd) run(stdout, stderr io.Writer) int {
 	data, err := os.ReadFile(c.File)
 	if err != nil {

@@ -23,7 +23,9 @@ var TraceVersions = []int{1}
 
 // SavedTrace is a counterexample as a file: enough to check it again
 // without a search (the reads-from and coherence choices, and one
-// linearization), plus what a renderer needs.
+// linearization), plus what a renderer needs. Every field is checked on
+// replay: a trace replays only if each of them is what the replayed
+// execution gives (see Replay).
 type SavedTrace struct {
 	Version   int            `json:"version"`
 	File      string         `json:"file"`
@@ -237,16 +239,49 @@ func versionList() string {
 	return "versions " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
+// StepNumbers numbers the events of a linearization as a trace shows
+// them: one step each, except that an RMW's write half shares its read
+// half's step (merged reports those writes).
+func StepNumbers(x *model.Execution, ord []model.EventID) (stepOf map[model.EventID]int, merged map[model.EventID]bool) {
+	stepOf = map[model.EventID]int{}
+	merged = map[model.EventID]bool{}
+	n := 0
+	for _, id := range ord {
+		if e := x.Ev(id); e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
+			if s, ok := stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]; ok {
+				stepOf[id], merged[id] = s, true
+				continue
+			}
+		}
+		n++
+		stepOf[id] = n
+	}
+	return stepOf, merged
+}
+
 // Replay checks a saved trace against the program: it runs every CPU's
 // code, feeding each read the value of the write the trace says it reads,
 // checks that the code makes exactly the saved events, that the execution
 // is consistent under the model, and that it ends in the saved violation.
-// It returns the counterexample rebuilt from the program (so a renderer
-// shows the program's own text), or an error saying where the trace and
-// the program part ways.
+// Then every field the trace records must be what the replayed execution
+// gives (test, model, each event's kind, location, value, reads-from,
+// order, RMW, barrier, line and text, the coherence order, the steps,
+// each CPU's status and the violation; not File and FileHash, which the
+// caller checks when it finds the litmus file, nor the file part of the
+// violation's position): a trace whose values or steps were edited does
+// not replay, even if the execution it describes is real. It returns the
+// counterexample rebuilt from the program (so a renderer shows the
+// program's own text), or an error saying where the trace and the
+// program part ways, naming the first field that differs.
 func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexample, error) {
 	if !readsVersion(st.Version) {
 		return nil, fmt.Errorf("trace format version %d; this mmcheck reads %s", st.Version, versionList())
+	}
+	if st.Test != p.Name {
+		return nil, fmt.Errorf("test %q recorded, the litmus file's is %q", st.Test, p.Name)
+	}
+	if st.Model != m.Name {
+		return nil, fmt.Errorf("model %s recorded, the replay is under %s", st.Model, m.Name)
 	}
 	if len(st.Threads) != len(p.Threads) {
 		return nil, fmt.Errorf("trace has %d CPUs, the program %d", len(st.Threads), len(p.Threads))
@@ -273,13 +308,13 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 		g.x.Deps = make([][]model.Deps, len(p.Threads))
 	}
 	srcVal := func(r Ref) (model.Value, error) {
-		if r[0] < 0 {
+		if r[0] == -1 {
 			if r[1] < 0 || r[1] >= len(p.Locs) {
 				return 0, fmt.Errorf("reads the initial value of a location that does not exist")
 			}
 			return p.Init[r[1]], nil
 		}
-		if r[0] >= len(st.Threads) || r[1] < 0 || r[1] >= len(st.Threads[r[0]]) {
+		if r[0] < 0 || r[0] >= len(st.Threads) || r[1] < 0 || r[1] >= len(st.Threads[r[0]]) {
 			return 0, fmt.Errorf("reads from a missing event %v", r)
 		}
 		return st.Threads[r[0]][r[1]].Val, nil
@@ -410,14 +445,129 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 	if len(e.violations) > 0 {
 		cx = e.violations[0]
 	}
-	if cx.Violation.Kind.String() != st.Violation.Kind {
-		return cx, fmt.Errorf("the execution shows %s, the trace says %s", cx.Violation.Kind, st.Violation.Kind)
-	}
-	if cx.Violation.Thread != st.Violation.Thread || (st.Violation.Pos != "" && lineCol(cx.Violation.Pos.String()) != lineCol(st.Violation.Pos)) {
-		return cx, fmt.Errorf("the execution shows %s on P%d at %s, the trace says P%d at %s", cx.Violation.Kind,
-			cx.Violation.Thread, cx.Violation.Pos, st.Violation.Thread, st.Violation.Pos)
+	if err := checkRecorded(p, cx, st, cx.Save(p, m, st.LoopBound, nil)); err != nil {
+		return cx, err
 	}
 	return cx, nil
+}
+
+// checkRecorded compares the trace st with got, the replayed
+// counterexample cx saved again, and returns the first field that
+// differs: the events in the file's order, then the coherence order, the
+// steps, the CPUs' status and the violation. Events are named by the
+// step the rendered trace shows them at.
+func checkRecorded(p *model.Program, cx *Counterexample, st, got *SavedTrace) error {
+	x := cx.Exec
+	stepOf, _ := StepNumbers(x, cx.Order)
+	for t := range got.Threads {
+		for i := range got.Threads[t] {
+			id := model.EventID{Thread: int32(t), Index: int32(i)}
+			if d := diffEvent(p, x.Ev(id), &st.Threads[t][i], &got.Threads[t][i]); d != "" {
+				in := &p.Threads[t].Code[x.Ev(id).Instr]
+				return fmt.Errorf("step %d (P%d event %d, line %d, %s): %s", stepOf[id], t, i, in.Pos.Line, in.Text, d)
+			}
+		}
+	}
+	if len(st.CO) != len(got.CO) {
+		return fmt.Errorf("co: %d locations recorded, the replay has writes to %d", len(st.CO), len(got.CO))
+	}
+	for i := range got.CO {
+		if st.CO[i].Loc != got.CO[i].Loc {
+			return fmt.Errorf("co[%d]: location %s recorded, the replay's is %s (one entry per location written, in the program's order)", i, st.CO[i].Loc, got.CO[i].Loc)
+		}
+	}
+	if len(st.Steps) != len(got.Steps) {
+		return fmt.Errorf("steps: %d recorded, the replay has %d (one per event)", len(st.Steps), len(got.Steps))
+	}
+	for k := range got.Steps {
+		if st.Steps[k] != got.Steps[k] {
+			return fmt.Errorf("steps[%d] (step %d): %s recorded, the replay's is %s", k, stepOf[cx.Order[k]], refName(p, &st.Steps[k]), refName(p, &got.Steps[k]))
+		}
+	}
+	if len(st.Status) != len(got.Status) {
+		return fmt.Errorf("status: %d CPUs recorded, the program has %d", len(st.Status), len(got.Status))
+	}
+	for t := range got.Status {
+		if st.Status[t] != got.Status[t] {
+			return fmt.Errorf("status of P%d: %s recorded, the replay's is %s", t, st.Status[t], got.Status[t])
+		}
+	}
+	rv, gv := &st.Violation, &got.Violation
+	switch {
+	case rv.Kind != gv.Kind:
+		return fmt.Errorf("violation: %s recorded, the replay shows %s", rv.Kind, gv.Kind)
+	case rv.Msg != gv.Msg:
+		return fmt.Errorf("violation message %q recorded, the replay's is %q", rv.Msg, gv.Msg)
+	case rv.Thread != gv.Thread:
+		return fmt.Errorf("violation on CPU %d recorded, the replay's is on CPU %d", rv.Thread, gv.Thread)
+	case !sameRef(rv.Event, gv.Event):
+		return fmt.Errorf("violation event %s recorded, the replay's is %s", refName(p, rv.Event), refName(p, gv.Event))
+	case !sameRef(rv.Other, gv.Other):
+		return fmt.Errorf("violation's related event %s recorded, the replay's is %s", refName(p, rv.Other), refName(p, gv.Other))
+	case lineCol(rv.Pos) != lineCol(gv.Pos):
+		return fmt.Errorf("violation at %s recorded, the replay's is at %s", orNone(lineCol(rv.Pos)), orNone(lineCol(gv.Pos)))
+	}
+	return nil
+}
+
+// diffEvent compares a recorded event with the replay's (e is the
+// replay's event) and says how the first field that differs does, or "".
+func diffEvent(p *model.Program, e *model.Event, rec, got *SavedEvent) string {
+	val := func(v model.Value) string {
+		if e.Kind == model.EvRead || e.Kind == model.EvWrite {
+			return p.FormatValue(v, p.Locs[e.Loc].IsPtr)
+		}
+		return p.FormatValue(v, false)
+	}
+	switch {
+	case rec.Kind != got.Kind:
+		return fmt.Sprintf("kind %s recorded, the replay's is %s", rec.Kind, got.Kind)
+	case rec.Loc != got.Loc:
+		return fmt.Sprintf("location %s recorded, the replay's is %s", orNone(rec.Loc), orNone(got.Loc))
+	case rec.Val != got.Val:
+		verb := "has"
+		switch e.Kind {
+		case model.EvRead:
+			verb = "reads"
+		case model.EvWrite:
+			verb = "writes"
+		}
+		return fmt.Sprintf("value %s recorded, the replay %s %s", val(rec.Val), verb, val(got.Val))
+	case !sameRef(rec.RF, got.RF):
+		return fmt.Sprintf("rf %s recorded, the replay's is %s", refName(p, rec.RF), refName(p, got.RF))
+	case rec.Order != got.Order:
+		return fmt.Sprintf("order %s recorded, the replay's is %s", orNone(rec.Order), orNone(got.Order))
+	case rec.RMW != got.RMW:
+		return fmt.Sprintf("rmw %t recorded, the replay's is %t", rec.RMW, got.RMW)
+	case rec.Fence != got.Fence:
+		return fmt.Sprintf("barrier %s recorded, the replay's is %s", orNone(rec.Fence), orNone(got.Fence))
+	case rec.Line != got.Line:
+		return fmt.Sprintf("line %d recorded, the replay's is %d", rec.Line, got.Line)
+	case rec.Op != got.Op:
+		return fmt.Sprintf("op %q recorded, the replay's is %q", rec.Op, got.Op)
+	}
+	return ""
+}
+
+func sameRef(a, b *Ref) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+// refName names a Ref of a trace: "P1 event 0", "the initial value of x",
+// "none".
+func refName(p *model.Program, r *Ref) string {
+	switch {
+	case r == nil:
+		return "none"
+	case r[0] == -1 && r[1] >= 0 && r[1] < len(p.Locs):
+		return "the initial value of " + p.Locs[r[1]].Name
+	}
+	return fmt.Sprintf("P%d event %d", r[0], r[1])
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 // lineCol drops the file from "file:line:col" (a trace may be replayed

@@ -3,6 +3,7 @@ package go_test_suite
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,9 @@ func counterexampleFiles(t *testing.T) []string {
 
 // TestCounterexamplesReplay saves every counterexample the suite produces
 // (under every model), reads it back and replays it: it must be a real
-// execution of the program under the model that reaches the same violation.
+// execution of the program under the model that reaches the same violation,
+// and (Replay checks every field) the trace as saved must be what the
+// replay gives.
 func TestCounterexamplesReplay(t *testing.T) {
 	for _, f := range counterexampleFiles(t) {
 		src, err := os.ReadFile(f)
@@ -90,7 +93,9 @@ func TestReplayRejects(t *testing.T) {
 		t.Fatalf("want a counterexample under ra: %v", err)
 	}
 	st := r.Violations[0].Save(p, memmodel.RA, 8, src)
-	if _, err := explorer.Replay(p, memmodel.SC, st); err == nil {
+	underSC := *st
+	underSC.Model = "sc" // not rejected for its model's name
+	if _, err := explorer.Replay(p, memmodel.SC, &underSC); err == nil {
 		t.Error("the ra-only use after free replays under sc")
 	}
 	// Make the first read that read a CPU's write read the initial value.
@@ -331,6 +336,76 @@ func refsTrace(t *testing.T, dir string) (*model.Program, []byte, *explorer.Save
 	return p, []byte(refsLit), r.Violations[0].Save(p, memmodel.RA, 8, []byte(refsLit))
 }
 
+// TestReplayChecksEveryField: a saved trace replays only if every field
+// it records is what the replay gives; an edited value, step, status or
+// violation is reported by the first field that differs, even when the
+// execution the edited file describes is real.
+func TestReplayChecksEveryField(t *testing.T) {
+	p, _, saved := refsTrace(t, t.TempDir())
+	// The events, in the file's order: P0 W flag, F mb, R refs (RMW),
+	// W refs (RMW), FREE o; P1 R o.data, R refs (RMW), W refs (RMW).
+	ev := func(st *explorer.SavedTrace, t, i int) *explorer.SavedEvent { return &st.Threads[t][i] }
+	tests := []struct {
+		name string
+		edit func(st *explorer.SavedTrace)
+		want string
+	}{
+		{"test", func(st *explorer.SavedTrace) { st.Test = "other" }, `test "other" recorded, the litmus file's is "refs"`},
+		{"model", func(st *explorer.SavedTrace) { st.Model = "sc" }, "model sc recorded, the replay is under ra"},
+		{"version", func(st *explorer.SavedTrace) { st.Version = 2 }, "trace format version 2; this mmcheck reads version 1"},
+		{"read value", func(st *explorer.SavedTrace) { ev(st, 1, 0).Val = 0 }, "step 3 (P1 event 0, line 29, READ_ONCE(o.data)): value 0 recorded, the replay reads 1"},
+		{"RMW read value", func(st *explorer.SavedTrace) { ev(st, 0, 2).Val = 2 }, "step 5 (P0 event 2, line 19, atomic_dec_return_relaxed(&refs)): value 2 recorded, the replay reads 1"},
+		{"write value", func(st *explorer.SavedTrace) { ev(st, 0, 0).Val = 2 }, "the program writes 1, the trace 2"},
+		{"order", func(st *explorer.SavedTrace) { ev(st, 1, 0).Order = "acquire" }, "step 3 (P1 event 0, line 29, READ_ONCE(o.data)): order acquire recorded, the replay's is once"},
+		{"rmw", func(st *explorer.SavedTrace) { ev(st, 1, 0).RMW = true }, "step 3 (P1 event 0, line 29, READ_ONCE(o.data)): rmw true recorded, the replay's is false"},
+		{"barrier", func(st *explorer.SavedTrace) { ev(st, 0, 1).Fence = "smp_wmb" }, "step 2 (P0 event 1, line 18, smp_mb()): barrier smp_wmb recorded, the replay's is smp_mb"},
+		{"barrier value", func(st *explorer.SavedTrace) { ev(st, 0, 1).Val = 3 }, "step 2 (P0 event 1, line 18, smp_mb()): value 3 recorded, the replay has 0"},
+		{"line", func(st *explorer.SavedTrace) { ev(st, 0, 1).Line = 99 }, "step 2 (P0 event 1, line 18, smp_mb()): line 99 recorded, the replay's is 18"},
+		{"op", func(st *explorer.SavedTrace) { ev(st, 0, 1).Op = "smp_rmb()" }, `step 2 (P0 event 1, line 18, smp_mb()): op "smp_rmb()" recorded, the replay's is "smp_mb()"`},
+		{"freed object", func(st *explorer.SavedTrace) { ev(st, 0, 4).Loc = "flag" }, "step 6 (P0 event 4, line 21, kfree(&o)): location flag recorded, the replay's is o"},
+		{"rf of a write", func(st *explorer.SavedTrace) { ev(st, 0, 0).RF = &explorer.Ref{-1, 2} }, "step 1 (P0 event 0, line 17, WRITE_ONCE(flag, 1)): rf the initial value of flag recorded, the replay's is none"},
+		{"rf", func(st *explorer.SavedTrace) { ev(st, 0, 2).RF = &explorer.Ref{-1, 1} }, "P0 event 3 (line 19, atomic_dec_return_relaxed(&refs)): the program writes 1, the trace 0"}, // reading 2, the RMW writes 1
+		{"co order", func(st *explorer.SavedTrace) { st.CO[0], st.CO[1] = st.CO[1], st.CO[0] }, "co[0]: location flag recorded, the replay's is refs"},
+		{"co entry", func(st *explorer.SavedTrace) { st.CO = append(st.CO, explorer.SavedCO{Loc: "o.data"}) }, "co: 3 locations recorded, the replay has writes to 2"},
+		{"steps order", func(st *explorer.SavedTrace) { st.Steps[0], st.Steps[1] = st.Steps[1], st.Steps[0] }, "steps[0] (step 1): P0 event 1 recorded, the replay's is P0 event 0"},
+		{"steps dropped", func(st *explorer.SavedTrace) { st.Steps = st.Steps[:len(st.Steps)-1] }, "steps: 7 recorded, the replay has 8 (one per event)"},
+		{"status", func(st *explorer.SavedTrace) { st.Status[1] = "blocked" }, "status of P1: blocked recorded, the replay's is done"},
+		{"violation kind", func(st *explorer.SavedTrace) { st.Violation.Kind = "double free" }, "violation: double free recorded, the replay shows use after free"},
+		{"violation message", func(st *explorer.SavedTrace) { st.Violation.Msg = "nothing" }, `violation message "nothing" recorded, the replay's is "READ_ONCE(o.data) on P1 is not ordered before kfree(&o) on P0"`},
+		{"violation cpu", func(st *explorer.SavedTrace) { st.Violation.Thread = 0 }, "violation on CPU 0 recorded, the replay's is on CPU 1"},
+		{"violation event", func(st *explorer.SavedTrace) { st.Violation.Event = &explorer.Ref{1, 1} }, "violation event P1 event 1 recorded, the replay's is P1 event 0"},
+		{"violation other", func(st *explorer.SavedTrace) { st.Violation.Other = nil }, "violation's related event none recorded, the replay's is P0 event 4"},
+		{"violation pos", func(st *explorer.SavedTrace) { st.Violation.Pos = "refs.lit:30:7" }, "violation at 30:7 recorded, the replay's is at 29:7"},
+	}
+	copyOf := func() *explorer.SavedTrace {
+		data, err := json.Marshal(saved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := explorer.ReadTrace(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if _, err := explorer.Replay(p, memmodel.RA, copyOf()); err != nil {
+		t.Fatalf("the trace as saved does not replay: %v", err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := copyOf()
+			tc.edit(st)
+			_, err := explorer.Replay(p, memmodel.RA, st)
+			if err == nil {
+				t.Fatal("the edited trace replays")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q\nwant  %q", err, tc.want)
+			}
+		})
+	}
+}
+
 // TestReadTrace: a file that is not a saved trace this mmcheck reads is
 // told apart from a trace that does not replay, with what is wrong.
 func TestReadTrace(t *testing.T) {
@@ -377,5 +452,45 @@ func TestReadTrace(t *testing.T) {
 	}
 	if again, _ := json.Marshal(st); string(again) != string(data) {
 		t.Errorf("read back differently:\n%s\n%s", again, data)
+	}
+}
+
+// TestReplayEditedRefs: a trace whose event references were edited to
+// anything (a CPU or an index that does not exist, out of int32's range)
+// does not replay, and never makes replay panic.
+func TestReplayEditedRefs(t *testing.T) {
+	p, _, saved := refsTrace(t, t.TempDir())
+	data, err := json.Marshal(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []explorer.Ref{{-5, 0}, {-1, -1}, {-1, 99}, {0, -1}, {99, 0}, {0, 99}, {-2, -1}, {1 << 31, 0}, {0, 1 << 31}, {-1 << 32, 1}, {1<<32 + 1, 0}}
+	try := func(what string, r explorer.Ref, edit func(st *explorer.SavedTrace, r *explorer.Ref)) {
+		st, err := explorer.ReadTrace(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(st, &r)
+		defer func() {
+			if e := recover(); e != nil {
+				t.Errorf("%s edited to %v: panic %v", what, r, e)
+			}
+		}()
+		if _, err := explorer.Replay(p, memmodel.RA, st); err == nil {
+			t.Errorf("%s edited to %v: replays", what, r)
+		}
+	}
+	for _, r := range bad {
+		for ti := range saved.Threads {
+			for i := range saved.Threads[ti] {
+				try(fmt.Sprintf("rf of P%d event %d", ti, i), r, func(st *explorer.SavedTrace, r *explorer.Ref) { st.Threads[ti][i].RF = r })
+			}
+		}
+		for k := range saved.Steps {
+			try(fmt.Sprintf("steps[%d]", k), r, func(st *explorer.SavedTrace, r *explorer.Ref) { st.Steps[k] = *r })
+		}
+		try("violation event", r, func(st *explorer.SavedTrace, r *explorer.Ref) { st.Violation.Event = r })
+		try("violation other", r, func(st *explorer.SavedTrace, r *explorer.Ref) { st.Violation.Other = r })
+		try("co", r, func(st *explorer.SavedTrace, r *explorer.Ref) { st.CO[0].Writes[0] = *r })
 	}
 }

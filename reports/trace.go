@@ -158,24 +158,11 @@ func buildTrace(p *model.Program, cx *explorer.Counterexample) *traceView {
 	return tv
 }
 
-// stepNumbers numbers the events of a linearization as the trace shows
-// them: one step each, except that an RMW's write half shares its read
-// half's step (merged reports those writes).
+// stepNumbers numbers the steps as the trace shows them; it is
+// explorer.StepNumbers, which replay uses to name a step that differs
+// from its saved trace, so both number them alike.
 func stepNumbers(x *model.Execution, ord []model.EventID) (stepOf map[model.EventID]int, merged map[model.EventID]bool) {
-	stepOf = map[model.EventID]int{}
-	merged = map[model.EventID]bool{}
-	n := 0
-	for _, id := range ord {
-		if e := x.Ev(id); e.Kind == model.EvWrite && e.RMW && id.Index > 0 {
-			if s, ok := stepOf[model.EventID{Thread: id.Thread, Index: id.Index - 1}]; ok {
-				stepOf[id], merged[id] = s, true
-				continue
-			}
-		}
-		n++
-		stepOf[id] = n
-	}
-	return stepOf, merged
+	return explorer.StepNumbers(x, ord)
 }
 
 // isEvent reports whether id names an event of x (not an initial write,
