@@ -52,21 +52,9 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mmcheck: %s: the trace's model %q is unknown (this mmcheck has %s)\n", c.File, st.Model, strings.Join(memmodel.Names(), ", "))
 		return exitBadInput
 	}
-	path := c.Litmus
-	if path == "" {
-		path = st.File
-		if _, err := os.Stat(path); err != nil {
-			path = filepath.Join(filepath.Dir(c.File), filepath.Base(st.File))
-		}
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "mmcheck: the trace's litmus file: %v (use --litmus)\n", err)
-		return exitBadInput
-	}
-	if h := explorer.HashSource(src); h != st.FileHash {
-		fmt.Fprintf(stderr, "mmcheck: %s has changed since the trace was saved (sha256 %.12s, trace has %.12s)\n", path, h, st.FileHash)
-		return exitBadInput
+	path, src, code := c.findLitmus(st, stderr)
+	if code != exitVerified {
+		return code
 	}
 	prog, err := litmus.Load(path, src)
 	if err != nil {
@@ -121,4 +109,42 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 		}
 	}
 	return exitVerified
+}
+
+// findLitmus reads the trace's litmus file: the one --litmus names, or
+// the first of the places the trace may say (see
+// explorer.SavedTrace.LitmusPaths) whose content is the one the trace was
+// saved from. A file found that has changed since is bad input, and so
+// is none found; code is then exitBadInput, after a message that says
+// what to do.
+func (c *traceCmd) findLitmus(st *explorer.SavedTrace, stderr io.Writer) (path string, src []byte, code int) {
+	paths := st.LitmusPaths(c.File)
+	if c.Litmus != "" {
+		paths = []string{c.Litmus}
+	}
+	var changed string
+	var changedSrc []byte
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			if c.Litmus != "" {
+				fmt.Fprintf(stderr, "mmcheck: --litmus: %v\n", err)
+				return "", nil, exitBadInput
+			}
+			continue
+		}
+		if explorer.HashSource(b) == st.FileHash {
+			return p, b, exitVerified
+		}
+		if changed == "" {
+			changed, changedSrc = p, b
+		}
+	}
+	if changed != "" {
+		fmt.Fprintf(stderr, "mmcheck: %s has changed since the trace was saved (sha256 %.12s, the trace has %.12s): the trace is of the file as it was; run 'mmcheck explore --save-trace DIR %s' for a trace of it as it is, or give the file as it was with --litmus FILE\n",
+			changed, explorer.HashSource(changedSrc), st.FileHash, changed)
+		return "", nil, exitBadInput
+	}
+	fmt.Fprintf(stderr, "mmcheck: %s: the trace's litmus file %s is not found (looked for %s); give it with --litmus FILE\n", c.File, st.File, strings.Join(paths, ", "))
+	return "", nil, exitBadInput
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,12 @@ var TraceVersions = []int{1}
 // linearization), plus what a renderer needs. Every field is checked on
 // replay: a trace replays only if each of them is what the replayed
 // execution gives (see Replay).
+//
+// File is the litmus file as SaveIn records it: relative to the trace's
+// directory (with forward slashes), or absolute when no relative path
+// exists. Traces written by Save, and by mmcheck before SaveIn, have it
+// as explore was given it: relative to the directory it ran in.
+// LitmusPaths lists where a reader looks.
 type SavedTrace struct {
 	Version   int            `json:"version"`
 	File      string         `json:"file"`
@@ -138,6 +145,63 @@ func (cx *Counterexample) Save(p *model.Program, m *memmodel.Model, loopBound in
 		st.Steps = append(st.Steps, toRef(id))
 	}
 	return st
+}
+
+// SaveIn is Save for a trace to be written in directory dir: it records
+// the litmus file relative to dir, so that the trace reads the same
+// wherever mmcheck runs, and keeps reading after the trace and the
+// litmus file move together.
+func (cx *Counterexample) SaveIn(dir string, p *model.Program, m *memmodel.Model, loopBound int, src []byte) *SavedTrace {
+	st := cx.Save(p, m, loopBound, src)
+	st.File = relativeFile(dir, p.File)
+	return st
+}
+
+// relativeFile is file relative to dir, with forward slashes; or file
+// made absolute if there is no such path (another volume), or file as
+// it is if not even that can be computed.
+func relativeFile(dir, file string) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return file
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return abs
+	}
+	rel, err := filepath.Rel(d, abs)
+	if err != nil {
+		return abs
+	}
+	return filepath.ToSlash(rel)
+}
+
+// LitmusPaths returns where the litmus file of a trace read from
+// tracePath may be, in the order to try them: File relative to the
+// trace's directory (as SaveIn records it), File as it is (absolute, or
+// relative to the current directory, as older traces record it), and a
+// file of File's base name beside the trace. A reader takes the first
+// whose hash is FileHash.
+func (st *SavedTrace) LitmusPaths(tracePath string) []string {
+	dir := filepath.Dir(tracePath)
+	f := filepath.FromSlash(st.File)
+	var out []string
+	add := func(p string) {
+		for _, q := range out {
+			if q == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	if filepath.IsAbs(f) {
+		add(f)
+	} else {
+		add(filepath.Join(dir, f))
+		add(filepath.Clean(f))
+	}
+	add(filepath.Join(dir, filepath.Base(f)))
+	return out
 }
 
 // The fields every saved trace has, by object (an event's loc, rf,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -453,6 +454,66 @@ func TestReadTrace(t *testing.T) {
 	if again, _ := json.Marshal(st); string(again) != string(data) {
 		t.Errorf("read back differently:\n%s\n%s", again, data)
 	}
+}
+
+// TestSaveInRelative: a trace saved in a directory records its litmus
+// file relative to that directory, so 'mmcheck trace' finds it from
+// anywhere, and keeps finding it after both move together.
+func TestSaveInRelative(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"src", "out/traces", "elsewhere/a/b"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, src, _ := refsTrace(t, filepath.Join(root, "src"))
+	r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: memmodel.RA, Workers: 1})
+	if err != nil || len(r.Violations) == 0 {
+		t.Fatal(err)
+	}
+	st := r.Violations[0].SaveIn(filepath.Join(root, "out/traces"), p, memmodel.RA, 8, src)
+	if st.File != "../../src/refs.lit" {
+		t.Errorf("file %q recorded, want ../../src/refs.lit", st.File)
+	}
+	// The program loaded by a path relative to the current directory.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromWD, err := filepath.Rel(wd, p.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := *p
+	q.File = fromWD
+	if st := r.Violations[0].SaveIn(filepath.Join(root, "out/traces"), &q, memmodel.RA, 8, src); st.File != "../../src/refs.lit" {
+		t.Errorf("loaded as %s: file %q recorded, want ../../src/refs.lit", fromWD, st.File)
+	}
+	// Replayed from another directory than the trace's and the litmus
+	// file's, where the path as the program was loaded means nothing.
+	data, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "out/traces/refs.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(dir, trace string) {
+		t.Helper()
+		cmd := exec.Command(mmcheckBin, "trace", "--verify", trace)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "replays under ra") {
+			t.Errorf("mmcheck trace --verify %s in %s: %v\n%s", trace, dir, err, out)
+		}
+	}
+	run(filepath.Join(root, "elsewhere/a/b"), "../../../out/traces/refs.json")
+	// The trace and the litmus file moved together.
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.Rename(root, moved); err != nil {
+		t.Fatal(err)
+	}
+	run(moved, "out/traces/refs.json")
 }
 
 // TestReplayEditedRefs: a trace whose event references were edited to
