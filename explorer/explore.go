@@ -128,7 +128,10 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 			// violation is real), but never call the result a proof.
 			// If the check names the reads that may close a cycle, DPOR
 			// speculates their values and is complete (spec.go).
-			a := lbAnalyze(p, e.opts.LoopBound)
+			a := lbAnalyze(e.ctx, p, e.opts.LoopBound)
+			if e.ctx.Err() != nil {
+				break // timeout, interrupt: result says which
+			}
 			lbWhy := why + "; and load buffering is not ruled out: " + a.why
 			switch {
 			case a.why == "":
@@ -940,24 +943,37 @@ func (e *engine) result(parent context.Context) *Result {
 		// A real witness stays a counterexample even if the search was
 		// then stopped by a bound or a timeout.
 		r.Verdict, r.Reason = Fail, r.Witness.Violation.Msg
-	case e.stopReason != "":
-		r.Verdict, r.Reason = Unknown, e.stopReason
-	case parent.Err() != nil:
+	case e.underApprox != "" && e.stopReason == "" && parent.Err() == nil:
 		r.Verdict = Unknown
-		if parent.Err() == context.DeadlineExceeded {
-			r.Reason = "timeout"
-		} else {
-			r.Reason = "interrupted"
-		}
-	case e.underApprox != "":
-		r.Verdict = Unknown
-		r.Reason = fmt.Sprintf("no violation in the %d executions explored (%d with load buffering); DPOR builds every execution without load buffering but only some with it, and the enumeration search, complete under %s, gave up: %s",
-			r.Stats.Executions, r.Stats.LoadBuffer, e.opts.Model.Name, e.underApprox)
-	case e.cutSeen.Load():
-		r.Verdict = Unknown
-		r.Reason = fmt.Sprintf("%d executions were cut by --loop-bound %d", r.Stats.Cut, e.opts.LoopBound)
+		r.Reason = fmt.Sprintf("no violation in the %d executions explored (%d with load buffering); %s",
+			r.Stats.Executions, r.Stats.LoadBuffer, e.stopped(parent, r))
 	default:
-		r.Verdict = Pass
+		r.Verdict, r.Reason = Unknown, e.stopped(parent, r)
+		if r.Reason == "" {
+			r.Verdict = Pass
+		}
 	}
+	r.Stopped = e.stopped(parent, r)
 	return r
+}
+
+// stopped says why the search did not build every execution the model
+// allows, or "" if it did (see Result.Stopped).
+func (e *engine) stopped(parent context.Context, r *Result) string {
+	switch {
+	case e.stopReason != "":
+		return e.stopReason
+	case parent.Err() == context.DeadlineExceeded:
+		return "timeout"
+	case parent.Err() != nil:
+		return "interrupted"
+	case e.underApprox != "":
+		return fmt.Sprintf("DPOR builds every execution without load buffering but only some with it, and the enumeration search, complete under %s, gave up: %s",
+			e.opts.Model.Name, e.underApprox)
+	case e.cutSeen.Load():
+		return fmt.Sprintf("%d executions were cut by --loop-bound %d", r.Stats.Cut, e.opts.LoopBound)
+	case e.ctx.Err() != nil:
+		return fmt.Sprintf("the search stopped after %d violations", e.seenViolations)
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"maps"
@@ -309,6 +310,11 @@ type lbChecker struct {
 	p      *model.Program
 	bound  int
 	states int
+	ctx    context.Context // the check stops when it is done (nil: never)
+	// Per thread: the loop counters (counters) and where each is live
+	// (liveCounters), computed once.
+	cs   [][]int32
+	live [][][]bool
 	// plainSeen: the thread being checked has a plain write another
 	// thread may read (else, once a strong fence orders everything after
 	// r, the search from r can stop).
@@ -348,10 +354,16 @@ type lbChecker struct {
 	reads       [][]*lbState
 }
 
+// lbStopped is the reason the check gives when its context is done.
+const lbStopped = "the load-buffering check was stopped"
+
+// done reports whether the check must stop (timeout, interrupt).
+func (c *lbChecker) done() bool { return c.ctx != nil && c.ctx.Err() != nil }
+
 // lbFree reports whether no lkmm-consistent execution of p has a po ∪ rf
 // cycle, and if it cannot tell, why.
 func lbFree(p *model.Program, loopBound int) (bool, string) {
-	a := lbAnalyze(p, loopBound)
+	a := lbAnalyze(context.Background(), p, loopBound)
 	return a.why == "", a.why
 }
 
@@ -382,9 +394,11 @@ var specReaders = false
 var noPlainCycles = false
 
 // lbAnalyze runs the check of lbFree, and collects every read on which it
-// fails (see spec.go).
-func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
-	c := &lbChecker{p: p, bound: loopBound}
+// fails (see spec.go). When ctx is done it stops and gives a reason, as
+// for any other limit; the caller tells an interrupted check by ctx.
+func lbAnalyze(ctx context.Context, p *model.Program, loopBound int) lbAnalysis {
+	c := &lbChecker{p: p, bound: loopBound, ctx: ctx}
+	c.cs, c.live = make([][]int32, len(p.Threads)), make([][][]bool, len(p.Threads))
 	n := len(p.Threads)
 	c.mem = make([]aval, len(p.Locs))
 	for l, v := range p.Init {
@@ -485,6 +499,9 @@ func lbAnalyze(p *model.Program, loopBound int) lbAnalysis {
 		}
 		c.unordered, c.unorderedAny = nil, false
 		why, pair := c.readOrdered(i, t, s)
+		if c.done() {
+			return lbAnalysis{why: lbStopped}
+		}
 		res[it] = found{why, pair, c.unordered, c.unorderedAny, c.segs}
 		limit = limit || why != "" && !pair
 		failed = failed || why != ""
@@ -865,8 +882,15 @@ func liveCounters(t *model.Thread, cs []int32) [][]bool {
 // track, the join keeps only the orderings common to all paths. States
 // for which skip holds are not expanded (until a join changes them).
 func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, skip func(*lbState) bool) ([]*lbState, string) {
-	cs := counters(t)
-	live := liveCounters(t, cs)
+	if c.done() {
+		return nil, lbStopped
+	}
+	ti := slices.Index(c.p.Threads, t)
+	if c.cs[ti] == nil {
+		c.cs[ti] = counters(t)
+		c.live[ti] = liveCounters(t, c.cs[ti])
+	}
+	cs, live := c.cs[ti], c.live[ti]
 	key := func(s *lbState) string {
 		b := binary.AppendVarint(nil, int64(s.pc))
 		if s.rmwWrite {
@@ -911,6 +935,9 @@ func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, ski
 		work = work[:len(work)-1]
 		if c.states++; c.states > lbMaxStates {
 			return nil, fmt.Sprintf("the load-buffering check gave up after %d abstract steps", lbMaxStates)
+		}
+		if c.states&1023 == 0 && c.done() {
+			return nil, lbStopped
 		}
 		s := states[k]
 		if skip != nil && skip(s) {

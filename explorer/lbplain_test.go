@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -76,7 +77,7 @@ func TestLBFreePlainCycles(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", tc.name, err, src)
 		}
-		a := lbAnalyze(p, 8)
+		a := lbAnalyze(context.Background(), p, 8)
 		if free := a.why == ""; free != tc.free || free && !a.viaPlain {
 			t.Errorf("%s: load buffering ruled out %v (by plainCycles %v: %s), want %v", tc.name, free, a.viaPlain, a.why, tc.free)
 		}
@@ -115,7 +116,7 @@ func TestLBFreePlainRandom(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
-		a := lbAnalyze(p, 8)
+		a := lbAnalyze(context.Background(), p, 8)
 		if a.why != "" {
 			if a.spec == nil || !a.viaPlain {
 				continue
@@ -256,7 +257,7 @@ exists (0:r0=2 /\ 1:r1=1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := lbAnalyze(p, 8)
+	a := lbAnalyze(context.Background(), p, 8)
 	if a.why == "" || a.spec == nil {
 		t.Fatalf("expected a speculation plan, got why=%q", a.why)
 	}
