@@ -24,12 +24,14 @@ type gen struct {
 	declRegs  map[Node]int // register of each declaration (helpers are never active twice)
 	frame     *frame
 	loops     []*loopCtx
-	loopDepth int    // enclosing loops that jump back (their counters need resetting)
-	halts     []int  // jumps to the final halt
-	tooBig    bool   // the code exceeded maxCode: stop generating
-	depth     int    // statements and expressions being lowered, counting inlined helpers
-	tooDeep   bool   // depth exceeded maxDepth: stop generating
-	rest      []Stmt // the statements after the current one in its block
+	loopDepth int      // enclosing loops that jump back (their counters need resetting)
+	halts     []int    // jumps to the final halt
+	tooBig    bool     // the code exceeded maxCode: stop generating
+	depth     int      // statements and expressions being lowered, counting inlined helpers
+	tooDeep   bool     // depth exceeded maxDepth: stop generating
+	probes    []*probe // the spin loops tryAwait is lowering, innermost last
+	probeHits int      // how many of them saw an instruction that rules them out
+	rest      []Stmt   // the statements after the current one in its block
 }
 
 // A frame is the process body or an inlined helper function.
@@ -133,6 +135,12 @@ func (g *gen) emit(n Node, in model.Instr) int {
 		g.tooBig = true
 		g.errorf(n.Pos(), "code too large (more than %d instructions after unrolling and inlining)", maxCode)
 	}
+	for _, p := range g.probes {
+		if !p.hit && !p.allow(in.Op) {
+			p.hit = true
+			g.probeHits++
+		}
+	}
 	in.Pos = n.Pos()
 	in.Text = g.text(n)
 	in.Call = g.frame.calls
@@ -141,9 +149,11 @@ func (g *gen) emit(n Node, in model.Instr) int {
 }
 
 // stopped reports whether generation has given up (the code is too large
-// or nested too deeply, both reported): statements and expressions then
-// generate nothing, so that the rest of the thread costs next to nothing.
-func (g *gen) stopped() bool { return g.tooBig || g.tooDeep }
+// or nested too deeply, both reported), or a spin loop being tried as an
+// await is ruled out (it will be lowered again): statements and
+// expressions then generate nothing, so that the rest costs next to
+// nothing.
+func (g *gen) stopped() bool { return g.tooBig || g.tooDeep || g.probeHits > 0 }
 
 // enter counts one level of statements or expressions being lowered. The
 // tree of each declaration is at most maxDepth levels deep (Lower checks
@@ -273,7 +283,7 @@ func (l *lowerer) genProc(pd *ProcDecl) *model.Thread {
 		t := l.typeName(p.Type)
 		v := g.declare(p, p.Name, t)
 		th.Init = append(th.Init, model.RegInit{Reg: v.reg, Val: model.Ptr(gl.obj.base)})
-		if !assigns(pd.Body, p.Name.Name) && !l.hasRegInit(pd.ID, p.Name.Name) {
+		if !l.assigns(pd.Body, p.Name.Name) && !l.hasRegInit(pd.ID, p.Name.Name) {
 			// The register keeps its initial value: use it as a constant,
 			// so that accesses through it have static addresses.
 			v.konst, v.val = true, model.Ptr(gl.obj.base)
@@ -479,15 +489,7 @@ func (g *gen) declStmt(s *DeclStmt) {
 // assignedLater reports whether a variable declared by d may be assigned
 // after its declaration: in the rest of d's block or in d itself.
 func (g *gen) assignedLater(d *DeclStmt, name string) bool {
-	if assigns(d, name) {
-		return true
-	}
-	for _, s := range g.rest {
-		if assigns(s, name) {
-			return true
-		}
-	}
-	return false
+	return g.l.assignsFrom(d, g.rest, name)
 }
 
 func (g *gen) ifStmt(s *IfStmt) {
@@ -534,7 +536,12 @@ func (g *gen) deadCode(f func()) {
 		rets = append(rets, len(fr.returns))
 	}
 	nh := len(g.halts)
+	// Dead code is dropped: what it emits does not count against an
+	// await being tried around it.
+	probes, hits := g.probes, g.probeHits
+	g.probes, g.probeHits = nil, 0
 	f()
+	g.probes, g.probeHits = probes, hits
 	g.code = g.code[:mark]
 	for i, lc := range g.loops {
 		lc.breaks, lc.continues = lc.breaks[:lens[2*i]], lc.continues[:lens[2*i+1]]
@@ -785,7 +792,7 @@ func (g *gen) fixedFor(s *ForStmt) bool {
 	default:
 		return false
 	}
-	if step == 0 || assigns(s.Body, name) {
+	if step == 0 || g.l.assigns(s.Body, name) {
 		return false
 	}
 	// simulate
@@ -813,7 +820,7 @@ func (g *gen) fixedFor(s *ForStmt) bool {
 		g.boundedLoop(s, true)
 		return true
 	}
-	hasBreak := hasBranch(s.Body, "break")
+	hasBreak := g.l.hasBreak(s, s.Body)
 	lc := &loopCtx{}
 	for _, val := range values {
 		if hasBreak {
@@ -835,7 +842,8 @@ func isName(x Expr, name string) bool {
 	return ok && id.Name == name
 }
 
-// assigns reports whether s may assign to a variable called name.
+// assigns reports whether s may assign to a variable called name, by
+// walking it ([lowerer.assigns] asks the index).
 func assigns(s Node, name string) bool {
 	found := false
 	walk(s, func(n Node) bool {
@@ -859,7 +867,7 @@ func assigns(s Node, name string) bool {
 }
 
 // hasBranch reports whether s has a break (or continue) for the loop it is
-// the body of.
+// the body of, by walking it ([lowerer.hasBreak] asks the index).
 func hasBranch(s Node, tok string) bool {
 	found := false
 	walk(s, func(n Node) bool {
@@ -877,7 +885,8 @@ func hasBranch(s Node, tok string) bool {
 }
 
 // leaves reports whether s can leave its loop other than by the
-// condition: a break, continue or return.
+// condition: a break, continue or return, by walking it ([lowerer.leaves]
+// asks the index).
 func leaves(s Node) bool {
 	found := false
 	walk(s, func(n Node) bool {
@@ -894,7 +903,7 @@ func leaves(s Node) bool {
 // only reads memory into registers and the condition reads memory. It
 // reports false, having emitted nothing, otherwise.
 func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
-	if cond == nil || leaves(body) {
+	if cond == nil || g.l.leaves(body) {
 		return false
 	}
 	mark := len(g.code)
@@ -908,15 +917,21 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 		g.tooBig, g.tooDeep = tooBig, tooDeep
 	}
 	g.emit(kwAt(s.Pos(), loopKeyword(s)), ins(model.OpAwaitBegin))
+	// The iteration is lowered under a probe, which stops the lowering at
+	// the first instruction that rules the await out: else a loop nested
+	// in the body would be lowered twice for each loop around it (here,
+	// then as a loop), exponentially in the nesting.
 	var c opnd
 	if isDo {
-		g.loopBody(body, &loopCtx{})
-		c = g.rv(cond, -1)
+		if !g.probe(awaitOp, func() { g.loopBody(body, &loopCtx{}); c = g.rv(cond, -1) }) {
+			rollback()
+			return false
+		}
 	} else {
-		c = g.rv(cond, -1)
 		start := len(g.code)
-		g.loopBody(body, &loopCtx{})
-		if len(g.code) > start {
+		if !g.probe(awaitOp, func() { c = g.rv(cond, -1) }) ||
+			!g.probe(noOp, func() { start = len(g.code); g.loopBody(body, &loopCtx{}) }) ||
+			len(g.code) > start {
 			rollback()
 			return false
 		}
@@ -925,14 +940,13 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 	ok := true
 	for i := mark + 1; i < len(g.code) && ok; i++ {
 		in := &g.code[i]
-		switch in.Op {
-		case model.OpLoad, model.OpIsLocked:
+		switch {
+		case in.Op == model.OpLoad || in.Op == model.OpIsLocked:
 			reads = true
-		case model.OpMove, model.OpUnary, model.OpBinary, model.OpBoundsCheck, model.OpNop:
-		case model.OpJump, model.OpJumpIf, model.OpJumpIfNot:
+		case isJump(in.Op):
 			ok = int(in.Target) > mark && int(in.Target) <= len(g.code)
 		default:
-			ok = false
+			ok = awaitOp(in.Op)
 		}
 	}
 	if !ok || !reads {
@@ -944,6 +958,39 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 	g.emit(cond, in)
 	return true
 }
+
+// A probe watches the instructions emitted while f runs (see [gen.probe]).
+type probe struct {
+	allow func(model.Op) bool
+	hit   bool // an instruction allow refuses was emitted
+}
+
+// probe runs f, stopping the lowering (see [gen.stopped]) as soon as it
+// emits an instruction allow refuses; it reports whether f emitted none.
+func (g *gen) probe(allow func(model.Op) bool, f func()) bool {
+	p := &probe{allow: allow}
+	g.probes = append(g.probes, p)
+	f()
+	g.probes = g.probes[:len(g.probes)-1]
+	if p.hit {
+		g.probeHits--
+	}
+	return !p.hit
+}
+
+// awaitOp reports whether an await's iteration may hold an instruction:
+// reads into registers, arithmetic and jumps.
+func awaitOp(op model.Op) bool {
+	switch op {
+	case model.OpLoad, model.OpIsLocked, model.OpMove, model.OpUnary, model.OpBinary, model.OpBoundsCheck, model.OpNop:
+		return true
+	}
+	return isJump(op)
+}
+
+// noOp allows no instruction: the body of a spin loop that is a while or
+// for loop does nothing.
+func noOp(model.Op) bool { return false }
 
 func loopKeyword(s Stmt) string {
 	switch s.(type) {
@@ -1509,11 +1556,12 @@ func (g *gen) ternary(x *TernaryExpr, want int) opnd {
 }
 
 func (g *gen) assign(x *AssignExpr, want int) opnd {
+	nerr := len(g.l.errs)
 	o := g.expr(x.X, -1)
 	if o.mode == oVal && o.t.kind == kBad && !g.l.strict && x.Op == "=" && g.frame.fn == nil {
 		// herd7: registers need no declaration
 		if id, ok := x.X.(*Ident); ok && g.lookup(id.Name) == nil && g.l.globals[id.Name] == nil && !isPredeclared(id.Name) && prims[id.Name] == nil {
-			g.dropErrorsAt(id.Pos())
+			g.dropErrorsAt(id.Pos(), nerr)
 			sc := g.frame.scope
 			g.frame.scope = g.frame.top
 			v := g.declare(id, id, tInt)
@@ -1574,11 +1622,11 @@ func (g *gen) assign(x *AssignExpr, want int) opnd {
 	return opnd{mode: oVal, arg: model.R(d), t: old.t}
 }
 
-// dropErrorsAt removes errors reported at pos (used when a herd7
-// assignment turns out to declare a register).
-func (g *gen) dropErrorsAt(pos model.Pos) {
-	errs := g.l.errs[:0]
-	for _, e := range g.l.errs {
+// dropErrorsAt removes the errors reported at pos since the first nerr
+// (used when a herd7 assignment turns out to declare a register).
+func (g *gen) dropErrorsAt(pos model.Pos, nerr int) {
+	errs := g.l.errs[:nerr]
+	for _, e := range g.l.errs[nerr:] {
 		if e.Pos != pos {
 			errs = append(errs, e)
 		}
@@ -1780,7 +1828,7 @@ func (g *gen) inline(x *CallExpr, gl *global, want int, discard bool) opnd {
 	caller := g.frame
 	g.frame = fr
 	for i, p := range fd.Params {
-		if vals[i].t.kind != kBad && !assigns(fd.Body, p.Name.Name) {
+		if vals[i].t.kind != kBad && !g.l.assigns(fd.Body, p.Name.Name) {
 			// A parameter never assigned is the argument itself: a
 			// constant, or the register holding it (the callee cannot
 			// change the caller's registers).

@@ -1,9 +1,12 @@
 package litmus
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
+
+	"mmcheck/model"
 )
 
 // loadAlloc returns how many bytes Load allocates on src: a measure of
@@ -25,6 +28,13 @@ func TestLinear(t *testing.T) {
 	rep := strings.Repeat
 	name := "b" + rep("_long_name", 10)
 	long := "\tint " + name + ";\n"
+	lines := func(n int, format string) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, format, i)
+		}
+		return b.String()
+	}
 	for _, tt := range []struct {
 		name string
 		n    int // the smaller size
@@ -35,6 +45,27 @@ func TestLinear(t *testing.T) {
 		{"sum chain", 400, func(n int) []byte { return proc(long + "\tr1 = r1" + rep(" + "+name, n) + ";\n") }},
 		{"ternary chain", 400, func(n int) []byte { return proc(long + "\tr1 = " + rep("a ? "+name+" : ", n) + "1;\n") }},
 		{"and chain", 400, func(n int) []byte { return proc(long + "\tr1 = a" + rep(" && "+name, n) + ";\n") }},
+		// Each declaration with a constant initialiser asked whether the
+		// rest of its block assigns the variable.
+		{"declarations", 2000, func(n int) []byte { return proc(lines(n, "\tint q%[1]d = %[1]d;\n") + "\tr1 = q0;\n") }},
+		// Each parameter asked whether the body assigns it.
+		{"parameters", 1000, func(n int) []byte {
+			return []byte("C params\n{}\nP0(" + strings.TrimSuffix(lines(n, "int *x%d, "), ", ") + ")\n{\n" +
+				lines(n, "\tWRITE_ONCE(*x%[1]d, %[1]d);\n") + "}\n")
+		}},
+		{"helper parameters", 1000, func(n int) []byte {
+			return []byte("C params\nstatic void f(" + strings.TrimSuffix(lines(n, "int a%d, "), ", ") + ")\n{\n" +
+				lines(n, "\tWRITE_ONCE(*(int *)a%[1]d, %[1]d);\n") + "}\n{}\nP0(int *x)\n{\n\tf(" + strings.TrimSuffix(rep("x, ", n), ", ") + ");\n}\n")
+		}},
+		// A spin loop is tried as an await first, and lowered again as a
+		// loop if it is not one: each loop around a loop doubled its work.
+		{"nested while loops", 8, func(n int) []byte { return proc("\t" + rep("while (a) { ", n) + "r1 = 1;" + rep(" }", n) + "\n") }},
+		{"nested do-while loops", 8, func(n int) []byte {
+			return proc("\t" + rep("do { ", n) + "r1 = READ_ONCE(*x);" + rep(" } while (a);", n) + "\n")
+		}},
+		{"nested for loops", 8, func(n int) []byte {
+			return proc("\t" + rep("for (;;) { if (READ_ONCE(*x)) break; ", n) + "r1 = 1;" + rep(" }", n) + "\n")
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			small, large := tt.src(tt.n), tt.src(2*tt.n)
@@ -45,5 +76,66 @@ func TestLinear(t *testing.T) {
 					len(large), len(small), float64(b)/float64(a), b, a)
 			}
 		})
+	}
+}
+
+// TestLinearLarge loads large inputs whose lowering looked things up by
+// scanning lists: the thread of a process and the register of a name (for
+// each term of a condition or locations clause), the initial value of a
+// register (for each "N:reg = v;"), the errors to drop when a herd7
+// assignment declares a register, the process after each missing one.
+// The lookups allocate nothing, so only time tells: each input takes
+// about a second with the scans (quadratic time), and some milliseconds
+// now; the test checks the results.
+func TestLinearLarge(t *testing.T) {
+	const n = 30000
+	var b strings.Builder
+	b.WriteString("C procs\n{}\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "P%d(int *x)\n{\n\tint r0;\n}\n", i)
+	}
+	b.WriteString("locations [")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%d:r0; ", i)
+	}
+	b.WriteString("]\n")
+	p, err := Load("procs.lit", []byte(b.String()))
+	if err != nil || len(p.Observed) != n {
+		t.Fatalf("processes: %v", err)
+	}
+
+	b.Reset()
+	b.WriteString("C regs\n{\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "0:r%d = %d;\n", i, i)
+	}
+	b.WriteString("}\nP0(int *x)\n{\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "\tint r%d;\n", i)
+	}
+	b.WriteString("}\nlocations [")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "0:r%d; ", i)
+	}
+	b.WriteString("]\n")
+	p, err = Load("regs.lit", []byte(b.String()))
+	if err != nil || len(p.Observed) != n || len(p.Threads[0].Init) != n+1 {
+		t.Fatalf("registers: %v", err)
+	}
+
+	b.Reset()
+	b.WriteString("C herd\n{}\nP0(int *x)\n{\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "\tr%d = 1;\n\tr%d = y%d;\n", i, i, i)
+	}
+	b.WriteString("}\n")
+	_, err = Config{AllErrors: true}.Load("herd.lit", []byte(b.String()))
+	if l, ok := err.(model.ErrorList); !ok || len(l) < MaxErrors || l[0].Msg != "undefined: y0" {
+		t.Fatalf("herd7 registers: %v", err)
+	}
+
+	_, err = Config{AllErrors: true}.Load("gap.lit", []byte(fmt.Sprintf("C gap\n{}\nP%d(int *x)\n{\n}\n", 1<<16)))
+	if err == nil || err.Error() != "gap.lit:3:1: missing processes P0 to P65535 (processes must be numbered P0, P1, ...)" {
+		t.Fatalf("missing processes: %v", err)
 	}
 }

@@ -15,14 +15,16 @@ func Lower(f *File) (*model.Program, error) { return Config{}.Lower(f) }
 // Lower is like the package-level [Lower] with the options of c.
 func (c Config) Lower(f *File) (*model.Program, error) {
 	l := &lowerer{
-		cfg:      c,
-		main:     f,
-		files:    map[string]*File{},
-		structs:  map[string]*structType{},
-		globals:  map[string]*global{},
-		features: map[string]bool{},
-		used:     map[*FuncDecl]bool{},
-		prog:     &model.Program{Name: f.Test, File: f.Name},
+		cfg:        c,
+		main:       f,
+		files:      map[string]*File{},
+		structs:    map[string]*structType{},
+		globals:    map[string]*global{},
+		features:   map[string]bool{},
+		used:       map[*FuncDecl]bool{},
+		regs:       map[*model.Thread]map[string]int{},
+		regInitIdx: map[*model.Thread]map[int]int{},
+		prog:       &model.Program{Name: f.Test, File: f.Name},
 	}
 	l.run()
 	l.errs.Sort()
@@ -39,13 +41,17 @@ func (c Config) Lower(f *File) (*model.Program, error) {
 }
 
 type lowerer struct {
-	cfg       Config
-	main      *File
-	files     map[string]*File // by name, for source text
-	errs      model.ErrorList
-	strict    bool // the file uses the extended language: C typing rules
-	resolving int  // structs being laid out, one inside the other
-	prog      *model.Program
+	cfg        Config
+	main       *File
+	files      map[string]*File // by name, for source text
+	errs       model.ErrorList
+	strict     bool                             // the file uses the extended language: C typing rules
+	resolving  int                              // structs being laid out, one inside the other
+	idx        *stmtIndex                       // built on first use
+	threadIdx  map[int]int                      // process number → index in prog.Threads, built on first use
+	regs       map[*model.Thread]map[string]int // regByName's maps
+	regInitIdx map[*model.Thread]map[int]int    // register → index in Thread.Init, for "N:reg = v;"
+	prog       *model.Program
 
 	decls    []Decl // every top-level declaration, #includes expanded
 	structs  map[string]*structType
@@ -545,16 +551,22 @@ func (l *lowerer) collectProcs() {
 	for id, pd := range byID {
 		l.procs[id] = pd
 	}
-	for id, pd := range l.procs {
-		if pd == nil {
-			// report at the next process
-			for j := id + 1; j <= max; j++ {
-				if l.procs[j] != nil {
-					l.errorf(l.procs[j].Name.Pos(), "missing process P%d (processes must be numbered P0, P1, ...)", id)
-					break
-				}
-			}
+	// Report each gap in the numbering at the process after it.
+	for id := 0; id <= max; {
+		if l.procs[id] != nil {
+			id++
+			continue
 		}
+		next := id + 1
+		for l.procs[next] == nil {
+			next++
+		}
+		if next == id+1 {
+			l.errorf(l.procs[next].Name.Pos(), "missing process P%d (processes must be numbered P0, P1, ...)", id)
+		} else {
+			l.errorf(l.procs[next].Name.Pos(), "missing processes P%d to P%d (processes must be numbered P0, P1, ...)", id, next-1)
+		}
+		id = next
 	}
 }
 
@@ -1036,32 +1048,52 @@ func (l *lowerer) applyRegInits() {
 		if !ok {
 			continue
 		}
-		reg, found := th.RegByName(ref.Name)
+		reg, found := l.regByName(th, ref.Name)
 		if !found {
 			// herd7 registers need no declaration
 			reg = len(th.Regs)
 			th.Regs = append(th.Regs, model.RegInfo{Name: ref.Name, IsPtr: model.IsPtr(v)})
 			th.NumRegs = len(th.Regs)
+			l.regs[th][ref.Name] = reg
 		}
-		replaced := false
-		for i := range th.Init {
-			if th.Init[i].Reg == reg {
-				th.Init[i].Val, replaced = v, true
+		inits := l.regInitIdx[th]
+		if inits == nil {
+			inits = map[int]int{}
+			for i, in := range th.Init {
+				inits[in.Reg] = i // only the process parameters so far: no register twice
 			}
+			l.regInitIdx[th] = inits
 		}
-		if !replaced {
+		if i, ok := inits[reg]; ok {
+			th.Init[i].Val = v
+		} else {
+			inits[reg] = len(th.Init)
 			th.Init = append(th.Init, model.RegInit{Reg: reg, Val: v})
 		}
 	}
 }
 
+// thread returns the thread of process id, or nil.
 func (l *lowerer) thread(id int) *model.Thread {
-	for _, th := range l.prog.Threads {
-		if th.ID == id {
-			return th
-		}
+	if i := l.threadIndex(id); i >= 0 {
+		return l.prog.Threads[i]
 	}
 	return nil
+}
+
+// regByName is th.RegByName, from a map built on first use (conditions
+// and initial values name registers one at a time).
+func (l *lowerer) regByName(th *model.Thread, name string) (int, bool) {
+	m := l.regs[th]
+	if m == nil {
+		m = map[string]int{}
+		for i := len(th.Regs) - 1; i >= 0; i-- {
+			m[th.Regs[i].Name] = i // the first of a name wins
+		}
+		l.regs[th] = m
+	}
+	r, ok := m[name]
+	return r, ok
 }
 
 // ---- clauses ----
@@ -1212,7 +1244,7 @@ func (l *lowerer) term(x Expr, lhs bool) model.Term {
 			l.errorf(x.Pos(), "no process P%d", x.Proc)
 			return nil
 		}
-		reg, ok := th.RegByName(x.Name)
+		reg, ok := l.regByName(th, x.Name)
 		if !ok {
 			l.errorf(x.Pos(), "undefined: register %d:%s", x.Proc, x.Name)
 			return nil
@@ -1253,11 +1285,17 @@ func (l *lowerer) locTerm(x Expr) model.Term {
 	return &model.LocTerm{Loc: loc}
 }
 
+// threadIndex returns the index in the program of process id's thread,
+// or -1.
 func (l *lowerer) threadIndex(id int) int {
-	for i, th := range l.prog.Threads {
-		if th.ID == id {
-			return i
+	if len(l.threadIdx) != len(l.prog.Threads) {
+		l.threadIdx = map[int]int{}
+		for i, th := range l.prog.Threads {
+			l.threadIdx[th.ID] = i
 		}
+	}
+	if i, ok := l.threadIdx[id]; ok {
+		return i
 	}
 	return -1
 }

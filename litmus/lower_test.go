@@ -240,18 +240,18 @@ P0()
 }`,
 		code: `
 P0:
-  0  %6 = load.once &x  ; READ_ONCE
-  1  %7 = %6 != 2
-  2  jz %7, 13
+  0  %5 = load.once &x  ; READ_ONCE
+  1  %6 = %5 != 2
+  2  jz %6, 13
   3  i = load.once &x  ; READ_ONCE
-  4  %8 = 0
-  5  %9 = i < 5
-  6  jz %9, 11
+  4  %7 = 0
+  5  %8 = i < 5
+  6  jz %8, 11
   7  store.once &x, i  ; WRITE_ONCE
   8  i = i + 1
-  9  loopiter %8
+  9  loopiter %7
  10  jmp 5
- 11  loopiter %5
+ 11  loopiter %4
  12  jmp 0
  13  halt`,
 	},
