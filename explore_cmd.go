@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"mmcheck/explorer"
@@ -29,6 +30,7 @@ type exploreCmd struct {
 	LoopBound     int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
 	Timeout       time.Duration `help:"Stop after this long (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	MaxStates     int64         `help:"Stop after this many states (the verdict is then inconclusive); 0 means no limit." default:"0"`
+	MaxMemory     string        `name:"max-memory" help:"Stop when the process holds this much memory (the verdict is then inconclusive), e.g. 4GiB; 0 means no limit. Default: half of the machine's memory." placeholder:"SIZE"`
 	SpecStates    int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give the proof search with speculated reads this many states before falling back to a search for bugs; 0 means 500000, -1 no limit. (A search for bugs runs first either way.)" default:"0"`
 	Workers       int           `help:"Parallel workers; 0 means one per CPU." default:"0"`
 	Search        string        `help:"Search: dpor (optimal DPOR, the default), interleave (every interleaving, graphs cached: the reference), enumerate (herd7-style candidates; always used for models with load buffering)." enum:"dpor,interleave,enumerate" default:"dpor"`
@@ -36,17 +38,37 @@ type exploreCmd struct {
 	CheckLeaks    bool          `help:"Report every object still allocated when all CPUs have finished."`
 	CheckRaces    bool          `help:"Report a data race (a plain access racing with another access, as lkmm defines it) as a violation; without it, lkmm shows it as herd7's data-race flag."`
 	AllErrors     bool          `help:"Report every input error, not just the first 10."`
-	JSON          bool          `name:"json" help:"Print the report as JSON."`
+	JSON          bool          `name:"json" help:"Print the report as JSON: one object for one file; an array of them when the arguments name several files or a directory."`
 	Herd          bool          `help:"Print herd7's output format (Test, States, Witnesses, Observation, ...)."`
 	Quiet         bool          `short:"q" help:"Print only the verdict line; no progress."`
 	SaveTrace     string        `name:"save-trace" help:"Write each counterexample as a JSON trace file into this directory (see 'mmcheck trace')." placeholder:"DIR"`
 	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them."`
+
+	jsonAll *[]*explorer.Result // --json with several files: the reports so far
+}
+
+// several reports whether the arguments name more than one file or a
+// directory: --json then prints an array, whatever the count found.
+func (c *exploreCmd) several() bool {
+	if len(c.Files) > 1 {
+		return true
+	}
+	for _, f := range c.Files {
+		if st, err := os.Stat(f); err == nil && st.IsDir() {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *exploreCmd) run(stdout, stderr io.Writer) int {
 	// The search keeps little live memory (a depth-first path of graphs)
 	// but allocates fast; a lazier collector leaves the CPUs to it.
 	debug.SetGCPercent(400)
+	if err := c.check(); err != nil {
+		fmt.Fprintln(stderr, "mmcheck:", err)
+		return exitBadInput
+	}
 	files, err := expandFiles(c.Files)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
@@ -57,7 +79,9 @@ func (c *exploreCmd) run(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mmcheck: --check-races needs a model that defines data races (lkmm); %s does not\n", m.Name)
 		return exitBadInput
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM as SIGINT: CI systems and timeout(1) stop a job with it,
+	// and the user then gets what was explored.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if c.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -72,12 +96,23 @@ func (c *exploreCmd) run(stdout, stderr io.Writer) int {
 		}
 	}
 	counts := map[string]int{}
+	// With several files, --json prints one array: each file's report is
+	// kept and written at the end.
+	var jsonAll []*explorer.Result
+	if c.JSON && c.several() {
+		c.jsonAll = &jsonAll
+	}
 	for _, f := range files {
 		s := c.one(ctx, f, m, stdout, stderr)
 		worst(s)
 		counts[map[int]string{0: "verified", 1: "counterexample", 2: "bad input", 3: "inconclusive"}[s]]++
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			break // interrupted: report what we have
+		}
+	}
+	if c.jsonAll != nil {
+		if err := reports.JSONArray(stdout, jsonAll, reports.Options{Quiet: c.Quiet, Width: termWidth()}); err != nil {
+			fmt.Fprintln(stderr, "mmcheck:", err)
 		}
 	}
 	if len(files) > 1 && !c.JSON && !c.Herd {
@@ -107,7 +142,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates, SpecStates: c.SpecStates,
+	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates, MaxMemory: c.maxMemory(), SpecStates: c.SpecStates,
 		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks, CheckRaces: c.CheckRaces}
 	switch c.Search {
 	case "interleave":
@@ -135,7 +170,9 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 		}
 	}
 	ropts := reports.Options{Quiet: c.Quiet, Width: termWidth()}
-	if c.JSON {
+	if c.jsonAll != nil {
+		*c.jsonAll = append(*c.jsonAll, res)
+	} else if c.JSON {
 		err = reports.JSON(stdout, res, ropts)
 	} else if c.Herd {
 		err = reports.Herd(stdout, res)
@@ -179,6 +216,9 @@ func expandFiles(args []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no .lit or .litmus file in this directory", a)
+		}
 		sort.Strings(found)
 		out = append(out, found...)
 	}
@@ -219,7 +259,7 @@ func saveTraces(dir string, p *model.Program, m *memmodel.Model, loopBound int, 
 		return err
 	}
 	for i, cx := range cxs {
-		data, err := json.MarshalIndent(cx.Save(p, m, loopBound, src), "", "  ")
+		data, err := json.MarshalIndent(cx.SaveIn(dir, p, m, loopBound, src), "", "  ")
 		if err != nil {
 			return err
 		}

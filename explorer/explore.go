@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,12 +32,15 @@ const (
 
 // Options configure an exploration.
 type Options struct {
-	Model         *memmodel.Model // default memmodel.RA
-	Algorithm     Algorithm
-	LoopBound     int   // iterations of a bounded loop before the execution is cut; default 8
-	Workers       int   // parallel workers (DPOR only); default 1
-	MaxStates     int64 // stop (inconclusive) after this many states; 0 means no limit
-	AllViolations bool  // keep exploring after the first violation, and report each
+	Model     *memmodel.Model // default memmodel.RA
+	Algorithm Algorithm
+	LoopBound int   // iterations of a bounded loop before the execution is cut; default 8
+	Workers   int   // parallel workers (DPOR only); default 1
+	MaxStates int64 // stop (inconclusive) after this many states; 0 means no limit
+	// MaxMemory stops the search (inconclusive) when the process holds
+	// more than 90% of this many bytes (memory.go); 0 means no limit.
+	MaxMemory     int64
+	AllViolations bool // keep exploring after the first violation, and report each
 	// TraceBudget is how many more violating executions to examine after
 	// the first one, looking for a simpler counterexample (fewest context
 	// switches, then fewest steps). 0 means 200; negative means none.
@@ -79,6 +83,11 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 	}
 	if err := checkSupported(p, opts.Model); err != nil {
 		return nil, err
+	}
+	if opts.MaxMemory > 0 {
+		var unwatch func()
+		ctx, unwatch = watchMemory(ctx, opts.MaxMemory)
+		defer unwatch()
 	}
 	e := &engine{prog: p, opts: opts, outcomes: map[string]*Outcome{}, start: time.Now()}
 	e.ctx, e.cancel = context.WithCancel(ctx)
@@ -965,6 +974,8 @@ func (e *engine) stopped(parent context.Context, r *Result) string {
 		return e.stopReason
 	case parent.Err() == context.DeadlineExceeded:
 		return "timeout"
+	case errors.As(context.Cause(parent), new(*memoryError)):
+		return context.Cause(parent).Error()
 	case parent.Err() != nil:
 		return "interrupted"
 	case e.underApprox != "":
@@ -973,7 +984,7 @@ func (e *engine) stopped(parent context.Context, r *Result) string {
 	case e.cutSeen.Load():
 		return fmt.Sprintf("%d executions were cut by --loop-bound %d", r.Stats.Cut, e.opts.LoopBound)
 	case e.ctx.Err() != nil:
-		return fmt.Sprintf("the search stopped after %d violations", e.seenViolations)
+		return fmt.Sprintf("stopped after %d violations", e.seenViolations)
 	}
 	return ""
 }

@@ -93,6 +93,14 @@ type Result struct {
 	// counted. Flags are exact either way: the goal-directed search is only
 	// used when no execution can raise one.
 	Partial string
+	// Stopped says why the search ended before it had built every
+	// execution (a bound, --timeout, --max-states, an interrupt, the
+	// violations budget, or an incomplete search under a model with load
+	// buffering), even when a counterexample found before decides the
+	// verdict: Outcomes, Positive, Negative and Observation are then of
+	// the executions built so far. "" when the search finished (with
+	// Partial, the goal-directed search finished what it set out to do).
+	Stopped string
 
 	// LBFree says that, under a model with load buffering, the program
 	// was too big for the enumeration search, but a static check

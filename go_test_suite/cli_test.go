@@ -76,7 +76,11 @@ var (
 	herdRE = regexp.MustCompile(`(?m)^Time (\S+) [0-9.]+$`)
 )
 
+// secondsRE is the duration field of --json reports.
+var secondsRE = regexp.MustCompile(`"seconds": [0-9.e+-]+`)
+
 func normalize(s string) string {
+	s = secondsRE.ReplaceAllString(s, `"seconds": "<dur>"`)
 	return herdRE.ReplaceAllString(durRE.ReplaceAllString(s, "<dur>"), "Time $1 <dur>")
 }
 
