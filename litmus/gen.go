@@ -46,6 +46,9 @@ type frame struct {
 	top      *scope
 	parent   *frame
 	loopBase int // len(gen.loops) at entry
+	// The locals in scope by name, innermost last: a lookup is one map
+	// access, not one per enclosing block.
+	visible map[string][]*local
 }
 
 type loopCtx struct{ breaks, continues []int }
@@ -53,6 +56,7 @@ type loopCtx struct{ breaks, continues []int }
 type scope struct {
 	parent *scope
 	vars   map[string]*local
+	names  []string // names bound in this scope, in order (frame.visible entries to drop at its end)
 }
 
 // A local is a register variable (or, inside an unrolled loop, the loop's
@@ -211,16 +215,35 @@ func (g *gen) here() int { return len(g.code) }
 // ---- names ----
 
 func (g *gen) lookup(name string) *local {
-	for s := g.frame.scope; s != nil; s = s.parent {
-		if v := s.vars[name]; v != nil {
-			return v
-		}
+	if vs := g.frame.visible[name]; len(vs) > 0 {
+		return vs[len(vs)-1]
 	}
 	return nil
 }
 
+// bind binds name to v in scope sc of the current frame: the innermost
+// scope, or the frame's top scope when it has no binding for name in any
+// scope (a herd7 register declared by its first assignment).
+func (g *gen) bind(sc *scope, name string, v *local) {
+	fr := g.frame
+	if fr.visible == nil {
+		fr.visible = map[string][]*local{}
+	}
+	sc.vars[name] = v
+	sc.names = append(sc.names, name)
+	fr.visible[name] = append(fr.visible[name], v)
+}
+
 func (g *gen) pushScope() { g.frame.scope = newScope(g.frame.scope) }
-func (g *gen) popScope()  { g.frame.scope = g.frame.scope.parent }
+
+func (g *gen) popScope() {
+	fr := g.frame
+	for _, name := range fr.scope.names {
+		vs := fr.visible[name]
+		fr.visible[name] = vs[:len(vs)-1]
+	}
+	fr.scope = fr.scope.parent
+}
 
 // regName is the register name of a local: plain in a process, "fn.name"
 // in an inlined helper.
@@ -242,7 +265,7 @@ func (g *gen) declare(decl Node, id *Ident, t *ctype) *local {
 		g.declRegs[decl] = reg
 	}
 	v := &local{name: id.Name, reg: reg, t: t, pos: id.Pos()}
-	g.frame.scope.vars[id.Name] = v
+	g.bind(g.frame.scope, id.Name, v)
 	return v
 }
 
@@ -512,7 +535,7 @@ func (g *gen) ifStmt(s *IfStmt) {
 		}
 		return
 	}
-	f := g.branch(s.Cond, false)
+	f := g.branchNonConst(s.Cond, false)
 	g.scoped(s.Then)
 	if s.Else == nil {
 		g.patch(f, g.here())
@@ -1474,11 +1497,19 @@ func (g *gen) binary(x *BinaryExpr, want int) opnd {
 
 // branch emits code that jumps when the truth of x is jumpIf and falls
 // through otherwise; it returns the jumps to patch.
-func (g *gen) branch(x Expr, jumpIf bool) []int {
+func (g *gen) branch(x Expr, jumpIf bool) []int { return g.branchOf(x, jumpIf, false) }
+
+// branchNonConst is branch for an x known not to be constant.
+func (g *gen) branchNonConst(x Expr, jumpIf bool) []int { return g.branchOf(x, jumpIf, true) }
+
+// branchOf is branch; nonConst says x is known not to be constant, and
+// then so are the operands of its ! and == 0: knowing it saves asking
+// again at each level of a chain (quadratic in its length).
+func (g *gen) branchOf(x Expr, jumpIf, nonConst bool) []int {
 	switch e := unparen(x).(type) {
 	case *UnaryExpr:
 		if e.Op == "!" {
-			return g.branch(e.X, !jumpIf)
+			return g.branchOf(e.X, !jumpIf, nonConst)
 		}
 	case *BinaryExpr:
 		switch e.Op {
@@ -1500,11 +1531,15 @@ func (g *gen) branch(x Expr, jumpIf bool) []int {
 			return f
 		case "==", "!=":
 			if c, ok := g.literalConst(e.Y); ok && c == 0 {
-				if _, ok := g.constValue(e.X); !ok {
+				if !nonConst {
+					_, isConst := g.constValue(e.X)
+					nonConst = !isConst
+				}
+				if nonConst {
 					if e.Op == "==" {
-						return g.branch(e.X, !jumpIf)
+						return g.branchOf(e.X, !jumpIf, true)
 					}
-					return g.branch(e.X, jumpIf)
+					return g.branchOf(e.X, jumpIf, true)
 				}
 			}
 		}
@@ -1532,7 +1567,7 @@ func (g *gen) ternary(x *TernaryExpr, want int) opnd {
 		g.deadCode(func() { g.rv(dead, -1) })
 		return g.rv(live, want)
 	}
-	f := g.branch(x.Cond, false)
+	f := g.branchNonConst(x.Cond, false)
 	d := want
 	var t *ctype
 	if d < 0 {
@@ -1836,8 +1871,8 @@ func (g *gen) inline(x *CallExpr, gl *global, want int, discard bool) opnd {
 				g.l.redeclared(p.Name.Name, p.Name.Pos(), prev.pos)
 			}
 			a := vals[i].arg
-			fr.scope.vars[p.Name.Name] = &local{name: p.Name.Name, reg: int(a.Reg), t: gl.params[i], pos: p.Name.Pos(),
-				konst: a.IsImm(), val: a.Imm}
+			g.bind(fr.scope, p.Name.Name, &local{name: p.Name.Name, reg: int(a.Reg), t: gl.params[i], pos: p.Name.Pos(),
+				konst: a.IsImm(), val: a.Imm})
 			continue
 		}
 		v := g.declare(p, p.Name, gl.params[i])

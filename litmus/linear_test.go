@@ -83,12 +83,14 @@ func TestLinear(t *testing.T) {
 // scanning lists: the thread of a process and the register of a name (for
 // each term of a condition or locations clause), the initial value of a
 // register (for each "N:reg = v;"), the errors to drop when a herd7
-// assignment declares a register, the process after each missing one.
-// The lookups allocate nothing, so only time tells: each input takes
-// about a second with the scans (quadratic time), and some milliseconds
-// now; the test checks the results.
+// assignment declares a register, the process after each missing one, a
+// local in each enclosing block; or asked again at each level of a chain
+// (x == 0 == 0 ...) whether the rest is constant. The lookups allocate
+// nothing, so only time tells: each input takes about a second with the
+// scans (quadratic time), and some milliseconds now; the test checks the
+// results.
 func TestLinearLarge(t *testing.T) {
-	const n = 30000
+	const n = 20000
 	var b strings.Builder
 	b.WriteString("C procs\n{}\n")
 	for i := 0; i < n; i++ {
@@ -137,5 +139,25 @@ func TestLinearLarge(t *testing.T) {
 	_, err = Config{AllErrors: true}.Load("gap.lit", []byte(fmt.Sprintf("C gap\n{}\nP%d(int *x)\n{\n}\n", 1<<16)))
 	if err == nil || err.Error() != "gap.lit:3:1: missing processes P0 to P65535 (processes must be numbered P0, P1, ...)" {
 		t.Fatalf("missing processes: %v", err)
+	}
+
+	b.Reset()
+	b.WriteString("C scopes\n{}\nP0(int *x)\n{\n\tint r1;\n\t")
+	b.WriteString(strings.Repeat("{ ", 900))
+	b.WriteString(strings.Repeat("r1;\n", 50_000))
+	b.WriteString(strings.Repeat("} ", 900))
+	b.WriteString("\n}\n")
+	if _, err := Load("scopes.lit", []byte(b.String())); err != nil {
+		t.Fatalf("blocks: %v", err)
+	}
+
+	b.Reset()
+	b.WriteString("C chains\n{}\nP0(int *x)\n{\n\tint r1;\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "\tif (READ_ONCE(*x)%s)\n\t\tr1 = %d;\n", strings.Repeat(" == 0", 900), i)
+	}
+	b.WriteString("}\n")
+	if _, err := Load("chains.lit", []byte(b.String())); err != nil {
+		t.Fatalf("chains: %v", err)
 	}
 }
