@@ -10,4 +10,20 @@
 // trace shows a linearization ([explorer.Linearize]) that respects program
 // order and reads-from, keeps each CPU running as long as it can, and
 // annotates each read with the write it reads from.
+//
+// # herd7's format
+//
+// [Herd] prints what herd7 (herdtools7 7.58+1, with the kernel's
+// linux-kernel.cfg) prints for the test, byte for byte but the Time line:
+// the name without a trailing ".litmus"; the final states with registers
+// before memory locations, locations in brackets ("[x]=1;"), pointers as
+// their target's name and NULL as 0, in herd7's order; Witnesses of
+// ~exists counted the way herd7 counts them (the executions that satisfy
+// ~exists first); the model's flags; the condition in herd7's normal form
+// ("not (...)" for a negation or "!=", parentheses only around a
+// disjunction inside a conjunction); and herd7's Hash= line, an MD5 of a
+// canonical form of the test's text that herdhash.go computes as herd7
+// does (none if the text is not herd7's C syntax). The kernel corpus and
+// Paul McKenney's collection are the golden tests, with herd7's own
+// output (go_test_suite/herd_test.go).
 package reports
