@@ -26,4 +26,26 @@
 // does (none if the text is not herd7's C syntax). The kernel corpus and
 // Paul McKenney's collection are the golden tests, with herd7's own
 // output (go_test_suite/herd_test.go).
+//
+// It never prints counts herd7 would not print. herd7 prints no result
+// for a test it does not finish, and neither does Herd when the search
+// did not build every execution (explorer.Result.Stopped: a bound,
+// --timeout, --max-states, an interrupt, the violations budget, or the
+// incomplete search of a model with load buffering), even when a
+// counterexample found before decides the verdict; nor when an execution
+// ends in a violation herd7 has no notion of (a use after free, a
+// BUG_ON, ...: those executions are in no final state). It then prints
+// nothing and returns an [IncompleteError] with the reason, which the CLI
+// prints on stderr; the exit status is the verdict's.
+//
+// A goal-directed search (explorer.Result.Partial: tests too big to
+// enumerate whole, such as RCU chains of 19 CPUs) proves the observation
+// without building every execution: herd7 would print the full counts,
+// and no one knows them. Herd prints only what is certain: the Test line,
+// Ok or No, the flags, the condition, and the Observation line without its
+// two counts ("Observation NAME Never"), then Time and Hash; no States
+// and no Witnesses. Scripts that read the observation's word (the
+// kernel's judgelitmus.sh, bench/big.sh) still work; a script that needs
+// the counts sees that they are missing. It returns an IncompleteError
+// with Printed set, whose reason the CLI prints on stderr.
 package reports

@@ -11,13 +11,44 @@ import (
 	"mmcheck/model"
 )
 
+// IncompleteError is what [Herd] returns when it cannot print herd7's
+// result in full: the search did not finish, or it found a violation
+// herd7's format has no place for (nothing was printed); or a
+// goal-directed search proved the observation without building every
+// execution (Printed: the block was printed with what is certain, without
+// States, Witnesses and counts). The CLI prints it on stderr.
+type IncompleteError struct {
+	Test    string // the test's name
+	Reason  string // why
+	Printed bool   // a block with the certain lines was printed (goal-directed search)
+}
+
+func (e *IncompleteError) Error() string {
+	if e.Printed {
+		return fmt.Sprintf("%s: --herd: no States and no counts: %s", e.Test, e.Reason)
+	}
+	return fmt.Sprintf("%s: --herd: no result: %s", e.Test, e.Reason)
+}
+
 // Herd writes r in herd7's output format, byte for byte what herd7 prints
 // for the test but the Time line, so that scripts that read herd7's
 // output (the kernel's tools/memory-model/scripts) can read mmcheck's
-// (see the package documentation).
+// (see the package documentation for what it prints when it cannot).
 func Herd(w io.Writer, r *explorer.Result) error {
 	p := r.Prog
 	name := herdName(p.Name)
+	switch {
+	case r.Stopped != "":
+		return &IncompleteError{Test: name, Reason: "the search did not finish (" + r.Stopped + "); herd7 prints no result for a test it does not finish"}
+	case r.Verdict == explorer.Unknown:
+		return &IncompleteError{Test: name, Reason: "the search did not finish (" + r.Reason + ")"}
+	}
+	for _, cx := range r.Violations {
+		if cx.Violation.Kind != model.DataRace {
+			return &IncompleteError{Test: name, Reason: fmt.Sprintf("an execution ends in a violation (%s), which herd7's format cannot show and does not count (see the text report)", cx.Violation.Kind)}
+		}
+	}
+	partial := r.Partial != ""
 
 	var b strings.Builder
 	kind, cond := "Required", "forall (true)"
@@ -37,30 +68,59 @@ func Herd(w io.Writer, r *explorer.Result) error {
 		ok = r.Negative == 0
 		cond = "forall (" + herdProp(p, p.Cond.Expr, opTop) + ")"
 	}
+	if partial {
+		// A goal-directed search settles Ok/No and the observation (see
+		// explorer.Result.Partial), not the states and the counts.
+		ok = herdOK(p, r.Observation)
+	}
 	fmt.Fprintf(&b, "Test %s %s\n", name, kind)
-	fmt.Fprintf(&b, "States %d\n", len(r.Outcomes))
-	for _, s := range herdStates(p, r.Outcomes) {
-		b.WriteString(s + "\n")
+	if !partial {
+		fmt.Fprintf(&b, "States %d\n", len(r.Outcomes))
+		for _, s := range herdStates(p, r.Outcomes) {
+			b.WriteString(s + "\n")
+		}
 	}
 	if ok {
 		b.WriteString("Ok\n")
 	} else {
 		b.WriteString("No\n")
 	}
-	b.WriteString("Witnesses\n")
-	fmt.Fprintf(&b, "Positive: %d Negative: %d\n", pos, neg)
+	if !partial {
+		b.WriteString("Witnesses\n")
+		fmt.Fprintf(&b, "Positive: %d Negative: %d\n", pos, neg)
+	}
 	for _, f := range r.Flags {
 		fmt.Fprintf(&b, "Flag %s\n", f)
 	}
 	fmt.Fprintf(&b, "Condition %s\n", cond)
-	fmt.Fprintf(&b, "Observation %s %s %d %d\n", name, r.Observation, r.Positive, r.Negative)
+	if partial {
+		fmt.Fprintf(&b, "Observation %s %s\n", name, r.Observation)
+	} else {
+		fmt.Fprintf(&b, "Observation %s %s %d %d\n", name, r.Observation, r.Positive, r.Negative)
+	}
 	fmt.Fprintf(&b, "Time %s %.2f\n", name, r.Duration.Seconds())
 	if h, err := herdHash(strings.Join(p.Lines, "\n"), herdObserved(p)); err == nil {
 		fmt.Fprintf(&b, "Hash=%s\n", h)
 	}
 	b.WriteString("\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if partial {
+		return &IncompleteError{Test: name, Printed: true, Reason: "a goal-directed search proved the observation without building every execution, and herd7 would count them all (" + r.Partial + ")"}
+	}
+	return nil
+}
+
+// herdOK is herd7's Ok/No from the observation alone.
+func herdOK(p *model.Program, o explorer.Observation) bool {
+	switch {
+	case p.Cond == nil || p.Cond.Kind == model.Forall:
+		return o == explorer.Always
+	case p.Cond.Kind == model.NotExists:
+		return o == explorer.Never
+	}
+	return o != explorer.Never
 }
 
 // herdName is the test's name as herd7 prints it: without a trailing
