@@ -146,7 +146,7 @@ func (g *gen) emit(n Node, in model.Instr) int {
 		}
 	}
 	in.Pos = n.Pos()
-	in.Text = g.text(n)
+	in.Text = g.l.source(n)
 	in.Call = g.frame.calls
 	g.code = append(g.code, in)
 	return len(g.code) - 1

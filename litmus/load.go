@@ -66,7 +66,7 @@ func (c Config) resolve(f *File, stack []string, errs *model.ErrorList) {
 			}
 		}
 		if cycle {
-			errs.Addf(inc.PathPos, "#include cycle: %s includes itself", path)
+			errs.Addf(inc.PathPos, "#include cycle: %s includes itself", printable(path))
 			continue
 		}
 		if len(stack) > 20 {
@@ -75,7 +75,7 @@ func (c Config) resolve(f *File, stack []string, errs *model.ErrorList) {
 		}
 		src, err := os.ReadFile(path)
 		if err != nil {
-			errs.Addf(inc.PathPos, "cannot read %s: %v", inc.Path, unwrapPathError(err))
+			errs.Addf(inc.PathPos, "cannot read %s: %v", printable(inc.Path), unwrapPathError(err))
 			continue
 		}
 		hf, err := c.parse(path, src, true)

@@ -104,14 +104,18 @@ func (l *lowerer) errorf(pos model.Pos, format string, args ...any) {
 	l.errs.Addf(pos, format, args...)
 }
 
-// text returns the source text of a node.
-func (l *lowerer) text(n Node) string {
+// source returns the source text of a node.
+func (l *lowerer) source(n Node) string {
 	f := l.files[n.Pos().File]
 	if f == nil {
 		return ""
 	}
 	return f.Text(n)
 }
+
+// text returns the source text of a node for a message: an excerpt, on
+// one line and printable.
+func (l *lowerer) text(n Node) string { return excerpt(l.source(n)) }
 
 func (l *lowerer) run() {
 	l.collectDecls(l.main, 0)
@@ -1155,7 +1159,7 @@ func (l *lowerer) lowerClauses() {
 	if cond != nil {
 		var terms []model.Term
 		e := l.prop(cond.X, &terms)
-		p.Cond = &model.Cond{Kind: cond.Kind, Expr: e, Pos: cond.Pos(), Text: strings.TrimSpace(l.text(cond.X))}
+		p.Cond = &model.Cond{Kind: cond.Kind, Expr: e, Pos: cond.Pos(), Text: strings.TrimSpace(l.source(cond.X))}
 		for _, t := range terms {
 			observe(t)
 		}

@@ -122,7 +122,7 @@ func (p *parser) found() string {
 	case p.tok == tokEOL:
 		return "newline"
 	case p.tok.isLiteral() || p.tok == tokBad:
-		return p.lit
+		return printable(p.lit) // a string may hold anything; tokBad's is a description
 	}
 	return "'" + string(p.tok) + "'"
 }
@@ -336,7 +336,7 @@ func (p *parser) parseDirective() Decl {
 		}
 		path, err := strconv.Unquote(p.lit)
 		if err != nil {
-			p.error(p.pos, "invalid file name "+p.lit)
+			p.error(p.pos, "invalid file name "+printable(p.lit))
 		}
 		d := &IncludeDecl{span: span{pos, p.end}, Path: path, PathPos: p.pos}
 		p.next()

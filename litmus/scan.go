@@ -1,8 +1,10 @@
 package litmus
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"mmcheck/model"
 )
@@ -59,7 +61,12 @@ func (s *scanner) init(file string, src []byte, err func(model.Pos, string)) {
 	s.file, s.src, s.off, s.line, s.lso, s.atBOL = file, src, 0, 1, 0, true
 	s.err = err
 	s.comments = new([]comment)
+	if bytes.HasPrefix(src, bom) {
+		s.off = len(bom) // as go/scanner, ignore a byte order mark at the start
+	}
 }
+
+var bom = []byte("\uFEFF")
 
 func (s *scanner) pos(off int) model.Pos {
 	// off is on the current line or an earlier one; the scanner only asks
@@ -214,9 +221,16 @@ func (s *scanner) scan() (pos, end model.Pos, tok token, lit string) {
 			return pos, s.pos(s.off), token(op), ""
 		}
 	}
-	s.off++
-	s.error(pos, fmt.Sprintf("invalid character %q", rune(c)))
-	return pos, s.pos(s.off), tokBad, string(c)
+	// Not a token: name the character (the source may be anything, a
+	// binary file included, and a message must not echo raw bytes).
+	desc, size, valid := describeChar(s.src[s.off:])
+	s.off += size
+	if valid {
+		s.error(pos, "invalid character "+desc)
+	} else {
+		s.error(pos, "invalid UTF-8 encoding")
+	}
+	return pos, s.pos(s.off), tokBad, desc
 }
 
 func (s *scanner) number() (pos, end model.Pos, tok token, lit string) {
@@ -260,7 +274,7 @@ func parseInt(lit string) (int64, error) {
 	if len(lit) >= 3 && lit[0] == '\'' {
 		v, _, tail, err := strconv.UnquoteChar(lit[1:len(lit)-1], '\'')
 		if err != nil || tail != "" {
-			return 0, fmt.Errorf("invalid character literal %s", lit)
+			return 0, fmt.Errorf("invalid character literal %s", printable(lit))
 		}
 		return int64(v), nil
 	}
@@ -305,7 +319,13 @@ func (s *scanner) restOfLine() (model.Pos, model.Pos, string) {
 		if c == '(' && s.off+1 < len(s.src) && s.src[s.off+1] == '*' {
 			break
 		}
-		s.off++
+		// The name ends at a character that is not printable, which the
+		// scanner then reports.
+		r, size := utf8.DecodeRune(s.src[s.off:])
+		if r == utf8.RuneError && size <= 1 || !strconv.IsPrint(r) {
+			break
+		}
+		s.off += size
 	}
 	return s.pos(start), s.pos(s.off), string(s.src[start:s.off])
 }
