@@ -59,8 +59,13 @@
 // do-while, break, continue and return. Expressions are those of C with
 // C precedence, including assignment operators, ++/--, ?:, casts,
 // && and || (short-circuit), ->, ., [], unary & and *; integer constants
-// are decimal, octal, hex or character constants; NULL, true and false
-// are predeclared. Comments are // and /* */ everywhere, and herd7's
+// are decimal, octal, hex, binary or character constants (u and l
+// suffixes ignored) of up to 64 bits, and values are int64: a constant
+// above LONG_MAX is the int64 of the same bits, as a 64-bit kernel stores
+// it (0xffffffffffffffff and ULONG_MAX are -1, -9223372036854775808 is
+// LONG_MIN), and constants from 2^40 to 2^40+2^20-1, the values of
+// pointers to locations, are refused; NULL, true and false are
+// predeclared. Comments are // and /* */ everywhere, and herd7's
 // (* *) (nested) outside function bodies, where "(*" is code. After the
 // name line, herd7's quoted string and Key=Value lines are kept as they
 // are and otherwise ignored.

@@ -824,7 +824,7 @@ func (l *lowerer) setInit(loc int, x Expr) {
 		return
 	}
 	l.prog.Init[loc] = v
-	if model.IsPtr(v) {
+	if _, ok := l.prog.PtrLoc(v); ok {
 		l.prog.Locs[loc].IsPtr = true
 	}
 }
@@ -1056,7 +1056,8 @@ func (l *lowerer) applyRegInits() {
 		if !found {
 			// herd7 registers need no declaration
 			reg = len(th.Regs)
-			th.Regs = append(th.Regs, model.RegInfo{Name: ref.Name, IsPtr: model.IsPtr(v)})
+			_, isPtr := l.prog.PtrLoc(v)
+			th.Regs = append(th.Regs, model.RegInfo{Name: ref.Name, IsPtr: isPtr})
 			th.NumRegs = len(th.Regs)
 			l.regs[th][ref.Name] = reg
 		}

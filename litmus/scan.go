@@ -270,6 +270,14 @@ func (s *scanner) char() (pos, end model.Pos, tok token, lit string) {
 }
 
 // parseInt parses a C integer or character constant, ignoring u/l suffixes.
+//
+// A constant is any value of 64 bits: up to 18446744073709551615
+// (0xffffffffffffffff, ULONG_MAX). Values are int64, and one above
+// 9223372036854775807 (LONG_MAX) is the int64 of the same bits (two's
+// complement), what a 64-bit kernel stores for it: 0xffffffffffffffff is
+// -1, and -9223372036854775808 is LONG_MIN. The values a pointer to a
+// location may have, 2^40 to 2^40+2^20-1 (see [model.PtrBase]), are
+// refused: an integer there would be taken for a pointer.
 func parseInt(lit string) (int64, error) {
 	if len(lit) >= 3 && lit[0] == '\'' {
 		v, _, tail, err := strconv.UnquoteChar(lit[1:len(lit)-1], '\'')
@@ -294,14 +302,14 @@ func parseInt(lit string) (int64, error) {
 	v, err := strconv.ParseUint(s, base, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, fmt.Errorf("integer constant %s too large", lit)
+			return 0, fmt.Errorf("integer constant %s too large (more than 64 bits)", lit)
 		}
 		return 0, fmt.Errorf("invalid integer constant %s", lit)
 	}
-	if v >= uint64(model.PtrBase) {
-		return 0, fmt.Errorf("integer constant %s too large", lit)
+	if v >= uint64(model.PtrBase) && v < uint64(model.PtrBase)+maxLocs {
+		return 0, fmt.Errorf("integer constant %s is a pointer value (2^40 to 2^40+2^20-1 are pointers to locations)", lit)
 	}
-	return int64(v), nil
+	return int64(v), nil // LONG_MAX+1 and above wrap, as in the kernel
 }
 
 // restOfLine returns the next run of non-blank characters on the current
