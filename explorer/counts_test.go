@@ -218,12 +218,13 @@ func countSummary(r *explorer.Result) string {
 	return b.String()
 }
 
-// countExact reports whether a goal-directed search (Result.Partial) still
-// counted every execution: when its condition names no register, no
-// combination of paths can be skipped, and when the observation is
-// Always or Never, neither search stops early (the first stops at the
-// first refuting execution, and the second, which looks for one of the
-// other kind, then builds them all again).
+// countExact reports whether a search counted every execution: a full
+// one, or a goal-directed one (goal.go) whose condition names no register,
+// so that no combination of paths can be pruned, and whose observation
+// is Always or Never, so that one of its two searches goes through them
+// all (the first stops at the first refuting execution, and the second,
+// which looks for one of the other kind, then builds them all again).
+// The goal-directed search then says its counts are not partial.
 func countExact(r *explorer.Result, prop string) bool {
 	return r.Partial == "" || !strings.Contains(prop, ":") && r.Observation != explorer.Sometimes
 }
@@ -315,8 +316,12 @@ func countCheck(t *testing.T, s countShape, n int, cond, prop string, noGoal int
 		}
 	}
 	// The command line's search under lkmm (the enumeration, and
-	// goal-directed when the program is big).
+	// goal-directed when the program is big). When its counts are exact
+	// it must say so, or --herd prints none.
 	cli := countExplore(t, p, explorer.Options{Model: memmodel.LKMM})
+	if cli.Partial != "" && countExact(cli, prop) {
+		t.Errorf("%s: lkmm: every execution counted, but the result says partial: %s", what, cli.Partial)
+	}
 	if n > countFullN {
 		if !s.sc {
 			t.Fatalf("%s: more than %d CPUs need an sc shape", what, countFullN)

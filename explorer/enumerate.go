@@ -239,6 +239,8 @@ type combiner struct {
 	// The goal-directed search (runGoal): build only executions whose
 	// proposition could be want, and stop at the first (found).
 	goal, want, found bool
+	// skipped says that the goal-directed search pruned a combination.
+	skipped bool
 	// The execution at which the first goal-directed search stopped, by
 	// paths and key: the second search may build it again, and must not
 	// count it twice.
@@ -267,6 +269,7 @@ func (c *combiner) threads(t int) {
 		return
 	}
 	if c.goal && c.pruned(t) {
+		c.skipped = true
 		return
 	}
 	if t == len(c.paths) {

@@ -74,12 +74,16 @@ func (e *engine) goalEligible(paths [][]path) bool {
 // second search then looks for one execution of the other kind, so that
 // the observation (Never, Sometimes, Always) is herd7's. The counts of
 // final states are those of the executions built, so the result says it
-// is partial.
+// is partial, unless one of the searches went through every combination
+// without pruning any and without stopping (a condition on locations
+// only, whose proposition is the same in every execution): then every
+// execution was built, and counted once, and the counts are herd7's.
 func (e *engine) runGoal(w *worker, paths [][]path, combos float64) {
 	p := e.prog
 	refuting := p.Cond.Kind != model.Forall // the proposition's value in a refuting final state
 	c := &combiner{w: w, paths: paths, choice: make([]int, len(paths)), goal: true, want: refuting}
 	c.threads(0)
+	all := c.builtAll()
 	if e.ctx.Err() == nil && !e.seen(!refuting) {
 		// The first search counted at most one execution, the refuting
 		// one it stopped at (it saw none of the other kind). The second
@@ -88,10 +92,24 @@ func (e *engine) runGoal(w *worker, paths [][]path, combos float64) {
 		// every execution): judge skips it, so that no execution is
 		// counted twice (herd7's counts of a test whose executions all
 		// refute the condition, not one more).
-		c.want, c.found = !refuting, false
+		c.want, c.found, c.skipped = !refuting, false, false
 		c.threads(0)
+		all = all || c.builtAll()
+	}
+	if all {
+		return
 	}
 	e.partial = fmt.Sprintf("%.3g combinations of CPU paths; a goal-directed search built only those whose registers let the condition fail, up to the first that does, and one execution of the other kind: the counts are of the executions built", combos)
+}
+
+// builtAll reports whether the goal-directed search just run built every
+// candidate execution: it was not cancelled, did not stop at what it
+// looked for, and pruned no combination of paths. If the first search
+// did, it saw every execution and found none refuting, so the second,
+// if it runs (none at all was seen), counts none; if the second did, it
+// counted every execution but the first's, which judge skips.
+func (c *combiner) builtAll() bool {
+	return c.w.e.ctx.Err() == nil && !c.found && !c.skipped
 }
 
 // seen reports whether some complete execution's final state gave the
