@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"mmcheck/litmus"
 	"mmcheck/memmodel"
 	"mmcheck/model"
@@ -36,31 +38,24 @@ func dporAgree(t *testing.T, p *model.Program, complete func(*Result) bool) (str
 	if !complete(dp) {
 		return "", false
 	}
-	var diffs []string
-	if en.Verdict != dp.Verdict {
-		diffs = append(diffs, fmt.Sprintf("verdict %s (%s) vs %s (%s)", en.Verdict, en.Reason, dp.Verdict, dp.Reason))
-	}
-	es, ds := outcomeSet(en), outcomeSet(dp)
-	for k, n := range es {
-		if ds[k] != n {
-			diffs = append(diffs, fmt.Sprintf("state %s: %d vs %d", k, n, ds[k]))
-		}
-	}
-	for k, n := range ds {
-		if _, ok := es[k]; !ok {
-			diffs = append(diffs, fmt.Sprintf("state %s: 0 vs %d", k, n))
-		}
-	}
-	if en.Positive != dp.Positive || en.Negative != dp.Negative {
-		diffs = append(diffs, fmt.Sprintf("positive/negative %d/%d vs %d/%d", en.Positive, en.Negative, dp.Positive, dp.Negative))
-	}
-	if !slices.Equal(en.Flags, dp.Flags) {
-		diffs = append(diffs, fmt.Sprintf("flags %v vs %v", en.Flags, dp.Flags))
-	}
-	if len(diffs) > 0 {
-		return "enumeration vs DPOR: " + strings.Join(diffs, "; "), true
+	if d := cmp.Diff(summarize(en), summarize(dp)); d != "" {
+		return "enumeration vs DPOR (-enumeration +DPOR):\n" + d, true
 	}
 	return "", true
+}
+
+// resultSummary is what two complete searches of one program must agree
+// on: the verdict, every final state with its count, the condition's
+// counts and the flags.
+type resultSummary struct {
+	Verdict            string
+	States             map[string]int64
+	Positive, Negative int64
+	Flags              []string
+}
+
+func summarize(r *Result) resultSummary {
+	return resultSummary{r.Verdict.String(), outcomeSet(r), r.Positive, r.Negative, r.Flags}
 }
 
 // TestLBFreeCorpus is the soundness check of lbfree.go on the kernel's
