@@ -32,6 +32,7 @@ type cli struct {
 	Explore exploreCmd `cmd:"" help:"Explore every execution of litmus files under a memory model."`
 	Models  modelsCmd  `cmd:"" help:"List the memory models."`
 	Trace   traceCmd   `cmd:"" help:"Render a saved counterexample, or replay it to confirm it."`
+	Lower   lowerCmd   `cmd:"" help:"Print a litmus file as mmcheck understood it: locations, each CPU's instructions, the condition."`
 }
 
 // run is main without the process: it returns the exit status.
@@ -74,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch kctx.Command() {
 	case "trace <trace>":
 		return c.Trace.run(stdout, stderr)
+	case "lower <file>":
+		return c.Lower.run(stdout, stderr)
 	case "models":
 		for _, m := range memmodel.All {
 			fmt.Fprintf(stdout, "%-5s %s\n", m.Name, firstLine(m.Doc))

@@ -2,29 +2,16 @@ package litmus
 
 import (
 	"fmt"
-	"os"
 	"strings"
-	"testing"
 
 	"mmcheck/model"
 )
 
-// TestDumpFile prints the lowered program of the file named by
-// $LITMUS_DUMP (for debugging): go test -run DumpFile -v ./litmus.
-func TestDumpFile(t *testing.T) {
-	path := os.Getenv("LITMUS_DUMP")
-	if path == "" {
-		t.Skip("set LITMUS_DUMP=file")
-	}
-	p, err := LoadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Print(describe(p))
-}
-
-// describe renders a whole program compactly.
-func describe(p *model.Program) string {
+// Describe renders a whole program as mmcheck understood it: its
+// objects and locations with their initial values, each CPU's code as
+// [DisasmProgram] lists it, the condition, the observed terms, the
+// leak checks and the features used. `mmcheck lower FILE` prints it.
+func Describe(p *model.Program) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "name %s\n", p.Name)
 	for i, o := range p.Objects {
