@@ -68,6 +68,28 @@ func TestHerdOutputKernel(t *testing.T) {
 	}
 }
 
+// TestHerdOutputExtra: the same on tests written for what the corpus
+// does not show (testdata/herd/extra: ~exists, forall, no condition,
+// negations, disjunctions inside conjunctions, negative values,
+// pointers and NULL, typed initial states, a header with key=value lines,
+// a name ending in .litmus).
+func TestHerdOutputExtra(t *testing.T) {
+	files, _ := filepath.Glob("testdata/herd/extra/*.litmus")
+	if len(files) == 0 {
+		t.Fatal("no tests in testdata/herd/extra")
+	}
+	for _, f := range files {
+		want, err := os.ReadFile(strings.TrimSuffix(f, ".litmus") + ".out")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := herdBlock(t, f)
+		if w := herdTimeRE.ReplaceAllString(string(want), "Time $1 <dur>"); got != w {
+			t.Errorf("%s: --herd differs from herd7's output:\n--- mmcheck ---\n%s--- herd7 ---\n%s", f, got, w)
+		}
+	}
+}
+
 // TestHerdOutputPaulmck: the same on the 656 tests of Paul McKenney's
 // collection (herd7's outputs in testdata/herd/herd7-paulmck.out, in the
 // order of paulmck-verdicts.tsv).
