@@ -5,8 +5,9 @@
 //
 // # Models
 //
-// [Chain] lists sc, tso and ra from strongest to weakest ([All] adds lkmm); every execution
-// consistent under one is consistent under the next:
+// [All] lists the four models, [Chain] the first three from strongest to
+// weakest; every execution consistent under one is consistent under the
+// next:
 //
 //   - [SC], sequential consistency: acyclic(po ∪ rf ∪ co ∪ fr) and RMW
 //     atomicity.
@@ -18,14 +19,23 @@
 //     are relaxed, smp_load_acquire/smp_store_release are acquire/release,
 //     fully ordered RMWs are smp_mb(); relaxed RMW; smp_mb(), smp_mb and
 //     its smp_mb__* variants are SC fences.
+//   - [LKMM], the Linux-kernel memory model: the kernel's
+//     linux-kernel.cat, .bell and lock.cat (tools/memory-model) decided on
+//     these graphs, with dependencies (address, data, control), RCU and
+//     SRCU, locks, and the data-race flag of plain accesses. It is not in
+//     the chain: it allows load buffering, which ra forbids, and forbids
+//     some ra outcomes.
 //
-// None has load buffering ([Model.LoadBuffering] is false): po ∪ rf is
-// acyclic in every consistent execution, so an explorer that adds events
-// in po ∪ rf order reaches every consistent execution. All three are
-// prefix-closed. The RCU primitives belong to lkmm and mean nothing here
-// ([Model.SupportsPrim]); RCU fence events are ignored.
+// sc, tso and ra have no load buffering ([Model.LoadBuffering] is false):
+// po ∪ rf is acyclic in every consistent execution, so an explorer that
+// adds events in po ∪ rf order reaches every consistent execution. All
+// three are prefix-closed. The RCU primitives belong to lkmm and mean
+// nothing in them ([Model.SupportsPrim]); RCU fence events are ignored.
+// lkmm has load buffering and needs dependencies ([Model.NeedsDeps]):
+// see lkmm.go's doc comment for how herd7's events map onto ours, and
+// package explorer for how its executions are searched.
 //
-// Each file's doc comment (sc.go, tso.go, ra.go) and each Model's Doc
+// Each file's doc comment (sc.go, tso.go, ra.go, lkmm.go) and each Model's Doc
 // state the rules. Axioms carry the names the paper or .cat file gives
 // them ("sc", "uniproc", "atomicity", "coherence", "no-thin-air"; "ghb" is
 // herd's "tso"); [Model.Axioms] lists them in the order Check tries them
@@ -37,7 +47,9 @@
 // A kfree is one event that conflicts with every location of its object;
 // it takes part in no rf or co, and for ordering counts as a plain write.
 // [Checker.Ordered] says whether an access is ordered before a kfree: in
-// sc by (po ∪ rf ∪ co ∪ fr)+, in tso by ghb+, in ra by hb. An access that
+// sc by (po ∪ rf ∪ co ∪ fr)+, in tso by ghb+, in ra by hb, in lkmm by
+// the plain-access section's rw-xbstar and ww-vis: the access does not race
+// with the kfree (in one thread, po). An access that
 // is not ordered before the kfree of its object is a use after free.
 //
 // # Performance
