@@ -13,7 +13,7 @@ func Load(filename string, src []byte) (*model.Program, error) {
 	return Config{}.Load(filename, src)
 }
 
-// LoadFile reads and loads a file.
+// LoadFile reads (with [ReadSource]) and loads a file.
 func LoadFile(path string) (*model.Program, error) { return Config{}.LoadFile(path) }
 
 // Load is like the package-level [Load] with the options of c.
@@ -30,9 +30,9 @@ func (c Config) Load(filename string, src []byte) (*model.Program, error) {
 
 // LoadFile is like the package-level [LoadFile] with the options of c.
 func (c Config) LoadFile(path string) (*model.Program, error) {
-	src, err := os.ReadFile(path)
+	src, err := ReadSource(path)
 	if err != nil {
-		return nil, model.ErrorList{{Pos: model.Pos{File: path}, Msg: err.Error()}}
+		return nil, model.ErrorList{{Pos: model.Pos{File: path}, Msg: printable(err.Error())}}
 	}
 	return c.Load(path, src)
 }
@@ -40,7 +40,9 @@ func (c Config) LoadFile(path string) (*model.Program, error) {
 // ResolveIncludes reads and parses the files that f #includes (and those
 // they include), relative to the directory of the including file, and
 // fills in each [IncludeDecl.File]. An included file may only hold
-// #defines, #includes, struct declarations and helper functions.
+// #defines, #includes, struct declarations and helper functions, and is
+// read with [ReadSource]: anything but a regular file of at most
+// [MaxSourceSize] bytes is an error at the #include.
 func (c Config) ResolveIncludes(f *File) error {
 	var errs model.ErrorList
 	c.resolve(f, []string{filepath.Clean(f.Name)}, &errs)
@@ -73,7 +75,7 @@ func (c Config) resolve(f *File, stack []string, errs *model.ErrorList) {
 			errs.Addf(inc.PathPos, "#include nested too deeply")
 			continue
 		}
-		src, err := os.ReadFile(path)
+		src, err := ReadSource(path)
 		if err != nil {
 			errs.Addf(inc.PathPos, "cannot read %s: %v", printable(inc.Path), unwrapPathError(err))
 			continue
