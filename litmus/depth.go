@@ -61,7 +61,7 @@ func (l *lowerer) checkDepth() bool {
 	check := func(n Node) {
 		if deep := tooDeep(n); deep != nil {
 			e := depthError(deep)
-			l.errs.Add(e.Pos, e.Msg)
+			l.errorf(e.Pos, "%s", e.Msg)
 			ok = false
 		}
 	}

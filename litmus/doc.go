@@ -4,19 +4,25 @@
 //
 // The pipeline is one-way: [Parse] builds a syntax tree ([File]), [Lower]
 // resolves names, checks types and generates a [model.Program], and
-// [Load] and [LoadFile] do both (reading #include'd files on the way).
-// [Format] prints a tree back as source, and [Disasm] lists a thread's
-// lowered code for debugging. [Config] holds the options (report all
-// errors rather than the first [MaxErrors]).
+// [Load] and [LoadFile] do both (reading #include'd files on the way,
+// with [ReadSource]). [Format] prints a tree back as source, and [Disasm]
+// lists a thread's lowered code for debugging. [Config] holds the options
+// (report several errors on a line).
 //
 // Errors are data: every function returns a [model.ErrorList], sorted by
 // position, one error per line, each "file:line:col: message" with a
 // lower-case message in the style of Go's ("expected ';', found '}'",
 // "undefined: foo", "x redeclared; previous declaration at f.lit:3:5").
-// The parser keeps going after an error, leaving *BadExpr, *BadStmt and
-// *BadDecl nodes; it stops after [MaxErrors] errors by panicking with its
-// own sentinel, which Parse recovers (any other panic is a bug and is
-// re-raised).
+// Every error is reported, only the first of each line unless
+// [Config.AllErrors], up to [MaxErrors] (1,000; the list then ends with
+// "too many errors: stopped after 1000"): a tool shows as many as it
+// likes. The parser keeps going after an error, leaving *BadExpr,
+// *BadStmt and *BadDecl nodes; it stops after [MaxErrors] errors by
+// panicking with its own sentinel, which Parse recovers (any other panic
+// is a bug and is re-raised). Messages quote the input printable and on
+// one line: a character that is not part of the language is named by its
+// code point ("invalid character U+00E9 'é'"), bad UTF-8 is "invalid
+// UTF-8 encoding", and code is quoted up to 60 bytes.
 //
 // Input of any size or shape gives errors, never a stack overflow: the
 // statements, expressions and conditions of one declaration or clause

@@ -46,8 +46,7 @@ func (c Config) LoadFile(path string) (*model.Program, error) {
 func (c Config) ResolveIncludes(f *File) error {
 	var errs model.ErrorList
 	c.resolve(f, []string{filepath.Clean(f.Name)}, &errs)
-	errs.Sort()
-	return errs.Err()
+	return finishErrors(errs, c.AllErrors, false, model.Pos{}).Err()
 }
 
 func (c Config) resolve(f *File, stack []string, errs *model.ErrorList) {

@@ -27,13 +27,7 @@ func (c Config) Lower(f *File) (*model.Program, error) {
 		prog:       &model.Program{Name: f.Test, File: f.Name},
 	}
 	l.run()
-	l.errs.Sort()
-	if !c.AllErrors {
-		l.errs.RemoveMultiples()
-		if len(l.errs) > MaxErrors {
-			l.errs = l.errs[:MaxErrors]
-		}
-	}
+	l.errs = finishErrors(l.errs, c.AllErrors, l.tooMany, l.tooManyPos)
 	if err := l.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -42,6 +36,8 @@ func (c Config) Lower(f *File) (*model.Program, error) {
 
 type lowerer struct {
 	cfg        Config
+	tooMany    bool      // errors were dropped past maxRawErrors
+	tooManyPos model.Pos // where the first was
 	main       *File
 	files      map[string]*File // by name, for source text
 	errs       model.ErrorList
@@ -101,6 +97,12 @@ type object struct {
 }
 
 func (l *lowerer) errorf(pos model.Pos, format string, args ...any) {
+	if len(l.errs) >= maxRawErrors {
+		if !l.tooMany {
+			l.tooMany, l.tooManyPos = true, pos
+		}
+		return
+	}
 	l.errs.Addf(pos, format, args...)
 }
 
@@ -123,8 +125,8 @@ func (l *lowerer) run() {
 		return
 	}
 	l.declareGlobals()
-	if len(l.errs) > 0 && !l.cfg.AllErrors && len(l.errs) >= MaxErrors {
-		return
+	if len(l.errs) >= MaxErrors {
+		return // and spare the cascade
 	}
 	l.collectProcs()
 	l.collectObjects()

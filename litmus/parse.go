@@ -8,14 +8,13 @@ import (
 	"mmcheck/model"
 )
 
-// MaxErrors is how many errors Parse, Lower and Load report at most, unless
-// [Config.AllErrors] is set.
-const MaxErrors = 10
-
 // Config holds the options of the front end. The zero Config is the
 // default used by the package-level functions.
 type Config struct {
-	AllErrors bool // report every error, not just the first MaxErrors (one per line)
+	// AllErrors reports every error (up to MaxErrors), several on a line
+	// included, as go/parser's AllErrors; otherwise only the first error
+	// of each line is reported (the others usually follow from it).
+	AllErrors bool
 	_         struct{}
 }
 
@@ -31,7 +30,8 @@ func (c Config) Parse(filename string, src []byte) (*File, error) {
 	return c.parse(filename, src, false)
 }
 
-// bailout is the parser's own panic sentinel: too many errors.
+// bailout is the parser's own panic sentinel: too many errors, or a
+// tree too deep to parse on.
 type bailout struct{}
 
 func (c Config) parse(filename string, src []byte, header bool) (f *File, err error) {
@@ -45,11 +45,7 @@ func (c Config) parse(filename string, src []byte, header bool) (f *File, err er
 				panic(r)
 			}
 		}
-		if c.AllErrors {
-			p.errs.Sort()
-		} else {
-			p.errs.RemoveMultiples()
-		}
+		p.errs = finishErrors(p.errs, c.AllErrors, p.tooMany, p.pos)
 		err = p.errs.Err()
 	}()
 	p.next()
@@ -69,8 +65,9 @@ type parser struct {
 	lit      string
 	prev     model.Pos // end of the previous token
 
-	inInit bool // parsing the init block: "N:reg" is a register reference
-	depth  int  // nesting of expressions, statements and conditions
+	tooMany bool // stopped at MaxErrors errors
+	inInit  bool // parsing the init block: "N:reg" is a register reference
+	depth   int  // nesting of expressions, statements and conditions
 }
 
 // nest counts one level of nesting of the parser's recursion, which is
@@ -108,9 +105,10 @@ func (p *parser) error(pos model.Pos, msg string) {
 		if n := len(p.errs); n > 0 && p.errs[n-1].Pos.Line == pos.Line && p.errs[n-1].Pos.File == pos.File {
 			return
 		}
-		if len(p.errs) >= MaxErrors {
-			panic(bailout{})
-		}
+	}
+	if len(p.errs) >= MaxErrors {
+		p.tooMany = true
+		panic(bailout{})
 	}
 	p.errs.Add(pos, msg)
 }
