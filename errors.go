@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"mmcheck/litmus"
 	"mmcheck/model"
 )
 
@@ -26,7 +26,7 @@ func printErrors(w io.Writer, err error, file string, src []byte, all bool) {
 	for i, e := range list {
 		lines, ok := sources[e.Pos.File]
 		if !ok {
-			if b, err := os.ReadFile(e.Pos.File); err == nil {
+			if b, err := litmus.ReadSource(e.Pos.File); err == nil {
 				lines = strings.Split(string(b), "\n")
 			}
 			sources[e.Pos.File] = lines

@@ -128,7 +128,7 @@ func (c *exploreCmd) run(stdout, stderr io.Writer) int {
 }
 
 func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, stdout, stderr io.Writer) int {
-	src, err := os.ReadFile(file)
+	src, err := litmus.ReadSource(file)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput

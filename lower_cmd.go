@@ -5,7 +5,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"mmcheck/litmus"
 )
@@ -19,7 +18,7 @@ type lowerCmd struct {
 // their initial values, each CPU's instructions with the primitive each
 // came from, the condition). For checking what a construct turned into.
 func (c *lowerCmd) run(stdout, stderr io.Writer) int {
-	src, err := os.ReadFile(c.File)
+	src, err := litmus.ReadSource(c.File)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput

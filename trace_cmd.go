@@ -37,7 +37,7 @@ type traceCmd struct {
 // real execution, and rendering the replay instead would show something
 // else than the file says.
 func (c *traceCmd) run(stdout, stderr io.Writer) int {
-	data, err := os.ReadFile(c.File)
+	data, err := readTraceFile(c.File)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
@@ -125,7 +125,7 @@ func (c *traceCmd) findLitmus(st *explorer.SavedTrace, stderr io.Writer) (path s
 	var changed string
 	var changedSrc []byte
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		b, err := litmus.ReadSource(p)
 		if err != nil {
 			if c.Litmus != "" {
 				fmt.Fprintf(stderr, "mmcheck: --litmus: %v\n", err)
@@ -147,4 +147,24 @@ func (c *traceCmd) findLitmus(st *explorer.SavedTrace, stderr io.Writer) (path s
 	}
 	fmt.Fprintf(stderr, "mmcheck: %s: the trace's litmus file %s is not found (looked for %s); give it with --litmus FILE\n", c.File, st.File, strings.Join(paths, ", "))
 	return "", nil, exitBadInput
+}
+
+// maxTraceSize bounds a saved trace: the biggest counterexample of the
+// protocol suite saves to well under a megabyte.
+const maxTraceSize = 64 << 20
+
+// readTraceFile reads a regular file of at most maxTraceSize bytes, and
+// refuses anything else (a directory, /dev/zero, a FIFO) before reading.
+func readTraceFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	case fi.Size() > maxTraceSize:
+		return nil, fmt.Errorf("%s: %d bytes, more than a saved trace can be (%d)", path, fi.Size(), maxTraceSize)
+	}
+	return os.ReadFile(path)
 }
