@@ -3,6 +3,7 @@ package litmus
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"mmcheck/model"
@@ -748,13 +749,25 @@ func (l *lowerer) implicitObjects() {
 func (l *lowerer) layout() {
 	p := l.prog
 	total := 0
+	var names int64
 	for _, o := range l.objects {
+		size, nb := 0, int64(0)
 		if o.t.kind != kBad {
-			total += o.t.size()
+			size = o.t.size()
+			nb = int64(len(o.name))*int64(size) + nameBytes(o.t)
 		}
-		if total > maxLocs {
+		switch {
+		case total+size > maxLocs:
 			l.errorf(o.pos, "too many memory locations (more than %d)", maxLocs)
 			o.t = tBad
+		case names+nb > maxNameBytes:
+			// a few locations can be many bytes of names: x[65536]
+			// of a struct with a field of a 100 KB name
+			l.errorf(o.pos, "memory locations' names too long (more than %d MiB in all)", maxNameBytes>>20)
+			o.t = tBad
+		default:
+			total += size
+			names += nb
 		}
 		o.idx = len(p.Objects)
 		o.base = len(p.Locs)
@@ -765,6 +778,36 @@ func (l *lowerer) layout() {
 		})
 	}
 	p.Init = make([]model.Value, len(p.Locs))
+}
+
+// maxNameBytes bounds the bytes of the names of all the memory locations
+// ("rq[1].lazy_mm"), which the layout builds: a location's name is as long
+// as the names of its object and fields, so a short input can make many
+// long names.
+const maxNameBytes = 64 << 20
+
+// nameBytes is the bytes of the names of the locations of an object of
+// type t, not counting the object's name: ".f" for each location of each
+// field f, "[i]" for each location of element i.
+func nameBytes(t *ctype) int64 {
+	switch t.kind {
+	case kStruct:
+		st := t.st
+		if !st.namesDone {
+			for _, f := range st.fields {
+				st.names += int64(1+len(f.name))*int64(f.t.size()) + nameBytes(f.t)
+			}
+			st.namesDone = true
+		}
+		return st.names
+	case kArray:
+		var idx int64
+		for i := 0; i < t.n; i++ {
+			idx += int64(len(strconv.Itoa(i)) + 2)
+		}
+		return int64(t.n)*nameBytes(t.elem) + idx*int64(t.elem.size())
+	}
+	return 0
 }
 
 func (l *lowerer) flatten(name string, t *ctype, obj int) {

@@ -42,6 +42,9 @@ type structType struct {
 	state  int  // 0 unresolved, 1 resolving, 2 done
 	depth  int  // 1 + the deepest field type
 	bad    bool // nested too deeply (reported): objects of the type are invalid
+
+	names     int64 // nameBytes of the type, once namesDone
+	namesDone bool
 }
 
 type field struct {
