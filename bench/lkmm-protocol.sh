@@ -12,7 +12,7 @@ limit=${2:-300}
 mkdir -p bench/out
 go build -o bench/out/mmcheck .
 printf '%-34s %-14s %12s %9s %s\n' file verdict states wall speculated
-for exp in litmus/*.expected; do
+for exp in litmus/*.expected litmus/lazy-mm/*.expected; do
 	grep -q '^lkmm: *inconclusive' "$exp" || grep -q '^# lkmm:.*speculat\|^# speculates' "$exp" || continue
 	f=${exp%.expected}.lit
 	start=$(date +%s.%N)

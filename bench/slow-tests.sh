@@ -2,7 +2,7 @@
 # bench/slow-tests.sh [go test flags...]: the slow exhaustive runs kept out
 # of the default `go test ./...` (which must pass within minutes on a busy
 # 2-core machine): the lkmm protocol lines marked "(slow)" in
-# litmus/*.expected, the explorer's random differential oracles at full
+# litmus/lazy-mm/*.expected, the explorer's random differential oracles at full
 # size, the SRCU rewrites of the corpus's biggest tests. About 15 minutes
 # idle on 2 cores; every search is bounded by states, never by seconds.
 set -e

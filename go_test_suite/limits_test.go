@@ -14,7 +14,7 @@ import (
 
 // bigLKMM is a protocol file whose lkmm search runs for minutes and grows
 // past a gigabyte: every limit must stop it.
-const bigLKMM = "../litmus/stolen-reference-v2.lit"
+const bigLKMM = "../litmus/lazy-mm/stolen-reference-v2.lit"
 
 // TestMaxMemory: --max-memory stops the search, inconclusive (exit 3),
 // with the limit named, instead of the runtime's out-of-memory crash

@@ -13,7 +13,8 @@ import (
 	"mmcheck/memmodel"
 )
 
-// The lazy-mm protocol suite: every ../litmus/*.lit with its .expected
+// The lazy-mm protocol suite: ../litmus/unlazy.lit and every
+// ../litmus/lazy-mm/*.lit, each with its .expected
 // (see ../litmus/README.md). An .expected file has one line per model,
 //
 //	sc: verified
@@ -106,9 +107,14 @@ func TestProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) == 0 {
-		t.Fatal("no ../litmus/*.lit files")
+	scenarios, err := filepath.Glob("../litmus/lazy-mm/*.lit")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if len(files) == 0 || len(scenarios) < 40 {
+		t.Fatalf("%d files in ../litmus and %d in ../litmus/lazy-mm: the suite is missing", len(files), len(scenarios))
+	}
+	files = append(files, scenarios...)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".lit")
 		t.Run(name, func(t *testing.T) {

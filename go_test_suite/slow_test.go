@@ -6,7 +6,7 @@ import (
 )
 
 // slowTests reports whether the slow exhaustive runs are wanted: the lkmm
-// protocol proofs marked "(slow)" in litmus/*.expected, SRCU rewrites of
+// protocol proofs marked "(slow)" in litmus/lazy-mm/*.expected, SRCU rewrites of
 // the corpus's tests of six CPUs or more, and the like. They take minutes
 // and stay out of the default `go test ./...`, which must finish within
 // its time on a busy 2-core machine; MMCHECK_SLOW=1 runs them

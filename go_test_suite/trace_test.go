@@ -19,7 +19,7 @@ import (
 // replay: the protocol suite, the benchmark bug variants, the classic shapes.
 func counterexampleFiles(t *testing.T) []string {
 	var files []string
-	for _, g := range []string{"../litmus/*.lit", "../bench/lit/unlazy-3-bug*.lit", "testdata/litmus/*.litmus", "../examples/*.lit"} {
+	for _, g := range []string{"../litmus/*.lit", "../litmus/lazy-mm/*.lit", "../bench/lit/unlazy-3-bug*.lit", "testdata/litmus/*.litmus", "../examples/*.lit"} {
 		m, _ := filepath.Glob(g)
 		files = append(files, m...)
 	}
@@ -147,7 +147,7 @@ func TestLKMMFindsUnlazyBug(t *testing.T) {
 	if !slowTests() {
 		return // the proof of the fixed file takes half a minute
 	}
-	fixed := loadProgram(t, "../litmus/finish-cpu-fix-h.lit")
+	fixed := loadProgram(t, "../litmus/lazy-mm/finish-cpu-fix-h.lit")
 	r, err = explorer.Explore(context.Background(), fixed, explorer.Options{Model: memmodel.LKMM})
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestDataRaceReplays(t *testing.T) {
 // atomic_add reads a decrement that comes after it in po ∪ rf). The DPOR
 // fallback's load-buffering revisits must find it, and it must replay.
 func TestLKMMLoadBufferingBug(t *testing.T) {
-	const file = "../litmus/deposit-xchg-relaxed.lit"
+	const file = "../litmus/lazy-mm/deposit-xchg-relaxed.lit"
 	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
