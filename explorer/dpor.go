@@ -305,7 +305,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 			}
 			m := g.meta[t][i]
 			flagsOK := m.revisitable && m.addedMax
-			lb := w.e.lb && !lbRevisitsOff
+			lb := w.e.lb && !w.hooks.lbRevisitsOff
 			if !flagsOK && !lb {
 				continue
 			}

@@ -64,6 +64,8 @@ type Options struct {
 	// the statistics so far. It must be quick and must not block.
 	Progress func(s Stats, elapsed time.Duration)
 
+	hooks *hooks // test switches (hooks.go); nil in every real run
+
 	_ struct{}
 }
 
@@ -119,10 +121,11 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 		// complete only without load buffering.
 		alg, auto = Enumerate, true
 	}
+	h := opts.hooks.get()
 	switch alg {
 	case Enumerate:
 		why := "the enumeration was skipped by a test"
-		if !skipEnumeration {
+		if !h.skipEnumeration {
 			why = e.runEnumerate()
 		}
 		if why != "" {
@@ -137,7 +140,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 			// violation is real), but never call the result a proof.
 			// If the check names the reads that may close a cycle, DPOR
 			// speculates their values and is complete (spec.go).
-			a := lbAnalyze(e.ctx, p, e.opts.LoopBound)
+			a := lbAnalyze(e.ctx, p, e.opts.LoopBound, e.opts.hooks)
 			if e.ctx.Err() != nil {
 				break // timeout, interrupt: result says which
 			}
@@ -146,7 +149,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 			case a.why == "":
 				e.lbFree, e.lbPlain = true, a.viaPlain
 				e.runDPOR()
-			case a.spec != nil && !specOff:
+			case a.spec != nil && !h.specOff:
 				// First the cheap search for bugs (lb.go): a violation it
 				// finds is real, and the proof search (spec.go) is
 				// costlier, and would find it later.
@@ -201,14 +204,6 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 	progressDone.Wait()
 	return e.result(ctx), nil
 }
-
-// specOff turns speculated reads off (set by tests): DPOR then only
-// looks for bugs where load buffering is not ruled out.
-var specOff = false
-
-// skipEnumeration makes models with load buffering go straight to the
-// DPOR fallback (set by tests of lb.go).
-var skipEnumeration = false
 
 // checkSupported rejects programs that use primitives the model does not
 // define, with the position of each use.
@@ -291,10 +286,13 @@ type worker struct {
 	// checked.
 	judged *graph
 	pub    *Stats // stats published for progress reports (guarded by engine.mu)
+	// hooks: the worker's copy of the test switches (the specPruned
+	// oracle sets its noSpecPruning while it searches a pruned graph).
+	hooks hooks
 }
 
 func (e *engine) newWorker() *worker {
-	w := &worker{e: e, ip: interp{prog: e.prog, loopBound: e.opts.LoopBound, deps: e.opts.Model.NeedsDeps}, chk: e.opts.Model.NewChecker()}
+	w := &worker{e: e, ip: interp{prog: e.prog, loopBound: e.opts.LoopBound, deps: e.opts.Model.NeedsDeps}, chk: e.opts.Model.NewChecker(), hooks: e.opts.hooks.get()}
 	e.mu.Lock()
 	w.pub = new(Stats)
 	e.live = append(e.live, w.pub)
@@ -499,17 +497,13 @@ func (w *worker) judge(g *graph) {
 	}
 }
 
-// paranoid makes consistentExt check maximal extensions too, and panic if
-// the model's MaximalConsistent promise is broken (set by tests).
-var paranoid = false
-
 // consistentExt judges g, the extension of a consistent graph by one
 // event; maximal says the event was added maximally (see
 // memmodel.Model.MaximalConsistent), in which case the model may promise
-// consistency without a check.
+// consistency without a check (checked anyway under the paranoid hook).
 func (w *worker) consistentExt(g *graph, maximal bool) bool {
 	if maximal && w.e.opts.Model.MaximalConsistent {
-		if paranoid && !w.consistent(g) {
+		if w.hooks.paranoid && !w.consistent(g) {
 			panic("explorer: model " + w.e.opts.Model.Name + " broke its MaximalConsistent promise")
 		}
 		return true

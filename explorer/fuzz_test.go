@@ -95,27 +95,28 @@ func outcomeSet(r *Result) map[string]int64 {
 
 // checkAgreement is the differential property: DPOR and the reference
 // search find the same executions and final states under each model, and
-// the final states of sc ⊆ tso ⊆ ra.
-func checkAgreement(t *testing.T, seed int64) {
+// the final states of sc ⊆ tso ⊆ ra. Every search runs with the test
+// switches h.
+func checkAgreement(t *testing.T, seed int64, h hooks) {
 	p := randomProgram(seed)
 	if seed%3 == 0 {
-		checkVerdicts(t, seed, p)
+		checkVerdicts(t, seed, p, h)
 		return
 	}
 	var prev map[string]int64
 	var prevName string
 	for _, m := range memmodel.Chain {
-		ref := run(t, p, m, Interleave)
-		opt := run(t, p, m, DPOR)
+		ref := runHooks(t, p, m, Interleave, h)
+		opt := runHooks(t, p, m, DPOR, h)
 		if ref.Stats.Executions != opt.Stats.Executions {
 			t.Errorf("seed %d %s: DPOR %d executions, reference %d", seed, m.Name, opt.Stats.Executions, ref.Stats.Executions)
 		}
-		en := run(t, p, m, Enumerate)
+		en := runHooks(t, p, m, Enumerate, h)
 		if en.Verdict != Unknown && (en.Stats.Executions != opt.Stats.Executions || fmt.Sprint(outcomeSet(en)) != fmt.Sprint(outcomeSet(opt))) {
 			t.Errorf("seed %d %s: enumeration found %d executions (%d states, %s %s), DPOR %d", seed, m.Name,
 				en.Stats.Executions, len(en.Outcomes), en.Verdict, en.Reason, opt.Stats.Executions)
 		}
-		par, err := Explore(context.Background(), p, Options{Model: m, Workers: 3})
+		par, err := Explore(context.Background(), p, Options{Model: m, Workers: 3, hooks: &h})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,16 +147,16 @@ func checkAgreement(t *testing.T, seed int64) {
 // checkVerdicts: for programs with awaits, checks and assumes, every
 // search must reach the same verdict (and the models keep sc ⊆ tso ⊆ ra:
 // a violation under sc is one under tso and ra).
-func checkVerdicts(t *testing.T, seed int64, p *model.Program) {
+func checkVerdicts(t *testing.T, seed int64, p *model.Program, h hooks) {
 	prevFail := false
 	for _, m := range memmodel.Chain {
-		ref := run(t, p, m, Interleave)
-		opt := run(t, p, m, DPOR)
-		par, err := Explore(context.Background(), p, Options{Model: m, Workers: 3})
+		ref := runHooks(t, p, m, Interleave, h)
+		opt := runHooks(t, p, m, DPOR, h)
+		par, err := Explore(context.Background(), p, Options{Model: m, Workers: 3, hooks: &h})
 		if err != nil {
 			t.Fatal(err)
 		}
-		en := run(t, p, m, Enumerate)
+		en := runHooks(t, p, m, Enumerate, h)
 		if opt.Verdict != ref.Verdict || par.Verdict != ref.Verdict || (en.Verdict != Unknown && en.Verdict != ref.Verdict) {
 			t.Errorf("seed %d %s: verdicts differ: interleave %s (%s), dpor %s (%s), 3 workers %s, enumerate %s (%s)", seed, m.Name,
 				ref.Verdict, ref.Reason, opt.Verdict, opt.Reason, par.Verdict, en.Verdict, en.Reason)
@@ -171,14 +172,12 @@ func checkVerdicts(t *testing.T, seed int64, p *model.Program) {
 }
 
 func TestDifferentialRandom(t *testing.T) {
-	paranoid = true
-	defer func() { paranoid = false }()
 	n := int64(120)
 	if !longTests() {
 		n = 40
 	}
 	for seed := int64(0); seed < n; seed++ {
-		checkAgreement(t, seed)
+		checkAgreement(t, seed, hooks{paranoid: true})
 		if t.Failed() {
 			t.Logf("program:\n%s", dumpProgram(randomProgram(seed)))
 			return
@@ -191,14 +190,14 @@ func FuzzExplore(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, seed int64) {
-		paranoid = true
+		h := hooks{paranoid: true}
 		// Keep each input well under the fuzzer's hang detector (10 s):
 		// the reference searches are exponential.
-		r, err := Explore(context.Background(), randomProgram(seed), Options{Model: memmodel.RA, MaxStates: 5000})
+		r, err := Explore(context.Background(), randomProgram(seed), Options{Model: memmodel.RA, MaxStates: 5000, hooks: &h})
 		if err != nil || r.Verdict == Unknown {
 			t.Skip("too big for one fuzz input")
 		}
-		checkAgreement(t, seed)
+		checkAgreement(t, seed, h)
 	})
 }
 

@@ -66,7 +66,13 @@ func (b *thb) halt() *thb { return b.emit(model.Instr{Op: model.OpHalt, Dst: -1}
 
 func run(t *testing.T, p *model.Program, m *memmodel.Model, alg Algorithm) *Result {
 	t.Helper()
-	r, err := Explore(context.Background(), p, Options{Model: m, Algorithm: alg})
+	return runHooks(t, p, m, alg, hooks{})
+}
+
+// runHooks is run with the test switches h.
+func runHooks(t *testing.T, p *model.Program, m *memmodel.Model, alg Algorithm, h hooks) *Result {
+	t.Helper()
+	r, err := Explore(context.Background(), p, Options{Model: m, Algorithm: alg, hooks: &h})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,9 +30,6 @@ import (
 // kept keep their choices, so not every execution with load buffering
 // is built, and a search that finds nothing is still inconclusive.
 
-// lbRevisitsOff turns lbRevisit off (set by tests).
-var lbRevisitsOff = false
-
 // lbRevisit makes r read from a, where r is in a's po ∪ rf prefix.
 func (w *worker) lbRevisit(g *graph, r, a model.EventID, porf []int32) {
 	if r.Thread == a.Thread || g.x.Deps == nil || dependsOn(g, a, r) {

@@ -18,8 +18,10 @@ import (
 func TestLoadBufferingRevisits(t *testing.T) {
 	m := memmodel.LKMM
 	// lb.go is the fallback where speculation is not possible.
-	specOff = true
-	defer func() { specOff = false }()
+	fallback := hooks{specOff: true, skipEnumeration: true}
+	// Plain DPOR: the executions without load buffering.
+	plainDPOR := fallback
+	plainDPOR.lbRevisitsOff = true
 	lbSeen, lbOnly := int64(0), 0
 	n := int64(150)
 	if !longTests() {
@@ -34,9 +36,7 @@ func TestLoadBufferingRevisits(t *testing.T) {
 		if en.Verdict == Unknown {
 			continue
 		}
-		skipEnumeration = true
-		fb := run(t, p, m, DPOR)
-		skipEnumeration = false
+		fb := runHooks(t, p, m, DPOR, fallback)
 		lbSeen += fb.Stats.LoadBuffer
 		ens, fbs := outcomeSet(en), outcomeSet(fb)
 		for k := range fbs {
@@ -50,13 +50,7 @@ func TestLoadBufferingRevisits(t *testing.T) {
 		if fb.Verdict == Fail && len(fb.Violations) > 0 && len(en.Violations) == 0 {
 			t.Errorf("seed %d: the fallback finds a violation (%s), the enumeration only %s", seed, fb.Reason, en.Reason)
 		}
-		// Plain DPOR: the executions without load buffering.
-		skipEnumeration = true
-		saved := lbRevisitsOff
-		lbRevisitsOff = true
-		plain := run(t, p, m, DPOR)
-		lbRevisitsOff = saved
-		skipEnumeration = false
+		plain := runHooks(t, p, m, DPOR, plainDPOR)
 		ps := outcomeSet(plain)
 		for k := range ps {
 			if _, ok := fbs[k]; !ok {
@@ -164,9 +158,7 @@ func TestLoadBufferingBranchValue(t *testing.T) {
 		p.Observed = append(p.Observed, &model.LocTerm{Loc: l})
 	}
 	en := run(t, p, memmodel.LKMM, Enumerate)
-	skipEnumeration = true
-	fb := run(t, p, memmodel.LKMM, DPOR)
-	skipEnumeration = false
+	fb := runHooks(t, p, memmodel.LKMM, DPOR, hooks{skipEnumeration: true})
 	ens := outcomeSet(en)
 	for k := range outcomeSet(fb) {
 		if _, ok := ens[k]; !ok {

@@ -311,6 +311,8 @@ type lbChecker struct {
 	bound  int
 	states int
 	ctx    context.Context // the check stops when it is done (nil: never)
+	// The test switches (hooks) the check reads.
+	specReaders, noPlainCycles bool
 	// Per thread: the loop counters (counters) and where each is live
 	// (liveCounters), computed once.
 	cs   [][]int32
@@ -363,7 +365,7 @@ func (c *lbChecker) done() bool { return c.ctx != nil && c.ctx.Err() != nil }
 // lbFree reports whether no lkmm-consistent execution of p has a po ∪ rf
 // cycle, and if it cannot tell, why.
 func lbFree(p *model.Program, loopBound int) (bool, string) {
-	a := lbAnalyze(context.Background(), p, loopBound)
+	a := lbAnalyze(context.Background(), p, loopBound, nil)
 	return a.why == "", a.why
 }
 
@@ -385,19 +387,14 @@ type lbAnalysis struct {
 	viaPlain bool
 }
 
-// specReaders makes lbAnalyze cut each cycle at the reads of its
-// unordered writes, where it can, rather than at its read (set by tests).
-var specReaders = false
-
-// noPlainCycles turns plainCycles off (set by tests of the speculation
-// that need programs lbfree would otherwise rule out).
-var noPlainCycles = false
-
 // lbAnalyze runs the check of lbFree, and collects every read on which it
 // fails (see spec.go). When ctx is done it stops and gives a reason, as
-// for any other limit; the caller tells an interrupted check by ctx.
-func lbAnalyze(ctx context.Context, p *model.Program, loopBound int) lbAnalysis {
-	c := &lbChecker{p: p, bound: loopBound, ctx: ctx}
+// for any other limit; the caller tells an interrupted check by ctx. Of
+// the test switches h (nil: none), it reads specReaders and
+// noPlainCycles.
+func lbAnalyze(ctx context.Context, p *model.Program, loopBound int, h *hooks) lbAnalysis {
+	hk := h.get()
+	c := &lbChecker{p: p, bound: loopBound, ctx: ctx, specReaders: hk.specReaders, noPlainCycles: hk.noPlainCycles}
 	c.cs, c.live = make([][]int32, len(p.Threads)), make([][][]bool, len(p.Threads))
 	n := len(p.Threads)
 	c.mem = make([]aval, len(p.Locs))
@@ -507,7 +504,7 @@ func lbAnalyze(ctx context.Context, p *model.Program, loopBound int) lbAnalysis 
 		failed = failed || why != ""
 	}
 	var plainCut map[lbNode]bool // see cutCycles
-	if failed && !limit && !noPlainCycles {
+	if failed && !limit && !c.noPlainCycles {
 		segs := make([][]map[int32]lbSeg, n)
 		for i := range segs {
 			segs[i] = make([]map[int32]lbSeg, len(readAccs[i]))
@@ -550,7 +547,7 @@ func lbAnalyze(ctx context.Context, p *model.Program, loopBound int) lbAnalysis 
 					continue // on no cycle: nothing to cut
 				}
 				aWhy := known(t, readAccs[i][it.k])
-				if aWhy == "" && (!specReaders || c.unorderedAny) {
+				if aWhy == "" && (!c.specReaders || c.unorderedAny) {
 					a.spec[i][s.pc] = true
 					continue
 				}

@@ -16,25 +16,25 @@ import (
 )
 
 // lbAgree runs p under lkmm twice, with the enumeration (complete) and
-// with DPOR alone (skipEnumeration: the path taken when the enumeration
-// gives up), and reports how the two differ ("" if they agree on the
+// with DPOR alone (the skipEnumeration hook: the path taken when the
+// enumeration gives up), and reports how the two differ ("" if they agree on the
 // verdict, every final state with its count, the condition's counts and
 // the flags). It also reports whether the DPOR run claimed completeness.
 func lbAgree(t *testing.T, p *model.Program) (string, bool) {
 	t.Helper()
-	return dporAgree(t, p, func(r *Result) bool { return r.LBFree })
+	return dporAgree(t, p, hooks{}, func(r *Result) bool { return r.LBFree })
 }
 
-// dporAgree is lbAgree for the DPOR runs that claim completeness.
-func dporAgree(t *testing.T, p *model.Program, complete func(*Result) bool) (string, bool) {
+// dporAgree is lbAgree for the DPOR runs that claim completeness, with
+// the test switches h (and skipEnumeration) in the DPOR run.
+func dporAgree(t *testing.T, p *model.Program, h hooks, complete func(*Result) bool) (string, bool) {
 	t.Helper()
 	en := run(t, p, memmodel.LKMM, Enumerate)
 	if en.Verdict == Unknown || en.Partial != "" {
 		return "", false // no complete reference (a goal-directed enumeration counts only some executions)
 	}
-	skipEnumeration = true
-	dp := run(t, p, memmodel.LKMM, DPOR)
-	skipEnumeration = false
+	h.skipEnumeration = true
+	dp := runHooks(t, p, memmodel.LKMM, DPOR, h)
 	if !complete(dp) {
 		return "", false
 	}
@@ -304,7 +304,7 @@ func TestLBFreeControlCycle(t *testing.T) {
 		if tc.obs == Sometimes && !slices.Contains(en.Flags, "data-race") {
 			t.Errorf("%s: flags %v, want the data race of the plain accesses", tc.name, en.Flags)
 		}
-		if diff, _ := dporAgree(t, p, func(*Result) bool { return true }); diff != "" {
+		if diff, _ := dporAgree(t, p, hooks{}, func(*Result) bool { return true }); diff != "" {
 			t.Errorf("%s: %s", tc.name, diff)
 		}
 	}
@@ -338,7 +338,7 @@ func TestLBFreeCycleFaults(t *testing.T) {
 		if en.Observation != Sometimes || en.Verdict == Unknown {
 			t.Errorf("%s: enumeration: %s %s (%s), want Sometimes", tc.name, en.Verdict, en.Observation, en.Reason)
 		}
-		if diff, _ := dporAgree(t, p, func(*Result) bool { return true }); diff != "" {
+		if diff, _ := dporAgree(t, p, hooks{}, func(*Result) bool { return true }); diff != "" {
 			t.Errorf("%s: %s", tc.name, diff)
 		}
 	}

@@ -77,7 +77,7 @@ func TestLBFreePlainCycles(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", tc.name, err, src)
 		}
-		a := lbAnalyze(context.Background(), p, 8)
+		a := lbAnalyze(context.Background(), p, 8, nil)
 		if free := a.why == ""; free != tc.free || free && !a.viaPlain {
 			t.Errorf("%s: load buffering ruled out %v (by plainCycles %v: %s), want %v", tc.name, free, a.viaPlain, a.why, tc.free)
 		}
@@ -116,12 +116,12 @@ func TestLBFreePlainRandom(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
-		a := lbAnalyze(context.Background(), p, 8)
+		a := lbAnalyze(context.Background(), p, 8, nil)
 		if a.why != "" {
 			if a.spec == nil || !a.viaPlain {
 				continue
 			}
-			diff, claimed := dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 })
+			diff, claimed := dporAgree(t, p, hooks{}, func(r *Result) bool { return r.Speculated > 0 })
 			if claimed {
 				cut++
 			}
@@ -257,7 +257,7 @@ exists (0:r0=2 /\ 1:r1=1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := lbAnalyze(context.Background(), p, 8)
+	a := lbAnalyze(context.Background(), p, 8, nil)
 	if a.why == "" || a.spec == nil {
 		t.Fatalf("expected a speculation plan, got why=%q", a.why)
 	}
@@ -275,7 +275,7 @@ exists (0:r0=2 /\ 1:r1=1)
 	if !slices.Equal(got, []string{"P0:READ_ONCE(*x)"}) {
 		t.Errorf("plan %v, want [P0:READ_ONCE(*x)]", got)
 	}
-	if diff, claimed := dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 }); diff != "" || !claimed {
+	if diff, claimed := dporAgree(t, p, hooks{}, func(r *Result) bool { return r.Speculated > 0 }); diff != "" || !claimed {
 		t.Errorf("claimed %v: %s", claimed, diff)
 	}
 }

@@ -167,10 +167,10 @@ func reachableWrites(code []model.Instr, ws map[int32]*lbWriteSum) ([]*lbWriteSu
 // changes) or one another CPU makes from where it goes on (canWrite). If
 // none can have its value, no graph of the subtree completes, and
 // pruning g loses no execution. (With lb.go's revisits, which ignore
-// the flags, nothing is pruned.)
+// the flags, nothing is pruned; nor under the noSpecPruning hook.)
 func (w *worker) justifiable(g *graph) bool {
 	sp := w.e.spec
-	if sp == nil || sp.writes == nil || w.e.lb || noSpecPruning {
+	if sp == nil || sp.writes == nil || w.e.lb || w.hooks.noSpecPruning {
 		return true
 	}
 	found := false
@@ -211,8 +211,8 @@ func (w *worker) justifiable(g *graph) bool {
 		for i := range evs {
 			ev := &evs[i]
 			if m := g.meta[t][i]; speculated(ev) && (m.stamp < sigma || !m.addedMax) && !sp.canWrite(g, sigma, pcs, model.EventID{Thread: int32(t), Index: int32(i)}) {
-				if specPruned != nil {
-					specPruned(w, g)
+				if w.hooks.specPruned != nil {
+					w.hooks.specPruned(w, g)
 				}
 				return false
 			}
@@ -406,10 +406,3 @@ func (w *worker) resolve(g *graph) bool {
 	rec(0, h)
 	return true
 }
-
-// noSpecPruning turns justifiable's pruning off; specPruned, if set, is
-// called with each graph it prunes (both set by tests).
-var (
-	noSpecPruning = false
-	specPruned    func(w *worker, g *graph)
-)

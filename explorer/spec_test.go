@@ -13,8 +13,9 @@ import (
 	"mmcheck/memmodel"
 )
 
-// specAgree is lbAgree for DPOR with speculated reads (spec.go).
-func specAgree(t *testing.T, f string) (diff string, claimed bool) {
+// specAgree is lbAgree for DPOR with speculated reads (spec.go), with
+// the test switches h.
+func specAgree(t *testing.T, f string, h hooks) (diff string, claimed bool) {
 	t.Helper()
 	src, err := os.ReadFile(f)
 	if err != nil {
@@ -27,15 +28,18 @@ func specAgree(t *testing.T, f string) (diff string, claimed bool) {
 	if ok, _ := lbFree(p, 8); ok {
 		return "", false
 	}
-	return dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 })
+	return dporAgree(t, p, h, func(r *Result) bool { return r.Speculated > 0 })
 }
 
 // TestSpecCorpus is the soundness check of spec.go on the kernel's litmus
 // tests that lbfree.go cannot rule load buffering out of (the LB shapes
 // among them): DPOR with speculated reads must find exactly what the
 // (complete) enumeration finds, execution counts included.
-func TestSpecCorpus(t *testing.T) {
-	checkPruning(t)
+func TestSpecCorpus(t *testing.T) { specCorpus(t, hooks{}) }
+
+// specCorpus is TestSpecCorpus with the test switches h.
+func specCorpus(t *testing.T, h hooks) {
+	h, _ = checkPruning(t, h)
 	var files []string
 	for _, set := range []string{"kernel", "paulmck"} {
 		root := filepath.Join("..", "go_test_suite", "testdata", "lkmm", set)
@@ -51,7 +55,7 @@ func TestSpecCorpus(t *testing.T) {
 		if !longTests() && i%4 != 0 {
 			continue
 		}
-		diff, claimed := specAgree(t, f)
+		diff, claimed := specAgree(t, f, h)
 		if claimed {
 			n++
 		}
@@ -68,8 +72,11 @@ func TestSpecCorpus(t *testing.T) {
 // TestSpecRandom is the same differential check on random programs (with
 // dependencies and fences, see fuzz_test.go), which have RMWs, awaits
 // and plain accesses the corpus lacks.
-func TestSpecRandom(t *testing.T) {
-	checkPruning(t)
+func TestSpecRandom(t *testing.T) { specRandomDep(t, hooks{}) }
+
+// specRandomDep is TestSpecRandom with the test switches h.
+func specRandomDep(t *testing.T, h hooks) {
+	h, _ = checkPruning(t, h)
 	n := 300
 	if !longTests() {
 		n = 80
@@ -83,7 +90,7 @@ func TestSpecRandom(t *testing.T) {
 		if ok, _ := lbFree(p, 8); ok {
 			continue
 		}
-		diff, claimed := dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 })
+		diff, claimed := dporAgree(t, p, h, func(r *Result) bool { return r.Speculated > 0 })
 		if claimed {
 			spec++
 		}
@@ -101,10 +108,9 @@ func TestSpecRandom(t *testing.T) {
 // at the reads of its unordered writes (the other choice lbAnalyze makes
 // when a read's own values are not known).
 func TestSpecReaders(t *testing.T) {
-	specReaders = true
-	defer func() { specReaders = false }()
-	t.Run("corpus", TestSpecCorpus)
-	t.Run("random", TestSpecRandom)
+	h := hooks{specReaders: true}
+	t.Run("corpus", func(t *testing.T) { specCorpus(t, h) })
+	t.Run("random", func(t *testing.T) { specRandomDep(t, h) })
 }
 
 // TestSpecLocks: a speculated spin_lock read has no rf, so no atomicity
@@ -255,18 +261,14 @@ exists (0:r0=0 /\ 1:r1=1)
 				t.Errorf("%s: load buffering ruled out, but %s", tc.name, diff)
 			}
 		}
-		noPlainCycles = true
-		ok, why := lbFree(p, 8)
-		noPlainCycles = false
-		if ok {
-			t.Errorf("%s: load buffering ruled out (%s); the test needs speculated reads", tc.name, why)
+		if a := lbAnalyze(context.Background(), p, 8, &hooks{noPlainCycles: true}); a.why == "" {
+			t.Errorf("%s: load buffering ruled out without plainCycles; the test needs speculated reads", tc.name)
 			continue
 		}
 		searched := false
 		for _, readers := range []bool{false, true} {
-			specReaders, noPlainCycles = readers, true
-			diff, claimed := dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 })
-			specReaders, noPlainCycles = false, false
+			h := hooks{specReaders: readers, noPlainCycles: true}
+			diff, claimed := dporAgree(t, p, h, func(r *Result) bool { return r.Speculated > 0 })
 			searched = searched || claimed
 			if diff != "" {
 				t.Errorf("%s (readers %v): %s", tc.name, readers, diff)
@@ -362,7 +364,7 @@ func TestSpecRandomLocks(t *testing.T) {
 // enumeration).
 func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFree bool) {
 	t.Helper()
-	checkPruning(t)
+	oracle, _ := checkPruning(t, hooks{})
 	n := 400
 	if !longTests() {
 		n = 100
@@ -384,9 +386,9 @@ func specRandom(t *testing.T, name string, gen func(seed int64) string, checkFre
 			continue
 		}
 		for _, readers := range []bool{false, true} {
-			specReaders = readers
-			diff, claimed := dporAgree(t, p, func(r *Result) bool { return r.Speculated > 0 })
-			specReaders = false
+			h := oracle
+			h.specReaders = readers
+			diff, claimed := dporAgree(t, p, h, func(r *Result) bool { return r.Speculated > 0 })
 			if claimed {
 				spec++
 			}
@@ -542,23 +544,22 @@ func TestSpecRandomMix(t *testing.T) {
 	specRandom(t, "random-mix", randomMixSource, true)
 }
 
-// checkPruning installs, for the rest of test t, the oracle of
-// justifiable's pruning: each graph it prunes is searched again without
-// pruning, and nothing in its subtree may finish (no execution, blocked,
-// cut or discarded graph, no final state and no violation, counted as
-// seen: a later counterexample replaces the one kept). Every differential
+// checkPruning returns h with the oracle of justifiable's pruning added
+// (its specPruned hook): each graph a search with those switches prunes is
+// searched again without pruning, and nothing in its subtree may finish
+// (no execution, blocked, cut or discarded graph, no final state and no
+// violation, counted as seen: a later counterexample replaces the one
+// kept). What it finds wrong is reported as errors of t when t ends, and
+// the count of graphs it checked is in the pruneStats. Every differential
 // test of speculation runs under it (the end-to-end check; this one names
-// the graph it was wrong on). It returns nil if an enclosing test has
-// installed it.
-func checkPruning(t *testing.T) *pruneStats {
-	if specPruned != nil {
-		return nil
-	}
+// the graph it was wrong on). The searches must have one worker: the
+// oracle counts what the pruning worker finds.
+func checkPruning(t *testing.T, h hooks) (hooks, *pruneStats) {
 	st := &pruneStats{}
-	specPruned = func(w *worker, g *graph) {
+	h.specPruned = func(w *worker, g *graph) {
 		st.pruned++
-		noSpecPruning = true
-		defer func() { noSpecPruning = false }()
+		w.hooks.noSpecPruning = true
+		defer func() { w.hooks.noSpecPruning = false }()
 		count := func() (int, int64) {
 			w.e.mu.Lock()
 			defer w.e.mu.Unlock()
@@ -581,12 +582,11 @@ func checkPruning(t *testing.T) *pruneStats {
 		}
 	}
 	t.Cleanup(func() {
-		specPruned = nil
 		for _, b := range st.bad {
 			t.Error(b)
 		}
 	})
-	return st
+	return h, st
 }
 
 type pruneStats struct {
@@ -598,17 +598,12 @@ type pruneStats struct {
 // bigger than the differential tests' (randomBigSource) with DPOR alone,
 // as for programs too big to enumerate, which speculation is for.
 func TestSpecPruneOracle(t *testing.T) {
-	st := checkPruning(t)
-	if st == nil {
-		t.Fatal("the oracle is already installed")
-	}
+	oracle, st := checkPruning(t, hooks{skipEnumeration: true})
 	t.Run("big", func(t *testing.T) {
 		n := 100
 		if !longTests() {
 			n = 20
 		}
-		skipEnumeration = true
-		defer func() { skipEnumeration, specReaders = false, false }()
 		for seed := int64(1); seed <= int64(n); seed++ {
 			src := randomBigSource(seed)
 			p, err := litmus.Load(fmt.Sprintf("big-%d.litmus", seed), []byte(src))
@@ -619,8 +614,9 @@ func TestSpecPruneOracle(t *testing.T) {
 				continue
 			}
 			for _, readers := range []bool{false, true} {
-				specReaders = readers
-				_, err := Explore(context.Background(), p, Options{Model: memmodel.LKMM, Algorithm: DPOR, SpecStates: 40000, MaxStates: 200_000})
+				h := oracle
+				h.specReaders = readers
+				_, err := Explore(context.Background(), p, Options{Model: memmodel.LKMM, Algorithm: DPOR, SpecStates: 40000, MaxStates: 200_000, hooks: &h})
 				if err != nil {
 					t.Fatalf("seed %d: %v", seed, err)
 				}

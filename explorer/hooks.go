@@ -1,0 +1,47 @@
+package explorer
+
+// hooks are the explorer's test switches. A search gets them from
+// Options.hooks, which only the package's tests set: nil, the value of
+// every real run, means all off. Each search reads its own copy (the
+// engine at the start of Explore, each worker when it is made, the
+// load-buffering analysis when it starts), so no test can leak a switch
+// into another, and parallel tests may use different ones.
+//
+//   - specOff: no speculated reads (spec.go). Where load buffering is not
+//     ruled out, DPOR then only looks for bugs, with lb.go's revisits:
+//     the tests of those revisits.
+//   - skipEnumeration: a model with load buffering goes straight to the
+//     DPOR fallback, as when the enumeration gives up (the differential
+//     tests of lbfree.go, lb.go and spec.go run DPOR that way and compare
+//     it with the enumeration).
+//   - paranoid: consistentExt checks maximal extensions too, and panics if
+//     the model breaks its MaximalConsistent promise.
+//   - lbRevisitsOff: no load-buffering revisits (lb.go): plain DPOR's
+//     executions, against which the tests measure what lb.go adds.
+//   - specReaders: lbAnalyze cuts each cycle at the reads of its
+//     unordered writes where it can, rather than at its read (the other
+//     choice it makes when a read's own values are not known).
+//   - noPlainCycles: lbAnalyze does not try plainCycles (lbplain.go), for
+//     tests of the speculation that need programs it would rule out.
+//   - noSpecPruning: justifiable prunes nothing (spec.go).
+//   - specPruned, if set, is called with each graph justifiable prunes,
+//     by the worker that prunes it (checkPruning's oracle: it searches
+//     the graph again with that worker's noSpecPruning set).
+type hooks struct {
+	specOff         bool
+	skipEnumeration bool
+	paranoid        bool
+	lbRevisitsOff   bool
+	specReaders     bool
+	noPlainCycles   bool
+	noSpecPruning   bool
+	specPruned      func(w *worker, g *graph)
+}
+
+// get returns the switches h holds: all off if h is nil.
+func (h *hooks) get() hooks {
+	if h == nil {
+		return hooks{}
+	}
+	return *h
+}
