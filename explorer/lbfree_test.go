@@ -67,7 +67,7 @@ func summarize(r *Result) resultSummary {
 func TestLBFreeCorpus(t *testing.T) {
 	var files []string
 	for _, set := range []string{"kernel", "paulmck"} {
-		root := filepath.Join("..", "go_test_suite", "testdata", "lkmm", set)
+		root := filepath.Join("..", "testdata", "lkmm", set)
 		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(path, ".litmus") {
 				files = append(files, path)

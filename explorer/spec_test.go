@@ -42,7 +42,7 @@ func specCorpus(t *testing.T, h hooks) {
 	h, _ = checkPruning(t, h)
 	var files []string
 	for _, set := range []string{"kernel", "paulmck"} {
-		root := filepath.Join("..", "go_test_suite", "testdata", "lkmm", set)
+		root := filepath.Join("..", "testdata", "lkmm", set)
 		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(path, ".litmus") {
 				files = append(files, path)

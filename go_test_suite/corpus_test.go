@@ -57,8 +57,8 @@ type corpusEntry struct {
 func corpus(t *testing.T) []corpusEntry {
 	var out []corpusEntry
 	for _, set := range []string{"kernel", "paulmck"} {
-		for _, v := range readVerdicts(t, filepath.Join("testdata/lkmm", set+"-verdicts.tsv")) {
-			out = append(out, corpusEntry{filepath.Join("testdata/lkmm", set, v.test), v})
+		for _, v := range readVerdicts(t, filepath.Join("../testdata/lkmm", set+"-verdicts.tsv")) {
+			out = append(out, corpusEntry{filepath.Join("../testdata/lkmm", set, v.test), v})
 		}
 	}
 	if len(out) != 691 {
@@ -126,14 +126,14 @@ func TestLKMMConformance(t *testing.T) {
 		t.Skip("the lkmm model is not in memmodel.All yet")
 	}
 	for _, c := range corpus(t) {
-		t.Run(strings.TrimPrefix(c.path, "testdata/lkmm/"), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(c.path, "../testdata/lkmm/"), func(t *testing.T) {
 			t.Parallel()
 			p := loadProgram(t, c.path)
 			r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: m, MaxStates: corpusStates})
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := strings.TrimPrefix(c.path, "testdata/lkmm/")
+			name := strings.TrimPrefix(c.path, "../testdata/lkmm/")
 			got := []string{r.Observation.String(), itoa(r.Positive), itoa(r.Negative), itoa(int64(len(r.Outcomes)))}
 			want := []string{c.herd.observation, c.herd.positive, c.herd.negative, c.herd.states}
 			if statesQuirks[name] {
@@ -166,7 +166,7 @@ func TestLKMMGoalDirected(t *testing.T) {
 	m := memmodel.Lookup("lkmm")
 	goal := 0
 	for _, c := range corpus(t) {
-		name := strings.TrimPrefix(c.path, "testdata/lkmm/")
+		name := strings.TrimPrefix(c.path, "../testdata/lkmm/")
 		p := loadProgram(t, c.path)
 		r, err := explorer.Explore(context.Background(), p, explorer.Options{Model: m, GoalAbove: -1, MaxStates: corpusStates})
 		if err != nil {

@@ -51,13 +51,13 @@ func herdBlock(t *testing.T, f string) string {
 // TestHerdOutputKernel: `mmcheck explore --herd` on the kernel's 35 litmus
 // tests prints what herd7 prints (testdata/herd/herd7-kernel/NAME.out).
 func TestHerdOutputKernel(t *testing.T) {
-	files, _ := filepath.Glob("testdata/lkmm/kernel/*.litmus")
+	files, _ := filepath.Glob("../testdata/lkmm/kernel/*.litmus")
 	if len(files) != 35 {
 		t.Fatalf("%d kernel tests, want 35", len(files))
 	}
 	for _, f := range files {
 		base := strings.TrimSuffix(filepath.Base(f), ".litmus")
-		want, err := os.ReadFile(filepath.Join("testdata/herd/herd7-kernel", base+".out"))
+		want, err := os.ReadFile(filepath.Join("../testdata/herd/herd7-kernel", base+".out"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestHerdOutputKernel(t *testing.T) {
 // pointers and NULL, typed initial states, a header with key=value lines,
 // a name ending in .litmus).
 func TestHerdOutputExtra(t *testing.T) {
-	files, _ := filepath.Glob("testdata/herd/extra/*.litmus")
+	files, _ := filepath.Glob("../testdata/herd/extra/*.litmus")
 	if len(files) == 0 {
 		t.Fatal("no tests in testdata/herd/extra")
 	}
@@ -94,7 +94,7 @@ func TestHerdOutputExtra(t *testing.T) {
 // collection (herd7's outputs in testdata/herd/herd7-paulmck.out, in the
 // order of paulmck-verdicts.tsv).
 func TestHerdOutputPaulmck(t *testing.T) {
-	data, err := os.ReadFile("testdata/herd/herd7-paulmck.out")
+	data, err := os.ReadFile("../testdata/herd/herd7-paulmck.out")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,14 +102,14 @@ func TestHerdOutputPaulmck(t *testing.T) {
 	if blocks[len(blocks)-1] == "" {
 		blocks = blocks[:len(blocks)-1]
 	}
-	tests := readVerdicts(t, "testdata/lkmm/paulmck-verdicts.tsv")
+	tests := readVerdicts(t, "../testdata/lkmm/paulmck-verdicts.tsv")
 	if len(blocks) != len(tests) {
 		t.Fatalf("%d herd7 outputs for %d tests", len(blocks), len(tests))
 	}
 	same := 0
 	for i, v := range tests {
 		name := "paulmck/" + v.test
-		got := herdBlock(t, filepath.Join("testdata/lkmm", name))
+		got := herdBlock(t, filepath.Join("../testdata/lkmm", name))
 		why, known := knownHerd[name]
 		switch {
 		case got == blocks[i] && known:

@@ -81,7 +81,7 @@ func explore(t testing.TB, p *model.Program, m *memmodel.Model, alg explorer.Alg
 // both searches, and compares the observation of the condition with the
 // literature's.
 func TestClassicShapes(t *testing.T) {
-	files, _ := filepath.Glob("testdata/litmus/*.litmus")
+	files, _ := filepath.Glob("../testdata/litmus/*.litmus")
 	if len(files) == 0 {
 		t.Fatal("no litmus files")
 	}

@@ -144,8 +144,8 @@ func TestStandalonePatterns(t *testing.T) {
 	}
 	inside := []string{
 		"the shared docs of the project",
-		"go_test_suite/testdata/lkmm/kernel-verdicts.tsv",
-		"bench/genmc-unlazy.md and bench/lkmm-big",
+		"../testdata/lkmm/kernel-verdicts.tsv",
+		"bench/genmc-unlazy.md and testdata/lkmm/big",
 		"docs/lazy-mm-protocol.md section 6",
 		"src/home/page.go and a/root/b",
 		"$(go env GOPATH)/bin/mmcheck",

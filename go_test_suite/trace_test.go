@@ -19,7 +19,7 @@ import (
 // replay: the protocol suite, the benchmark bug variants, the classic shapes.
 func counterexampleFiles(t *testing.T) []string {
 	var files []string
-	for _, g := range []string{"../litmus/*.lit", "../litmus/lazy-mm/*.lit", "../bench/lit/unlazy-3-bug*.lit", "testdata/litmus/*.litmus", "../examples/*.lit"} {
+	for _, g := range []string{"../litmus/*.lit", "../litmus/lazy-mm/*.lit", "../bench/lit/unlazy-3-bug*.lit", "../testdata/litmus/*.litmus", "../examples/*.lit"} {
 		m, _ := filepath.Glob(g)
 		files = append(files, m...)
 	}

@@ -9,10 +9,10 @@ import (
 )
 
 // sharedDir returns the directory that holds the herd7 conformance corpus
-// (lkmm/): go_test_suite/testdata, in the repository. A missing corpus is
+// (lkmm/): the top-level testdata, in the repository. A missing corpus is
 // a failure, not a skip.
 func sharedDir(t testing.TB) string {
-	const d = "../go_test_suite/testdata"
+	const d = "../testdata"
 	if fi, err := os.Stat(filepath.Join(d, "lkmm")); err != nil || !fi.IsDir() {
 		t.Fatalf("the conformance corpus %s is missing (%v); it is part of the repository", filepath.Join(d, "lkmm"), err)
 	}

@@ -24,7 +24,7 @@ func FuzzParse(f *testing.F) {
 	for _, name := range []string{"kernel/MP+polocks.litmus", "kernel/dep+plain.litmus",
 		"paulmck/manual/oota/C-JO-OOTA-7.litmus", "paulmck/manual/atomic/C-atomic-04.litmus",
 		"paulmck/manual/locked/3.SB+onces+locked.litmus", "paulmck/auto/C-LB-Lrw+R-A+R-D+R-Od.litmus"} {
-		data, err := os.ReadFile(filepath.Join("../go_test_suite/testdata/lkmm", name))
+		data, err := os.ReadFile(filepath.Join("../testdata/lkmm", name))
 		if err != nil {
 			f.Fatalf("seed from the conformance corpus: %v", err)
 		}

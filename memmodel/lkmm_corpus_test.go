@@ -32,14 +32,14 @@ func TestLKMMCorpus(t *testing.T) {
 	if which == "" {
 		which = "kernel"
 	}
-	// The corpus is in the repository: go_test_suite/testdata/lkmm holds
-	// the kernel and paulmck sets and every verdict table, bench/lkmm-big
+	// The corpus is in the repository: testdata/lkmm holds
+	// the kernel and paulmck sets and every verdict table, testdata/lkmm/big
 	// the big set's tests. MMCHECK_LKMM_DIR names another copy laid out as
 	// testdata/lkmm is, with big/ beside kernel/ and paulmck/.
 	dir := os.Getenv("MMCHECK_LKMM_DIR")
 	bigDir := filepath.Join(dir, "big")
 	if dir == "" {
-		dir, bigDir = "../go_test_suite/testdata/lkmm", "../bench/lkmm-big"
+		dir, bigDir = "../testdata/lkmm", "../testdata/lkmm/big"
 	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		t.Fatalf("the conformance corpus %s is missing (%v)", dir, err)

@@ -24,8 +24,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 var goldenCases = []struct {
 	name, file, model string
 }{
-	{"mp-ra", "../go_test_suite/testdata/litmus/MP.litmus", "ra"},
-	{"sb-tso", "../go_test_suite/testdata/litmus/SB.litmus", "tso"},
+	{"mp-ra", "../testdata/litmus/MP.litmus", "ra"},
+	{"sb-tso", "../testdata/litmus/SB.litmus", "tso"},
 	{"unlazy-bug3-ra", "../bench/lit/unlazy-3-bug3.lit", "ra"},
 	{"unlazy-bug2-sc", "../bench/lit/unlazy-3-bug2.lit", "sc"},
 	{"unlazy", "../litmus/unlazy.lit", "ra"},

@@ -8,7 +8,7 @@ import (
 // herdHash reads any text without panicking: every prefix of a test, and
 // the test with each byte dropped, either hashes or is not herd7's syntax.
 func TestHerdHashAnyText(t *testing.T) {
-	src, err := os.ReadFile("../go_test_suite/testdata/herd/extra/ptr.litmus")
+	src, err := os.ReadFile("../testdata/herd/extra/ptr.litmus")
 	if err != nil {
 		t.Fatal(err)
 	}
