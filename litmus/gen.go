@@ -14,6 +14,18 @@ const maxUnroll = 64
 // multiply it).
 const maxCode = 1 << 16
 
+// maxWork bounds the work of lowering a program: the statements and
+// expressions lowered and the instructions generated, those dropped
+// included, at most maxWork plus workPerByte for each byte of source.
+// Unrolling, inlining, dead code (checked in each copy of an unrolled
+// loop, then dropped) and spin loops tried as awaits multiply the work,
+// not always the code: a helper calling an empty one twice, calling...
+// The files in use take less than one step per byte.
+const (
+	maxWork     = 1 << 18
+	workPerByte = 4
+)
+
 // gen generates the code of one thread.
 type gen struct {
 	l         *lowerer
@@ -139,6 +151,7 @@ func (g *gen) emit(n Node, in model.Instr) int {
 		g.tooBig = true
 		g.errorf(n.Pos(), "code too large (more than %d instructions after unrolling and inlining)", maxCode)
 	}
+	g.step(n)
 	for _, p := range g.probes {
 		if !p.hit && !p.allow(in.Op) {
 			p.hit = true
@@ -157,7 +170,7 @@ func (g *gen) emit(n Node, in model.Instr) int {
 // await is ruled out (it will be lowered again): statements and
 // expressions then generate nothing, so that the rest costs next to
 // nothing.
-func (g *gen) stopped() bool { return g.tooBig || g.tooDeep || g.probeHits > 0 }
+func (g *gen) stopped() bool { return g.tooBig || g.l.tooMuch || g.tooDeep || g.probeHits > 0 }
 
 // enter counts one level of statements or expressions being lowered. The
 // tree of each declaration is at most maxDepth levels deep (Lower checks
@@ -178,10 +191,22 @@ func (g *gen) enter(n Node) bool {
 		return false
 	}
 	g.depth++
+	g.step(n)
 	return true
 }
 
 func (g *gen) leave() { g.depth-- }
+
+// step counts a step of the work of lowering, at n; past the budget
+// (see maxWork) it reports an error and stops the generation.
+func (g *gen) step(n Node) {
+	l := g.l
+	l.work++
+	if l.work > l.maxWork && !l.tooMuch {
+		l.tooMuch = true
+		g.errorf(n.Pos(), "program too large to lower (more than %d steps, counting unrolled loops, inlined calls and dead code)", l.maxWork)
+	}
+}
 
 func (g *gen) mov(n Node, dst int, a model.Arg) {
 	if !a.IsImm() && int(a.Reg) == dst {
@@ -931,12 +956,15 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 	}
 	mark := len(g.code)
 	nerr := len(g.l.errs)
-	tooBig, tooDeep := g.tooBig, g.tooDeep
+	tooBig, tooDeep, tooMuch := g.tooBig, g.tooDeep, g.l.tooMuch
 	rollback := func() {
 		// The loop is lowered again as a loop, which reports the same
-		// errors and hits the same limits.
+		// errors and hits the same limits; but once the work is over
+		// maxWork, nothing more is lowered: keep the errors.
 		g.code = g.code[:mark]
-		g.l.errs = g.l.errs[:nerr]
+		if g.l.tooMuch == tooMuch {
+			g.l.errs = g.l.errs[:nerr]
+		}
 		g.tooBig, g.tooDeep = tooBig, tooDeep
 	}
 	g.emit(kwAt(s.Pos(), loopKeyword(s)), ins(model.OpAwaitBegin))

@@ -175,3 +175,30 @@ func TestLocationNames(t *testing.T) {
 		t.Errorf("%d bytes of input: %d bytes allocated", len(src), n)
 	}
 }
+
+// TestLoweringWork checks the bound on the work of lowering that does not
+// show in the code: a helper calling another twice, 30 deep, is 2^30
+// inlined calls of an empty body; dead code in each copy of loops
+// unrolled 64 times, 5 deep, is 64^5 statements checked and dropped.
+func TestLoweringWork(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("C inline\nstatic void f30(void) { }\n")
+	for i := 29; i >= 0; i-- {
+		fmt.Fprintf(&b, "static void f%d(void) { f%d(); f%d(); }\n", i, i+1, i+1)
+	}
+	b.WriteString("{}\nP0(int *x)\n{\n\tf0();\n}\n")
+	inline := []byte(b.String())
+
+	body := "WRITE_ONCE(*x, 1);"
+	for _, v := range []string{"m", "l", "k", "j", "i"} {
+		body = fmt.Sprintf("for (int %s = 0; %s < 64; %s++) { if (%s > 1000) { %s } }", v, v, v, v, body)
+	}
+	dead := []byte("C dead\n{}\nP0(int *x)\n{\n\t" + body + "\n}\n")
+
+	for _, src := range [][]byte{inline, dead} {
+		_, err := Load("work.lit", src)
+		if err == nil || !strings.Contains(err.Error(), "program too large to lower (more than") {
+			t.Errorf("got %v", err)
+		}
+	}
+}

@@ -49,6 +49,9 @@ type lowerer struct {
 	regs       map[*model.Thread]map[string]int // regByName's maps
 	regInitIdx map[*model.Thread]map[int]int    // register → index in Thread.Init, for "N:reg = v;"
 	prog       *model.Program
+	work       int  // steps of lowering (see maxWork)
+	maxWork    int  // the budget of steps
+	tooMuch    bool // work exceeded maxWork: stop generating
 
 	decls    []Decl // every top-level declaration, #includes expanded
 	structs  map[string]*structType
@@ -122,6 +125,10 @@ func (l *lowerer) text(n Node) string { return excerpt(l.source(n)) }
 
 func (l *lowerer) run() {
 	l.collectDecls(l.main, 0)
+	l.maxWork = maxWork
+	for _, f := range l.files {
+		l.maxWork += workPerByte * len(f.Src)
+	}
 	if !l.checkDepth() {
 		return
 	}
