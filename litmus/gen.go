@@ -843,10 +843,12 @@ func (g *gen) fixedFor(s *ForStmt) bool {
 	if step == 0 || g.l.assigns(s.Body, name) {
 		return false
 	}
-	// simulate
+	// simulate (each iteration a step of the work: the loop may be in
+	// a copy of another)
 	var values []model.Value
 	v := start
 	for {
+		g.step(s)
 		c, _ := fold(op, v, limit)
 		if c == 0 {
 			break
