@@ -268,7 +268,7 @@ func TestEnumerationCounts(t *testing.T) {
 	kinds := []string{"exists", "forall", "~exists"}
 	for _, s := range countShapes() {
 		top := countOr(s.maxN, 7)
-		if !testing.Short() {
+		if explorer.LongTests() {
 			top = countOr(s.full, top)
 		}
 		for n := 2; n <= top; n++ {
@@ -283,9 +283,9 @@ func TestEnumerationCounts(t *testing.T) {
 							continue
 						}
 						// Past countFullN only the first proposition, and
-						// with -short only with exists (the command
-						// line's search then takes a second).
-						if n > countFullN && (pi > 0 || testing.Short() && ki > 0) {
+						// but for MMCHECK_SLOW=1 only with exists (the
+						// command line's search then takes a second).
+						if n > countFullN && (pi > 0 || !explorer.LongTests() && ki > 0) {
 							continue
 						}
 						countCheck(t, s, n, fmt.Sprintf("%s (%s)", kind, prop), prop, noGoal)

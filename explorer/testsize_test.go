@@ -14,3 +14,6 @@ import (
 func longTests() bool {
 	return os.Getenv("MMCHECK_SLOW") != "" && !testing.Short()
 }
+
+// LongTests is longTests for the package's external tests (explorer_test).
+var LongTests = longTests
