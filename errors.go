@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"mmcheck/litmus"
 	"mmcheck/model"
@@ -38,18 +40,68 @@ func printErrors(w io.Writer, err error, file string, src []byte, all bool) {
 		fmt.Fprintln(w, e.Error())
 		if e.Pos.Line >= 1 && e.Pos.Line <= len(lines) {
 			line := strings.TrimRight(lines[e.Pos.Line-1], "\r")
-			fmt.Fprintf(w, "\t%s\n", line)
+			shown, caret := excerpt(line, e.Pos.Col)
+			fmt.Fprintf(w, "\t%s\n", shown)
 			if e.Pos.Col >= 1 {
-				var pad strings.Builder
-				for j := 0; j < e.Pos.Col-1 && j < len(line); j++ {
-					if line[j] == '\t' {
-						pad.WriteByte('\t')
-					} else {
-						pad.WriteByte(' ')
-					}
-				}
-				fmt.Fprintf(w, "\t%s^\n", pad.String())
+				fmt.Fprintf(w, "\t%s^\n", caret)
 			}
 		}
 	}
+}
+
+// excerptHalf is how many bytes of a long source line are shown on each
+// side of the column.
+const excerptHalf = 60
+
+// excerpt renders a source line for a terminal, with the padding that
+// puts a caret under byte column col (1-based): at most excerptHalf bytes
+// each side of col, "..." where the line was cut; control characters and
+// bytes that are not UTF-8 as \xNN, never raw; tabs kept, so that the
+// caret's padding (tabs under tabs) lines up.
+func excerpt(line string, col int) (shown, caret string) {
+	c := max(col-1, 0)
+	from, to := 0, len(line)
+	var b, pad strings.Builder
+	if c > excerptHalf {
+		from = c - excerptHalf
+		for from < c && !utf8.RuneStart(line[from]) {
+			from++
+		}
+		b.WriteString("...")
+		pad.WriteString("   ")
+	}
+	if to-c > excerptHalf {
+		to = c + excerptHalf
+		for to > c && to < len(line) && !utf8.RuneStart(line[to]) {
+			to--
+		}
+	}
+	for i := from; i < to; {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		var d string
+		switch {
+		case r == '\t':
+			d = "\t"
+		case r == utf8.RuneError && size == 1, unicode.IsControl(r):
+			d = ""
+			for _, x := range []byte(line[i : i+size]) {
+				d += fmt.Sprintf("\\x%02x", x)
+			}
+		default:
+			d = line[i : i+size]
+		}
+		b.WriteString(d)
+		if i < c {
+			if d == "\t" {
+				pad.WriteByte('\t')
+			} else {
+				pad.WriteString(strings.Repeat(" ", utf8.RuneCountInString(d)))
+			}
+		}
+		i += size
+	}
+	if to < len(line) {
+		b.WriteString("...")
+	}
+	return b.String(), pad.String()
 }

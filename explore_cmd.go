@@ -133,7 +133,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
 	}
-	prog, err := litmus.Load(file, src)
+	prog, err := litmus.Config{AllErrors: c.AllErrors}.Load(file, src)
 	if err != nil {
 		printErrors(stderr, err, file, src, c.AllErrors)
 		return exitBadInput

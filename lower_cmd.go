@@ -23,7 +23,7 @@ func (c *lowerCmd) run(stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
 	}
-	p, err := litmus.Load(c.File, src)
+	p, err := litmus.Config{AllErrors: c.AllErrors}.Load(c.File, src)
 	if err != nil {
 		printErrors(stderr, err, c.File, src, c.AllErrors)
 		return exitBadInput
