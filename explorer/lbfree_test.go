@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -396,5 +397,28 @@ func TestLBFreePlainReadAcquire(t *testing.T) {
 	}
 	if diff, _ := lbAgree(t, p); diff != "" {
 		t.Error(diff)
+	}
+}
+
+// TestLBAnalyzeStops: the static analysis stops when its context is done
+// (--timeout, Ctrl-C): it used to ignore it and ran 30 s on this file
+// after a 5 s timeout. Measured in work, not time: with a context already
+// cancelled it gives up at its first check, and says so.
+func TestLBAnalyzeStops(t *testing.T) {
+	p, err := litmus.LoadFile("../litmus/lazy-mm/stolen-reference-v2.lit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if a := lbAnalyze(ctx, p, 8, nil); a.why != lbStopped {
+		t.Errorf("lbAnalyze with a cancelled context: %q, want %q", a.why, lbStopped)
+	}
+	r, err := Explore(ctx, p, Options{Model: memmodel.LKMM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != Unknown || r.Stats.States != 0 || r.Reason != "interrupted" {
+		t.Errorf("Explore with a cancelled context: %s (%s), %d states; want inconclusive (interrupted), nothing explored", r.Verdict, r.Reason, r.Stats.States)
 	}
 }
