@@ -1,8 +1,16 @@
-// Package reports renders exploration results: [Text] for people (the
-// verdict, statistics, the final states and a numbered counterexample
-// trace) and [JSON] for programs. Renderers are pure: they build a view of
-// an [explorer.Result] first and then write it to an io.Writer; they never
-// explore or decide anything.
+// Package reports renders exploration results. Renderers are pure: they
+// build a view of an [explorer.Result] or [explorer.Counterexample] first
+// and then write it to an io.Writer; they never explore or decide
+// anything.
+//
+//   - [Text], for people: the verdict, statistics, the final states and a
+//     numbered counterexample trace (text.go, view.go).
+//   - [JSON] for programs, the same view as one object; [JSONArray] for
+//     several files (json.go).
+//   - [Herd], herd7's output format (herd.go, with herd7's test hash in
+//     herdhash.go, herdsplit.go and herdinit.go).
+//   - [Trace], one saved counterexample as text, as `mmcheck trace` shows
+//     it (trace.go), and [DOT], its execution graph for Graphviz (dot.go).
 //
 // # Traces
 //

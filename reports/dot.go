@@ -180,11 +180,3 @@ func sanitize(s string) string {
 		return '_'
 	}, s)
 }
-
-// Trace writes one counterexample as text (the same trace Text shows).
-func Trace(w io.Writer, p *model.Program, cx *explorer.Counterexample) error {
-	var b strings.Builder
-	writeTrace(&b, p, buildTrace(p, cx), 0)
-	_, err := io.WriteString(w, strings.TrimPrefix(b.String(), "\n"))
-	return err
-}

@@ -2,11 +2,20 @@ package reports
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"mmcheck/explorer"
 	"mmcheck/model"
 )
+
+// Trace writes one counterexample as text (the same trace Text shows).
+func Trace(w io.Writer, p *model.Program, cx *explorer.Counterexample) error {
+	var b strings.Builder
+	writeTrace(&b, p, buildTrace(p, cx), 0)
+	_, err := io.WriteString(w, strings.TrimPrefix(b.String(), "\n"))
+	return err
+}
 
 // buildTrace turns a counterexample into numbered steps: one per event, an
 // RMW's read and write halves merged into one step ("mm.mm_count 1→0"),
