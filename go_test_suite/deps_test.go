@@ -26,8 +26,9 @@ var allowed = map[string][]string{
 	"litmus":        {"model"},
 	"memmodel":      {"model"},
 	"explorer":      {"model", "memmodel"},
-	"reports":       {"model", "explorer"},
-	".":             {"model", "litmus", "memmodel", "explorer", "reports"},
+	"weaken":        {"model", "memmodel", "explorer"},
+	"reports":       {"model", "explorer", "weaken"},
+	".":             {"model", "litmus", "memmodel", "explorer", "reports", "weaken"},
 	"go_test_suite": {},
 }
 

@@ -1,0 +1,234 @@
+package weaken
+
+import (
+	"strings"
+
+	"mmcheck/model"
+)
+
+// A Form is what a site is, or becomes: a primitive with its ordering.
+type Form struct {
+	Prim  string          // the primitive: "smp_load_acquire", "READ_ONCE", "xchg_relaxed"; "" for a plain access or a removed barrier
+	Order model.Order     // accesses: the ordering (the write's, for smp_store_mb)
+	Fence model.FenceKind // barriers: the fence
+	None  bool            // barriers: removed
+}
+
+// String names the form as the report shows it: the primitive, "plain"
+// or "nothing".
+func (f Form) String() string {
+	switch {
+	case f.None:
+		return "nothing"
+	case f.Prim == "":
+		return "plain"
+	}
+	return f.Prim
+}
+
+// Kernel reports whether the form is a primitive the kernel has: the
+// _acquire and _release forms of atomic_dec_and_test, atomic_inc_not_zero
+// and the like are not (they are tried all the same, see the package doc).
+func (f Form) Kernel() bool {
+	if f.None || f.Prim == "" {
+		return true
+	}
+	base, suffix := splitSuffix(f.Prim)
+	return suffix == "" || hasOrderedForms(base)
+}
+
+// rmwSuffixes are the ordering suffixes of RMW primitives.
+var rmwSuffixes = []string{"_relaxed", "_acquire", "_release"}
+
+// splitSuffix splits "xchg_acquire" into "xchg" and "_acquire".
+func splitSuffix(prim string) (base, suffix string) {
+	for _, s := range rmwSuffixes {
+		if b, ok := strings.CutSuffix(prim, s); ok {
+			return b, s
+		}
+	}
+	return prim, ""
+}
+
+// hasOrderedForms reports whether an RMW primitive has _relaxed,
+// _acquire and _release forms in the kernel (and in the language).
+func hasOrderedForms(base string) bool {
+	switch base {
+	case "xchg", "atomic_xchg", "cmpxchg", "atomic_cmpxchg",
+		"atomic_add_return", "atomic_sub_return", "atomic_inc_return", "atomic_dec_return",
+		"atomic_fetch_add", "atomic_fetch_sub", "atomic_fetch_and", "atomic_fetch_or",
+		"atomic_fetch_xor", "atomic_fetch_andnot", "atomic_fetch_inc", "atomic_fetch_dec":
+		return true
+	}
+	return false
+}
+
+// Down returns the forms one step down the ladder from f, for a site of
+// the given kind (see the package doc); nil at the bottom.
+func Down(kind Kind, f Form) []Form {
+	switch kind {
+	case Fence:
+		if f.None {
+			return nil
+		}
+		switch f.Fence {
+		case model.FenceMb:
+			return []Form{{Prim: "smp_wmb", Fence: model.FenceWmb}, {Prim: "smp_rmb", Fence: model.FenceRmb}}
+		case model.FenceRmb, model.FenceWmb, model.FenceBeforeAtomic, model.FenceAfterAtomic, model.FenceAfterSpinlock:
+			return []Form{{None: true}}
+		}
+	case Load:
+		switch {
+		case f.Order == model.Acquire && f.Prim == "atomic_read_acquire":
+			return []Form{{Prim: "atomic_read", Order: model.Once}}
+		case f.Order == model.Acquire:
+			return []Form{{Prim: "READ_ONCE", Order: model.Once}}
+		case f.Order == model.Once && f.Prim == "READ_ONCE":
+			return []Form{{Order: model.Plain}}
+		}
+	case Store, StoreMb:
+		switch {
+		case f.Prim == "smp_store_mb":
+			return []Form{{Prim: "WRITE_ONCE", Order: model.Once}}
+		case f.Order == model.Release && f.Prim == "atomic_set_release":
+			return []Form{{Prim: "atomic_set", Order: model.Once}}
+		case f.Order == model.Release:
+			return []Form{{Prim: "WRITE_ONCE", Order: model.Once}}
+		case f.Order == model.Once && f.Prim == "WRITE_ONCE":
+			return []Form{{Order: model.Plain}}
+		}
+	case RMW:
+		base, _ := splitSuffix(f.Prim)
+		switch f.Order {
+		case model.Mb:
+			return []Form{{Prim: base + "_acquire", Order: model.Acquire}, {Prim: base + "_release", Order: model.Release}}
+		case model.Acquire, model.Release:
+			return []Form{{Prim: base + "_relaxed", Order: model.Once}}
+		}
+	}
+	return nil
+}
+
+// Change is one site weakened to one form.
+type Change struct {
+	Site int // index into the sites Apply is given
+	Form Form
+}
+
+// Apply returns a copy of p with the changes made; p is not modified.
+func Apply(p *model.Program, sites []Site, changes []Change) *model.Program {
+	q := *p
+	q.Threads = make([]*model.Thread, len(p.Threads))
+	for t, th := range p.Threads {
+		c := *th
+		c.Code = append([]model.Instr(nil), th.Code...)
+		q.Threads[t] = &c
+	}
+	for _, ch := range changes {
+		s := &sites[ch.Site]
+		for _, r := range s.Instrs {
+			weakenInstr(&q.Threads[r.Thread].Code[r.Index], s, ch.Form)
+		}
+	}
+	return &q
+}
+
+// weakenInstr turns one instruction of site s into form f.
+func weakenInstr(in *model.Instr, s *Site, f Form) {
+	text := Rewrite(in.Text, s.Orig.Prim, f)
+	if in.Op == model.OpFence && (s.Kind == Fence && f.None || s.Kind == StoreMb && f.Prim != "smp_store_mb") {
+		// The barrier goes: a no-op in its place keeps the jump targets.
+		*in = model.Instr{Op: model.OpNop, Dst: -1, Pos: in.Pos, Text: text, Call: in.Call}
+		return
+	}
+	in.Prim, in.Text = f.Prim, text
+	switch in.Op {
+	case model.OpFence:
+		in.Fence = f.Fence
+	default:
+		in.Order = f.Order
+	}
+}
+
+// Rewrite returns the source text of a primitive call written as prim,
+// rewritten as form f: "smp_store_release(flag, 1)" as WRITE_ONCE is
+// "WRITE_ONCE(*flag, 1)", as a plain access "*flag = 1"; "READ_ONCE(x)"
+// as plain is "x"; a barrier removed is "". Text that is not a call of
+// prim is returned with only the name replaced.
+func Rewrite(text, prim string, f Form) string {
+	if f.None {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(text, prim)
+	rest = strings.TrimSpace(rest)
+	if !ok || !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
+		return strings.Replace(text, prim, f.String(), 1)
+	}
+	args := splitArgs(rest[1 : len(rest)-1])
+	// smp_load_acquire and smp_store_release take a pointer; READ_ONCE,
+	// WRITE_ONCE and plain accesses an lvalue.
+	ptrArg := prim == "smp_load_acquire" || prim == "smp_store_release"
+	if ptrArg && (f.Prim == "READ_ONCE" || f.Prim == "WRITE_ONCE" || f.Prim == "") && len(args) > 0 {
+		args[0] = deref(args[0])
+	}
+	if f.Prim == "" && !f.None {
+		switch len(args) {
+		case 1:
+			return args[0]
+		case 2:
+			return args[0] + " = " + args[1]
+		}
+	}
+	return f.Prim + "(" + strings.Join(args, ", ") + ")"
+}
+
+// splitArgs splits a call's arguments at the commas outside parentheses
+// and brackets, trimming each.
+func splitArgs(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	if strings.TrimSpace(s) != "" {
+		out = append(out, strings.TrimSpace(s[start:]))
+	}
+	return out
+}
+
+// deref turns a pointer expression into the lvalue it points to: "&x" is
+// "x", "p" is "*p", "a + 1" is "*(a + 1)".
+func deref(e string) string {
+	if rest, ok := strings.CutPrefix(e, "&"); ok && simple(rest) {
+		return rest
+	}
+	if simple(e) {
+		return "*" + e
+	}
+	return "*(" + e + ")"
+}
+
+// simple reports whether e is a name, a field or element access of one,
+// that needs no parentheses under a unary operator.
+func simple(e string) bool {
+	if e == "" {
+		return false
+	}
+	for _, c := range e {
+		if !(c == '_' || c == '.' || c == '[' || c == ']' || c == '>' || c == '-' && strings.Contains(e, "->") ||
+			'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,279 @@
+package weaken
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"mmcheck/explorer"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// Options are the limits of a weakening search.
+type Options struct {
+	// Explore are the options of every exploration (the model, the loop
+	// bound, the workers, --max-states, ...). Its Progress is ignored.
+	Explore explorer.Options
+	// Timeout bounds each exploration (the original program's and each
+	// variant's); 0 means no limit.
+	Timeout time.Duration
+}
+
+// Verdict is what weakening a site to one form says.
+type Verdict uint8
+
+const (
+	Needed    Verdict = iota // the weakened program has a counterexample: keep the ordering
+	Redundant                // the weakened program verifies
+	Unknown                  // the exploration was inconclusive
+)
+
+var verdictNames = [...]string{"needed", "redundant", "unknown"}
+
+func (v Verdict) String() string { return verdictNames[v] }
+
+// A Try is one exploration of the program with one site weakened.
+type Try struct {
+	From    Form // the form it was weakened from (the site's, or a redundant weaker one)
+	Form    Form
+	Verdict Verdict
+	// Reason: for Needed, what failed (the counterexample's reason, or
+	// the flag raised); for Unknown, what stopped the search.
+	Reason string
+	Result *explorer.Result // the exploration (its counterexample, for Needed)
+}
+
+// SiteReport is what the search found about one site.
+type SiteReport struct {
+	Site
+	Tries []Try // in the order explored: one step down first, then further down from redundant forms
+	// Verdict: Needed when every form one step down is needed, Redundant
+	// when some weaker form verifies, Unknown otherwise.
+	Verdict Verdict
+	// Weakest is the index in Tries of the weakest form that verifies
+	// (the deepest down the ladder, the first of equals); -1 if none.
+	Weakest int
+}
+
+// Rejection is a weakening the greedy search could not add to the set.
+type Rejection struct {
+	Change Change
+	With   []Change // the set kept so far, with which it failed
+	Reason string   // the counterexample's reason, or why it was inconclusive
+	Result *explorer.Result
+}
+
+// Minimal is the minimal sufficient set: the weakenings that together
+// still verify.
+type Minimal struct {
+	Changes []Change // in source order
+	// Together is false when weakening every redundant site together did
+	// not verify: TogetherReason says why, and the set was then built
+	// greedily in source order (Rejected lists what broke it).
+	Together       bool
+	TogetherReason string
+	Rejected       []Rejection
+}
+
+// Report is the outcome of [Run].
+type Report struct {
+	Prog  *model.Program
+	Model *memmodel.Model
+	// Base is the exploration of the program as written; if it did not
+	// verify, nothing else was done and Sites is nil.
+	Base  *explorer.Result
+	Sites []SiteReport
+	// Minimal is the minimal sufficient set; nil if no site is redundant
+	// or the program did not verify.
+	Minimal *Minimal
+	// Runs counts the explorations, the original's included.
+	Runs int
+}
+
+// Decided reports whether every site was classified needed or redundant.
+func (r *Report) Decided() bool {
+	for _, s := range r.Sites {
+		if s.Verdict == Unknown {
+			return false
+		}
+	}
+	return true
+}
+
+// Run explores p and, if it verifies, each weakening of each ordering
+// site (see the package doc). It returns an error only when p cannot be
+// explored under the model at all.
+func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
+	opts.Explore.Progress = nil
+	if opts.Explore.Model == nil {
+		opts.Explore.Model = memmodel.RA
+	}
+	r := &Report{Prog: p, Model: opts.Explore.Model}
+	base, err := r.explore(ctx, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Base = base
+	if base.Verdict != explorer.Pass {
+		return r, nil
+	}
+	sites := Sites(p)
+	for i := range sites {
+		if ctx.Err() != nil {
+			// Interrupted: the sites not tried are unknown.
+			r.Sites = append(r.Sites, SiteReport{Site: sites[i], Verdict: Unknown, Weakest: -1})
+			continue
+		}
+		r.Sites = append(r.Sites, r.site(ctx, p, sites, i, opts))
+	}
+	r.minimal(ctx, p, sites, opts)
+	return r, nil
+}
+
+// explore runs one exploration with the per-run timeout.
+func (r *Report) explore(ctx context.Context, p *model.Program, opts Options) (*explorer.Result, error) {
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	r.Runs++
+	return explorer.Explore(ctx, p, opts.Explore)
+}
+
+// judge classifies the exploration of a weakened program.
+func (r *Report) judge(res *explorer.Result, err error) (Verdict, string) {
+	switch {
+	case err != nil:
+		return Unknown, err.Error()
+	case res.Verdict == explorer.Fail:
+		return Needed, res.Reason
+	case res.Verdict == explorer.Unknown:
+		return Unknown, res.Reason
+	}
+	for _, f := range res.Flags {
+		if !slices.Contains(r.Base.Flags, f) {
+			return Needed, fmt.Sprintf("flag %s: some execution raises it, and none of the original's does", f)
+		}
+	}
+	return Redundant, ""
+}
+
+// site tries the weaker forms of sites[i], going down the ladder from
+// each one that verifies.
+func (r *Report) site(ctx context.Context, p *model.Program, sites []Site, i int, opts Options) SiteReport {
+	s := sites[i]
+	sr := SiteReport{Site: s, Weakest: -1}
+	type step struct {
+		from, to Form
+		depth    int
+	}
+	var queue []step
+	for _, f := range Down(s.Kind, s.Orig) {
+		queue = append(queue, step{s.Orig, f, 1})
+	}
+	first := len(queue)
+	seen := map[Form]bool{}
+	depth := map[int]int{}
+	for len(queue) > 0 && ctx.Err() == nil {
+		st := queue[0]
+		queue = queue[1:]
+		if seen[st.to] {
+			continue
+		}
+		seen[st.to] = true
+		res, err := r.explore(ctx, Apply(p, sites, []Change{{i, st.to}}), opts)
+		v, why := r.judge(res, err)
+		sr.Tries = append(sr.Tries, Try{From: st.from, Form: st.to, Verdict: v, Reason: why, Result: res})
+		depth[len(sr.Tries)-1] = st.depth
+		if v == Redundant {
+			if sr.Weakest < 0 || st.depth > depth[sr.Weakest] {
+				sr.Weakest = len(sr.Tries) - 1
+			}
+			for _, f := range Down(s.Kind, st.to) {
+				queue = append(queue, step{st.to, f, st.depth + 1})
+			}
+		}
+	}
+	needed := len(sr.Tries) >= first && first > 0
+	for k := 0; k < first && k < len(sr.Tries); k++ {
+		if sr.Tries[k].Verdict != Needed {
+			needed = false
+		}
+	}
+	switch {
+	case sr.Weakest >= 0:
+		sr.Verdict = Redundant
+	case needed:
+		sr.Verdict = Needed
+	default:
+		sr.Verdict = Unknown
+	}
+	return sr
+}
+
+// minimal builds the minimal sufficient set (see the package doc).
+func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, opts Options) {
+	// Each redundant site's forms that verify, weakest first.
+	type cand struct {
+		site  int
+		forms []Form
+	}
+	var cands []cand
+	for i, sr := range r.Sites {
+		if sr.Verdict != Redundant {
+			continue
+		}
+		c := cand{site: i, forms: []Form{sr.Tries[sr.Weakest].Form}}
+		for k := len(sr.Tries) - 1; k >= 0; k-- {
+			if t := sr.Tries[k]; k != sr.Weakest && t.Verdict == Redundant {
+				c.forms = append(c.forms, t.Form)
+			}
+		}
+		cands = append(cands, c)
+	}
+	if len(cands) == 0 || ctx.Err() != nil {
+		return
+	}
+	m := &Minimal{}
+	r.Minimal = m
+	var all []Change
+	for _, c := range cands {
+		all = append(all, Change{c.site, c.forms[0]})
+	}
+	if len(all) == 1 {
+		// Already explored alone.
+		m.Changes, m.Together = all, true
+		return
+	}
+	res, err := r.explore(ctx, Apply(p, sites, all), opts)
+	v, why := r.judge(res, err)
+	if v == Redundant {
+		m.Changes, m.Together = all, true
+		return
+	}
+	m.TogetherReason = fmt.Sprintf("%s: %s", v, why)
+	for _, c := range cands {
+		for _, f := range c.forms {
+			ch := Change{c.site, f}
+			try := append(slices.Clone(m.Changes), ch)
+			var v Verdict
+			var why string
+			var res *explorer.Result
+			if len(m.Changes) == 0 {
+				v = Redundant // explored alone already
+			} else {
+				var err error
+				res, err = r.explore(ctx, Apply(p, sites, try), opts)
+				v, why = r.judge(res, err)
+			}
+			if v == Redundant {
+				m.Changes = try
+				break
+			}
+			m.Rejected = append(m.Rejected, Rejection{Change: ch, With: slices.Clone(m.Changes), Reason: fmt.Sprintf("%s: %s", v, why), Result: res})
+		}
+	}
+}

@@ -1,0 +1,412 @@
+package weaken
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"mmcheck/explorer"
+	"mmcheck/litmus"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// Every search in these tests is bounded by states, never by seconds: a
+// test that hits the bound fails (an unknown verdict where a decided one
+// is expected).
+const maxStates = 200000
+
+func load(t *testing.T, src string) *model.Program {
+	t.Helper()
+	p, err := litmus.Load("t.lit", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, src, modelName string) *Report {
+	t.Helper()
+	m := memmodel.Lookup(modelName)
+	if m == nil {
+		t.Fatalf("no model %s", modelName)
+	}
+	r, err := Run(context.Background(), load(t, src), Options{Explore: explorer.Options{Model: m, MaxStates: maxStates}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Base.Verdict != explorer.Pass {
+		t.Fatalf("under %s the program is %s (%s), want verified", modelName, r.Base.Verdict, r.Base.Reason)
+	}
+	return r
+}
+
+// site returns the report of the site whose text starts with prefix.
+func site(t *testing.T, r *Report, prefix string) *SiteReport {
+	t.Helper()
+	var found *SiteReport
+	for i := range r.Sites {
+		if strings.HasPrefix(r.Sites[i].Text, prefix) {
+			if found != nil {
+				t.Fatalf("two sites start with %q", prefix)
+			}
+			found = &r.Sites[i]
+		}
+	}
+	if found == nil {
+		var texts []string
+		for _, s := range r.Sites {
+			texts = append(texts, s.Text)
+		}
+		t.Fatalf("no site starts with %q; sites: %q", prefix, texts)
+	}
+	return found
+}
+
+func wantVerdict(t *testing.T, r *Report, prefix string, want Verdict) *SiteReport {
+	t.Helper()
+	s := site(t, r, prefix)
+	if s.Verdict != want {
+		var tries []string
+		for _, tr := range s.Tries {
+			tries = append(tries, tr.Form.String()+": "+tr.Verdict.String()+" "+tr.Reason)
+		}
+		t.Errorf("under %s, %s at %s: %s, want %s (tries: %q)", r.Model.Name, s.Text, s.Pos, s.Verdict, want, tries)
+	}
+	return s
+}
+
+const mp = `C MP
+{}
+P0(int *buf, int *flag)
+{
+	WRITE_ONCE(*buf, 1);
+	smp_store_release(flag, 1);
+}
+
+P1(int *buf, int *flag)
+{
+	int r0;
+	int r1;
+
+	r0 = smp_load_acquire(flag);
+	r1 = READ_ONCE(*buf);
+}
+
+exists (1:r0=1 /\ 1:r1=0)
+`
+
+func TestMPReleaseAcquire(t *testing.T) {
+	for _, m := range []string{"ra", "lkmm"} {
+		r := run(t, mp, m)
+		if len(r.Sites) != 4 {
+			t.Errorf("under %s: %d sites, want 4 (two ONCE accesses, the release, the acquire)", m, len(r.Sites))
+		}
+		rel := wantVerdict(t, r, "smp_store_release", Needed)
+		acq := wantVerdict(t, r, "smp_load_acquire", Needed)
+		for _, s := range []*SiteReport{rel, acq} {
+			if len(s.Tries) != 1 || s.Tries[0].Result == nil || s.Tries[0].Result.Verdict != explorer.Fail {
+				t.Errorf("under %s, %s: want one try with a counterexample, got %+v", m, s.Text, s.Tries)
+			}
+		}
+		if got := rel.Tries[0].Form.String(); got != "WRITE_ONCE" {
+			t.Errorf("smp_store_release tried as %s, want WRITE_ONCE", got)
+		}
+		if !r.Decided() {
+			t.Errorf("under %s: not every site decided", m)
+		}
+	}
+	// Under sc no ordering matters: both weaken all the way to plain
+	// accesses, together.
+	r := run(t, mp, "sc")
+	for _, p := range []string{"smp_store_release", "smp_load_acquire", "WRITE_ONCE", "READ_ONCE"} {
+		s := wantVerdict(t, r, p, Redundant)
+		if s.Weakest < 0 || s.Tries[s.Weakest].Form.String() != "plain" {
+			t.Errorf("under sc, %s: weakest redundant form is not plain: %+v", s.Text, s.Tries)
+		}
+	}
+	if r.Minimal == nil || !r.Minimal.Together || len(r.Minimal.Changes) != 4 {
+		t.Errorf("under sc: the minimal set should weaken all four sites together: %+v", r.Minimal)
+	}
+}
+
+const sb = `C SB
+{}
+P0(int *x, int *y)
+{
+	int r0;
+
+	WRITE_ONCE(*x, 1);
+	smp_mb();
+	r0 = READ_ONCE(*y);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+
+	WRITE_ONCE(*y, 1);
+	smp_mb();
+	r0 = READ_ONCE(*x);
+}
+
+exists (0:r0=0 /\ 1:r0=0)
+`
+
+func TestSBFences(t *testing.T) {
+	for _, m := range []string{"tso", "ra", "lkmm"} {
+		r := run(t, sb, m)
+		n := 0
+		for i := range r.Sites {
+			s := &r.Sites[i]
+			if s.Kind != Fence {
+				continue
+			}
+			n++
+			if s.Verdict != Needed {
+				t.Errorf("under %s, smp_mb at %s: %s, want needed", m, s.Pos, s.Verdict)
+			}
+			// smp_wmb and smp_rmb both tried, both fail.
+			if len(s.Tries) != 2 || s.Tries[0].Form.Fence != model.FenceWmb || s.Tries[1].Form.Fence != model.FenceRmb {
+				t.Errorf("under %s, smp_mb at %s: tries %+v, want smp_wmb then smp_rmb", m, s.Pos, s.Tries)
+			}
+		}
+		if n != 2 {
+			t.Errorf("under %s: %d fence sites, want 2", m, n)
+		}
+	}
+}
+
+// A full barrier right after a fully ordered xchg() adds nothing under
+// ra (a fully ordered RMW is smp_mb(); RMW; smp_mb()); the other CPU's
+// smp_mb() is needed.
+const xchgMb = `C SB+xchg
+{}
+P0(int *x, int *y)
+{
+	int r0;
+	int r1;
+
+	r1 = xchg(x, 1);
+	smp_mb();
+	r0 = READ_ONCE(*y);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+
+	WRITE_ONCE(*y, 1);
+	smp_mb();
+	r0 = READ_ONCE(*x);
+}
+
+exists (0:r0=0 /\ 1:r0=0)
+`
+
+func TestRedundantMbAfterXchg(t *testing.T) {
+	r := run(t, xchgMb, "ra")
+	var fences []*SiteReport
+	for i := range r.Sites {
+		if r.Sites[i].Kind == Fence {
+			fences = append(fences, &r.Sites[i])
+		}
+	}
+	if len(fences) != 2 {
+		t.Fatalf("%d fence sites, want 2", len(fences))
+	}
+	after, other := fences[0], fences[1]
+	if after.Pos.Line != 9 {
+		t.Fatalf("first smp_mb at %s, want line 9", after.Pos)
+	}
+	if after.Verdict != Redundant || after.Weakest < 0 || !after.Tries[after.Weakest].Form.None {
+		t.Errorf("smp_mb after xchg: %s, weakest %d, want redundant down to nothing: %+v", after.Verdict, after.Weakest, after.Tries)
+	}
+	if other.Verdict != Needed {
+		t.Errorf("P1's smp_mb: %s, want needed", other.Verdict)
+	}
+	// The xchg's two halves are each redundant with the smp_mb there,
+	// but not all together: the minimal set cannot drop both the barrier
+	// and the xchg's ordering.
+	wantVerdict(t, r, "xchg", Redundant)
+	m := r.Minimal
+	if m == nil {
+		t.Fatal("no minimal set")
+	}
+	if m.Together {
+		t.Errorf("weakening the xchg and removing the smp_mb together should not verify: %+v", m)
+	}
+	if len(m.Rejected) == 0 {
+		t.Errorf("no rejected weakening recorded: %+v", m)
+	}
+	// Whatever the greedy set is, it must verify.
+	res, err := explorer.Explore(context.Background(), Apply(r.Prog, sitesOf(r), m.Changes), explorer.Options{Model: r.Model, MaxStates: maxStates})
+	if err != nil || res.Verdict != explorer.Pass {
+		t.Errorf("the minimal set does not verify: %v %+v", err, res)
+	}
+}
+
+func sitesOf(r *Report) []Site {
+	var s []Site
+	for _, sr := range r.Sites {
+		s = append(s, sr.Site)
+	}
+	return s
+}
+
+// An address dependency replaces an acquire under lkmm: the reader
+// dereferences the pointer it read, so smp_load_acquire may be READ_ONCE
+// there; ra has no dependencies and needs the acquire.
+const addrDep = `C MP+addr
+{
+p=y;
+}
+
+P0(int *x, int **p)
+{
+	WRITE_ONCE(*x, 1);
+	smp_store_release(p, x);
+}
+
+P1(int *x, int **p)
+{
+	int *r0;
+	int r1;
+
+	r0 = smp_load_acquire(p);
+	r1 = READ_ONCE(*r0);
+}
+
+exists (1:r0=x /\ 1:r1=0)
+`
+
+func TestAddressDependencyReplacesAcquire(t *testing.T) {
+	r := run(t, addrDep, "lkmm")
+	s := wantVerdict(t, r, "smp_load_acquire", Redundant)
+	if len(s.Tries) == 0 || s.Tries[0].Form.Prim != "READ_ONCE" || s.Tries[0].Verdict != Redundant {
+		t.Errorf("under lkmm, smp_load_acquire -> READ_ONCE: %+v, want redundant", s.Tries)
+	}
+	// Further down, a plain read of the pointer carries no dependency
+	// that lkmm heeds: READ_ONCE is the weakest form.
+	if s.Weakest != 0 || len(s.Tries) != 2 || s.Tries[1].Form.String() != "plain" || s.Tries[1].Verdict != Needed {
+		t.Errorf("under lkmm, READ_ONCE -> plain of the pointer: %+v, want needed", s.Tries)
+	}
+	wantVerdict(t, r, "smp_store_release", Needed)
+	r = run(t, addrDep, "ra")
+	wantVerdict(t, r, "smp_load_acquire", Needed)
+}
+
+func TestNotVerifiedIsNotWeakened(t *testing.T) {
+	src := strings.Replace(mp, "smp_store_release(flag, 1)", "WRITE_ONCE(*flag, 1)", 1)
+	r, err := Run(context.Background(), load(t, src), Options{Explore: explorer.Options{Model: memmodel.RA, MaxStates: maxStates}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Base.Verdict != explorer.Fail || r.Sites != nil || r.Runs != 1 {
+		t.Errorf("base %s, %d sites, %d runs; want a counterexample and nothing else", r.Base.Verdict, len(r.Sites), r.Runs)
+	}
+}
+
+func TestSitesAndRewrite(t *testing.T) {
+	src := `C S
+{}
+void helper(int *x)
+{
+	smp_mb();
+	WRITE_ONCE(*x, 2);
+}
+
+P0(int *x, int *y)
+{
+	helper(x);
+	smp_store_mb(*y, 1);
+	helper(y);
+	atomic_inc(x);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+
+	r0 = atomic_dec_and_test(y);
+	helper(x);
+}
+`
+	p := load(t, src)
+	sites := Sites(p)
+	var got []string
+	for _, s := range sites {
+		got = append(got, s.Kind.String()+" "+s.Text)
+	}
+	want := []string{"fence smp_mb()", "store WRITE_ONCE(*x, 2)", "store_mb smp_store_mb(*y, 1)", "rmw atomic_dec_and_test(y)"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("sites %q, want %q", got, want)
+	}
+	if n := len(sites[0].Instrs); n != 3 {
+		t.Errorf("the helper's smp_mb: %d instructions, want 3 (inlined three times)", n)
+	}
+	if n := len(sites[2].Instrs); n != 2 {
+		t.Errorf("smp_store_mb: %d instructions, want 2 (a write and a fence)", n)
+	}
+	// Weakening smp_store_mb drops its fence and keeps the write.
+	q := Apply(p, sites, []Change{{2, Down(StoreMb, sites[2].Orig)[0]}})
+	for _, r := range sites[2].Instrs {
+		in := q.Threads[r.Thread].Code[r.Index]
+		orig := p.Threads[r.Thread].Code[r.Index]
+		switch orig.Op {
+		case model.OpFence:
+			if in.Op != model.OpNop {
+				t.Errorf("smp_store_mb's fence became %s, want nop", in.Op)
+			}
+		case model.OpStore:
+			if in.Op != model.OpStore || in.Order != model.Once || in.Prim != "WRITE_ONCE" || in.Text != "WRITE_ONCE(*y, 1)" {
+				t.Errorf("smp_store_mb's write became %+v", in)
+			}
+		}
+		if orig.Prim != "smp_store_mb" {
+			t.Errorf("Apply modified the original program")
+		}
+	}
+	if f := Down(RMW, sites[3].Orig); len(f) != 2 || f[0].Prim != "atomic_dec_and_test_acquire" || f[0].Kernel() || f[1].Order != model.Release {
+		t.Errorf("atomic_dec_and_test one step down: %+v", f)
+	}
+	for _, c := range []struct {
+		text, prim string
+		f          Form
+		want       string
+	}{
+		{"smp_store_release(flag, 1)", "smp_store_release", Form{Prim: "WRITE_ONCE", Order: model.Once}, "WRITE_ONCE(*flag, 1)"},
+		{"smp_store_release(&mm->x, f(a, b))", "smp_store_release", Form{Prim: "WRITE_ONCE", Order: model.Once}, "WRITE_ONCE(mm->x, f(a, b))"},
+		{"smp_load_acquire(p + 1)", "smp_load_acquire", Form{Prim: "READ_ONCE", Order: model.Once}, "READ_ONCE(*(p + 1))"},
+		{"WRITE_ONCE(*x, 2)", "WRITE_ONCE", Form{}, "*x = 2"},
+		{"READ_ONCE(x)", "READ_ONCE", Form{}, "x"},
+		{"smp_mb()", "smp_mb", Form{None: true}, ""},
+		{"smp_mb()", "smp_mb", Form{Prim: "smp_wmb", Fence: model.FenceWmb}, "smp_wmb()"},
+		{"xchg(x, 1)", "xchg", Form{Prim: "xchg_acquire", Order: model.Acquire}, "xchg_acquire(x, 1)"},
+	} {
+		if got := Rewrite(c.text, c.prim, c.f); got != c.want {
+			t.Errorf("Rewrite(%q, %s) = %q, want %q", c.text, c.f, got, c.want)
+		}
+	}
+}
+
+// TestJudge checks the classification of one exploration against the
+// original's, including what the tests above cannot reach cheaply (an
+// inconclusive variant).
+func TestJudge(t *testing.T) {
+	r := &Report{Base: &explorer.Result{Verdict: explorer.Pass, Flags: []string{"old"}}}
+	for _, c := range []struct {
+		res  *explorer.Result
+		want Verdict
+	}{
+		{&explorer.Result{Verdict: explorer.Pass}, Redundant},
+		{&explorer.Result{Verdict: explorer.Pass, Flags: []string{"old"}}, Redundant},
+		{&explorer.Result{Verdict: explorer.Pass, Flags: []string{"data-race"}}, Needed},
+		{&explorer.Result{Verdict: explorer.Fail, Reason: "boom"}, Needed},
+		{&explorer.Result{Verdict: explorer.Unknown, Reason: "max states"}, Unknown},
+	} {
+		if got, why := r.judge(c.res, nil); got != c.want {
+			t.Errorf("judge(%s %v) = %s (%s), want %s", c.res.Verdict, c.res.Flags, got, why, c.want)
+		}
+	}
+}
