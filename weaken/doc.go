@@ -64,8 +64,9 @@
 //
 // Weakenings interact (two barriers can each be redundant because the
 // other is there), so the search then builds a minimal sufficient set:
-// every redundant site weakened together to its weakest redundant form,
-// explored once. If that does not verify, the set is built greedily in
+// every redundant site weakened together to its weakest redundant form
+// that is a kernel primitive (the set is a patch one can apply), explored
+// once. If that does not verify, the set is built greedily in
 // source order: each redundant site in turn, its weakest redundant form
 // first, is added to the set kept so far if the program still verifies
 // with it, and otherwise recorded with the counterexample that broke it

@@ -5,14 +5,20 @@ import "strings"
 // Patch returns a change as an edit of one source line: the line as
 // written and as weakened (the primitive's call rewritten, see
 // [Rewrite]). deleted says the weakened line is empty (a barrier alone on
-// its line, removed). ok is false when the site's line is not in the
-// program's own file (an included file) or the call is not on it.
+// its line, removed). ok is false when the site's line is not known (in
+// an included file, and Report.SourceLine cannot give it) or the call is
+// not on it.
 func Patch(r *Report, ch Change) (old, new string, deleted, ok bool) {
 	s := &r.Sites[ch.Site]
-	if s.Pos.File != r.Prog.File {
+	switch {
+	case s.Pos.File == r.Prog.File:
+		old = r.Prog.Line(s.Pos.Line)
+	case r.SourceLine != nil:
+		old = r.SourceLine(s.Pos.File, s.Pos.Line)
+	}
+	if old == "" {
 		return "", "", false, false
 	}
-	old = r.Prog.Line(s.Pos.Line)
 	repl := Rewrite(s.Text, s.Orig.Prim, ch.Form)
 	at := -1
 	if c := s.Pos.Col - 1; c >= 0 && c <= len(old) && strings.HasPrefix(old[c:], s.Text) {

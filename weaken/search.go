@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"mmcheck/explorer"
@@ -90,6 +91,10 @@ type Report struct {
 	Minimal *Minimal
 	// Runs counts the explorations, the original's included.
 	Runs int
+	// SourceLine, if set by the caller, returns line n of a file the
+	// program includes, for [Patch] (the program's own lines are in
+	// Prog.Lines); "" if it cannot.
+	SourceLine func(file string, n int) string
 }
 
 // Decided reports whether every site was classified needed or redundant.
@@ -226,13 +231,19 @@ func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, op
 		if sr.Verdict != Redundant {
 			continue
 		}
-		c := cand{site: i, forms: []Form{sr.Tries[sr.Weakest].Form}}
+		// Only kernel primitives: the set is a patch one can apply.
+		c := cand{site: i}
+		if f := sr.Tries[sr.Weakest].Form; f.Kernel() {
+			c.forms = append(c.forms, f)
+		}
 		for k := len(sr.Tries) - 1; k >= 0; k-- {
-			if t := sr.Tries[k]; k != sr.Weakest && t.Verdict == Redundant {
+			if t := sr.Tries[k]; k != sr.Weakest && t.Verdict == Redundant && t.Form.Kernel() {
 				c.forms = append(c.forms, t.Form)
 			}
 		}
-		cands = append(cands, c)
+		if len(c.forms) > 0 {
+			cands = append(cands, c)
+		}
 	}
 	if len(cands) == 0 || ctx.Err() != nil {
 		return
@@ -254,7 +265,7 @@ func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, op
 		m.Changes, m.Together = all, true
 		return
 	}
-	m.TogetherReason = fmt.Sprintf("%s: %s", v, why)
+	m.TogetherReason = failure(v, why)
 	for _, c := range cands {
 		for _, f := range c.forms {
 			ch := Change{c.site, f}
@@ -273,7 +284,18 @@ func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, op
 				m.Changes = try
 				break
 			}
-			m.Rejected = append(m.Rejected, Rejection{Change: ch, With: slices.Clone(m.Changes), Reason: fmt.Sprintf("%s: %s", v, why), Result: res})
+			m.Rejected = append(m.Rejected, Rejection{Change: ch, With: slices.Clone(m.Changes), Reason: failure(v, why), Result: res})
 		}
 	}
+}
+
+// failure says why a combination of weakenings was not kept.
+func failure(v Verdict, why string) string {
+	if v == Unknown {
+		return "inconclusive: " + why
+	}
+	if strings.HasPrefix(why, "flag ") {
+		return why
+	}
+	return "counterexample: " + why
 }

@@ -410,3 +410,33 @@ func TestJudge(t *testing.T) {
 		}
 	}
 }
+
+// The minimal set is a patch one can apply: a form that is not a kernel
+// primitive (atomic_dec_and_test has no _relaxed form) is tried and
+// reported, but never proposed.
+func TestMinimalSetOnlyKernelForms(t *testing.T) {
+	src := `C dec
+{
+x=1;
+}
+
+P0(atomic_t *x, int *y)
+{
+	int r0;
+	int r1;
+
+	r0 = atomic_dec_and_test(x);
+	r1 = xchg(y, 1);
+}
+
+exists (0:r0=0)
+`
+	r := run(t, src, "sc")
+	dec := wantVerdict(t, r, "atomic_dec_and_test", Redundant)
+	if len(dec.Tries) != 3 || dec.Tries[dec.Weakest].Form.Kernel() {
+		t.Errorf("atomic_dec_and_test: tries %+v, want acquire, release, relaxed (not kernel primitives)", dec.Tries)
+	}
+	if r.Minimal == nil || len(r.Minimal.Changes) != 1 || r.Minimal.Changes[0].Form.Prim != "xchg_relaxed" {
+		t.Errorf("minimal set %+v, want only xchg -> xchg_relaxed", r.Minimal)
+	}
+}
