@@ -33,6 +33,7 @@ type cli struct {
 	Models  modelsCmd  `cmd:"" help:"List the memory models."`
 	Trace   traceCmd   `cmd:"" help:"Render a saved counterexample, or replay it to confirm it."`
 	Lower   lowerCmd   `cmd:"" help:"Print a litmus file as mmcheck understood it: locations, each CPU's instructions, the condition."`
+	Weaken  weakenCmd  `cmd:"" help:"Find which orderings (barriers, acquire/release, ONCE) a verified litmus file needs, and which could be weaker."`
 }
 
 // run is main without the process: it returns the exit status.
@@ -77,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return c.Trace.run(stdout, stderr)
 	case "lower <file>":
 		return c.Lower.run(stdout, stderr)
+	case "weaken <file>":
+		return c.Weaken.run(stdout, stderr)
 	case "models":
 		for _, m := range memmodel.All {
 			fmt.Fprintf(stdout, "%-5s %s\n", m.Name, firstLine(m.Doc))

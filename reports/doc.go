@@ -11,6 +11,9 @@
 //     herdhash.go, herdsplit.go and herdinit.go).
 //   - [Trace], one saved counterexample as text, as `mmcheck trace` shows
 //     it (trace.go), and [DOT], its execution graph for Graphviz (dot.go).
+//   - [WeakenText] and [WeakenJSON], the report of `mmcheck weaken` (a
+//     [mmcheck/weaken.Report]): the table of ordering sites and the minimal
+//     sufficient set as -/+ source lines (weaken.go).
 //
 // # Traces
 //

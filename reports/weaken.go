@@ -1,0 +1,256 @@
+package reports
+
+// The report of `mmcheck weaken`: which orderings a program needs.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"mmcheck/weaken"
+)
+
+// weakenView is a [weaken.Report] as JSON shows it; the text report is
+// written from it too.
+type weakenView struct {
+	File     string `json:"file"`
+	Test     string `json:"test"`
+	Model    string `json:"model"`
+	Original struct {
+		Verdict string `json:"verdict"`
+		Reason  string `json:"reason,omitempty"`
+	} `json:"original"`
+	Sites        []weakenSiteView `json:"sites"`
+	Minimal      *weakenMinView   `json:"minimal,omitempty"`
+	Decided      bool             `json:"decided"` // every site needed or redundant
+	Explorations int              `json:"explorations"`
+}
+
+type weakenSiteView struct {
+	Pos       string          `json:"pos"` // line:col, or file:line:col for an included file
+	Line      int             `json:"line"`
+	Col       int             `json:"col"`
+	Primitive string          `json:"primitive"`
+	Text      string          `json:"text"`
+	Kind      string          `json:"kind"`
+	Instrs    int             `json:"instructions"` // instructions of the lowered program it gave
+	Verdict   string          `json:"verdict"`
+	Weakest   string          `json:"weakest,omitempty"` // the weakest form that verifies
+	Tries     []weakenTryView `json:"tries"`
+}
+
+type weakenTryView struct {
+	From    string `json:"from"`
+	Form    string `json:"form"`
+	Kernel  bool   `json:"kernel"` // the form is a kernel primitive
+	Verdict string `json:"verdict"`
+	Reason  string `json:"reason,omitempty"`
+	At      string `json:"at,omitempty"` // needed: where the counterexample's violation is
+}
+
+type weakenMinView struct {
+	Together       bool               `json:"together"` // every redundant site weakened together verifies
+	TogetherReason string             `json:"together_reason,omitempty"`
+	Changes        []weakenChangeView `json:"changes"`
+	Rejected       []weakenRejectView `json:"rejected,omitempty"`
+}
+
+type weakenChangeView struct {
+	Pos     string `json:"pos"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Old     string `json:"old,omitempty"` // the source line
+	New     string `json:"new,omitempty"` // the line weakened
+	Deleted bool   `json:"deleted,omitempty"`
+}
+
+type weakenRejectView struct {
+	weakenChangeView
+	With   []string `json:"with"` // the set kept so far: "pos from -> to"
+	Reason string   `json:"reason"`
+}
+
+func buildWeakenView(r *weaken.Report) *weakenView {
+	v := &weakenView{File: base(r.Prog.File), Test: r.Prog.Name, Model: r.Model.Name, Explorations: r.Runs, Sites: []weakenSiteView{}}
+	v.Original.Verdict, v.Original.Reason = r.Base.Verdict.String(), r.Base.Reason
+	v.Decided = r.Sites != nil && r.Decided()
+	for _, s := range r.Sites {
+		sv := weakenSiteView{Pos: sitePos(r, &s.Site), Line: s.Pos.Line, Col: s.Pos.Col, Primitive: s.Orig.Prim,
+			Text: s.Text, Kind: s.Kind.String(), Instrs: len(s.Instrs), Verdict: s.Verdict.String(), Tries: []weakenTryView{}}
+		if s.Weakest >= 0 {
+			sv.Weakest = s.Tries[s.Weakest].Form.String()
+		}
+		for _, t := range s.Tries {
+			tv := weakenTryView{From: t.From.String(), Form: t.Form.String(), Kernel: t.Form.Kernel(), Verdict: t.Verdict.String(), Reason: t.Reason}
+			if t.Verdict == weaken.Needed && t.Result != nil && len(t.Result.Violations) > 0 {
+				at := t.Result.Violations[0].Violation.Pos
+				at.File = base(at.File)
+				tv.At = at.String()
+			}
+			sv.Tries = append(sv.Tries, tv)
+		}
+		v.Sites = append(v.Sites, sv)
+	}
+	if m := r.Minimal; m != nil {
+		mv := &weakenMinView{Together: m.Together, TogetherReason: m.TogetherReason, Changes: []weakenChangeView{}}
+		for _, ch := range m.Changes {
+			mv.Changes = append(mv.Changes, changeView(r, ch))
+		}
+		for _, rj := range m.Rejected {
+			rv := weakenRejectView{weakenChangeView: changeView(r, rj.Change), Reason: rj.Reason, With: []string{}}
+			for _, w := range rj.With {
+				c := changeView(r, w)
+				rv.With = append(rv.With, fmt.Sprintf("%s %s -> %s", c.Pos, c.From, c.To))
+			}
+			mv.Rejected = append(mv.Rejected, rv)
+		}
+		v.Minimal = mv
+	}
+	return v
+}
+
+func sitePos(r *weaken.Report, s *weaken.Site) string {
+	p := s.Pos
+	if p.File == r.Prog.File {
+		p.File = ""
+	} else {
+		p.File = base(p.File)
+	}
+	return p.String()
+}
+
+func changeView(r *weaken.Report, ch weaken.Change) weakenChangeView {
+	s := &r.Sites[ch.Site]
+	c := weakenChangeView{Pos: sitePos(r, &s.Site), From: s.Orig.String(), To: ch.Form.String()}
+	if old, new, deleted, ok := weaken.Patch(r, ch); ok {
+		c.Old, c.New, c.Deleted = old, new, deleted
+	}
+	return c
+}
+
+// WeakenJSON writes a weakening report as one JSON object.
+func WeakenJSON(w io.Writer, r *weaken.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(buildWeakenView(r))
+}
+
+// WeakenText writes a weakening report for people: a verdict line, the
+// table of sites in source order (one row per weaker form tried), and the
+// minimal sufficient set as -/+ lines of the source. The report of a
+// program that did not verify is its verdict line only (the caller
+// prints the exploration's own report).
+func WeakenText(w io.Writer, r *weaken.Report) error {
+	v := buildWeakenView(r)
+	b := &strings.Builder{}
+	if r.Sites == nil && r.Base.Verdict.String() != "verified" {
+		fmt.Fprintf(b, "%s: %s under %s: not weakened: the program is not verified (%s: %s)\n", v.File, v.Test, v.Model, v.Original.Verdict, v.Original.Reason)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	count := map[string]int{}
+	for _, s := range v.Sites {
+		count[s.Verdict]++
+	}
+	var parts []string
+	for _, k := range []string{"needed", "redundant", "unknown"} {
+		if count[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", count[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "none")
+	}
+	fmt.Fprintf(b, "%s: %s under %s: %d ordering sites: %s (%d explorations)\n", v.File, v.Test, v.Model, len(v.Sites), strings.Join(parts, ", "), v.Explorations)
+	if len(v.Sites) == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	b.WriteString("\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "site\tprimitive\tweaker form\tverdict\twhy")
+	nonKernel := false
+	for _, s := range v.Sites {
+		chain := map[string]string{s.Primitive: ""}
+		for i, t := range s.Tries {
+			form := t.Form
+			if !t.Kernel {
+				form += "*"
+				nonKernel = true
+			}
+			if c := chain[t.From]; c != "" {
+				form = c + " -> " + form
+			}
+			chain[t.Form] = form
+			pos, text := s.Pos, s.Text
+			if i > 0 {
+				pos, text = "", ""
+			}
+			why := t.Reason
+			if t.At != "" {
+				why += " (at " + t.At + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", pos, text, form, t.Verdict, why)
+		}
+		if len(s.Tries) == 0 {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Pos, s.Text, "-", s.Verdict, "not tried")
+		}
+	}
+	tw.Flush()
+	// tabwriter pads the last column's empty cells.
+	b2 := &strings.Builder{}
+	for _, l := range strings.SplitAfter(b.String(), "\n") {
+		b2.WriteString(strings.TrimRight(strings.TrimSuffix(l, "\n"), " "))
+		if strings.HasSuffix(l, "\n") {
+			b2.WriteString("\n")
+		}
+	}
+	b = b2
+	if nonKernel {
+		b.WriteString("* not a kernel primitive: tried to see which half of the ordering the site needs\n")
+	}
+	b.WriteString("\n")
+	m := v.Minimal
+	switch {
+	case m == nil:
+		b.WriteString("minimal sufficient set: none (no site is redundant)\n")
+	case m.Together:
+		fmt.Fprintf(b, "minimal sufficient set (every redundant site weakened together verifies):\n")
+	default:
+		fmt.Fprintf(b, "minimal sufficient set (weakening every redundant site together gives %s; built greedily in source order):\n", m.TogetherReason)
+	}
+	if m != nil {
+		for _, c := range m.Changes {
+			writeChange(b, v.File, c)
+		}
+		if len(m.Rejected) > 0 {
+			b.WriteString("not added (the combination that broke):\n")
+			for _, rj := range m.Rejected {
+				with := "nothing else"
+				if len(rj.With) > 0 {
+					with = strings.Join(rj.With, ", ")
+				}
+				fmt.Fprintf(b, "  %s %s -> %s, with %s: %s\n", rj.Pos, rj.From, rj.To, with, rj.Reason)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeChange(b *strings.Builder, file string, c weakenChangeView) {
+	pos := c.Pos
+	if strings.Count(pos, ":") < 2 {
+		pos = file + ":" + pos // else the site is in an included file, named
+	}
+	fmt.Fprintf(b, "%s: %s -> %s\n", pos, c.From, c.To)
+	if c.Old == "" {
+		return
+	}
+	fmt.Fprintf(b, "-%s\n", c.Old)
+	if !c.Deleted {
+		fmt.Fprintf(b, "+%s\n", c.New)
+	}
+}
