@@ -202,21 +202,29 @@ func (r *Report) site(ctx context.Context, p *model.Program, sites []Site, i int
 			}
 		}
 	}
-	needed := len(sr.Tries) >= first && first > 0
-	for k := 0; k < first && k < len(sr.Tries); k++ {
-		if sr.Tries[k].Verdict != Needed {
-			needed = false
+	sr.Verdict = siteVerdict(sr.Tries, first)
+	return sr
+}
+
+// siteVerdict sums up a site's tries, the first of which were the forms
+// one step down: Redundant if any verified, Needed if each of the first
+// gave a counterexample, Unknown otherwise (one was inconclusive, or the
+// search was interrupted before it tried them all).
+func siteVerdict(tries []Try, first int) Verdict {
+	for _, t := range tries {
+		if t.Verdict == Redundant {
+			return Redundant
 		}
 	}
-	switch {
-	case sr.Weakest >= 0:
-		sr.Verdict = Redundant
-	case needed:
-		sr.Verdict = Needed
-	default:
-		sr.Verdict = Unknown
+	if first == 0 || len(tries) < first {
+		return Unknown
 	}
-	return sr
+	for _, t := range tries[:first] {
+		if t.Verdict != Needed {
+			return Unknown
+		}
+	}
+	return Needed
 }
 
 // minimal builds the minimal sufficient set (see the package doc).

@@ -440,3 +440,23 @@ exists (0:r0=0)
 		t.Errorf("minimal set %+v, want only xchg -> xchg_relaxed", r.Minimal)
 	}
 }
+
+func TestSiteVerdict(t *testing.T) {
+	n, r, u := Try{Verdict: Needed}, Try{Verdict: Redundant}, Try{Verdict: Unknown}
+	for _, c := range []struct {
+		tries []Try
+		first int
+		want  Verdict
+	}{
+		{[]Try{n, n}, 2, Needed},
+		{[]Try{n, u}, 2, Unknown},
+		{[]Try{u, n}, 2, Unknown},
+		{[]Try{n, r, n}, 2, Redundant},
+		{[]Try{n}, 2, Unknown}, // interrupted before the second form
+		{nil, 0, Unknown},
+	} {
+		if got := siteVerdict(c.tries, c.first); got != c.want {
+			t.Errorf("siteVerdict(%v, %d) = %s, want %s", c.tries, c.first, got, c.want)
+		}
+	}
+}
