@@ -2,7 +2,7 @@
 // litmus format plus the extensions of lit-language.md) and lowers them to
 // the program IR of package [mmcheck/model].
 //
-// The pipeline is one-way: [Parse] builds a syntax tree ([File]), [Lower]
+// The pipeline is one-way: [Parse] preprocesses and builds a syntax tree ([File]), [Lower]
 // resolves names, checks types and generates a [model.Program], and
 // [Load] and [LoadFile] do both (reading #include'd files on the way,
 // with [ReadSource]). [Format] prints a tree back as source, and [Disasm]
@@ -62,6 +62,18 @@
 //	Term     = N ":" Reg | Path | ["-"] Int | "NULL" | "&" Path .
 //	Path     = Name { "." Field | "[" Expr "]" } .
 //
+// That is the file after preprocessing (see Preprocessor below): the
+// other directives are gone by then, and so are the lines of groups not
+// taken and the definitions of function-like and empty macros, whose
+// uses are expanded. The directives, lines starting with "#", are C's:
+//
+//	If       = ("#if" PPExpr | "#ifdef" Name | "#ifndef" Name) EOL Lines
+//	           { "#elif" PPExpr EOL Lines } [ "#else" EOL Lines ] "#endif" EOL .
+//	Macro    = "#define" Name ["(" [Name {"," Name}] ")"] {Token} EOL  // no space before "("
+//	         | "#undef" Name EOL .
+//	SysInc   = "#include" "<" ("linux/" | "asm/") Path ">" EOL .       // accepted, ignored
+//	PPExpr   = C's integer constant expression, with "defined" "(" Name ")" and "defined" Name .
+//
 // Types are int and the other C integer types (intptr_t, long, unsigned,
 // u32, bool, ...), atomic_t, spinlock_t, void (results and void *),
 // struct Name, pointers, and fixed arrays; const and volatile are accepted
@@ -81,6 +93,27 @@
 // name line, herd7's quoted string and Key=Value lines are kept as they
 // are and otherwise ignored.
 //
+// # Preprocessor
+//
+// The preprocessor (preproc.go) works on the scanner's tokens, as C's
+// does, and hands the parser the tokens that remain: directives carried
+// out, groups not taken dropped unparsed, macros expanded. On tokens
+// rather than text, so positions stay exact: the lines of a group not
+// taken are simply not handed on, and the tokens of a macro's expansion
+// carry the position of its use, so that errors and the instructions'
+// source text ([model.Instr.Text]) name the use. #if takes C's integer
+// constant expressions (a name that is not a macro is 0); function-like
+// macros are expanded with their arguments expanded first and the result
+// rescanned, except for the macro itself. A #define with a value is also
+// a constant of the program, a [DefineDecl], resolved by the lowering; an
+// empty #define expands to nothing in code. #include "file" is read in
+// place by [Load] and [LoadFile], with the macros so far, which then
+// include those of the header; #include <linux/...> and <asm/...> are
+// accepted and ignored, what the kernel's headers declare being built
+// in. The # and ## operators, variadic macros and #undef of a #define
+// with a value are refused ("not supported yet"), as is expansion past
+// 262,144 tokens.
+//
 // # Names
 //
 // Shared objects are the declarations and assignments of the init block,
@@ -94,8 +127,8 @@
 // of process N) and locations by path; on the right of a comparison a
 // bare variable name is its address, as in herd7.
 //
-// Files that use no extension (no #define, struct, helper function or
-// #include) are read as herd7 reads them: an assignment to an undeclared
+// Files that use no extension (no #define with a value, struct, helper
+// function or #include "file") are read as herd7 reads them: an assignment to an undeclared
 // name declares a register, and an int register may be dereferenced
 // (herd7's registers are untyped). Files that use an extension are typed
 // C: those are errors.
@@ -187,7 +220,7 @@
 //
 // # Extensions
 //
-// Beyond herd7: #define of integer constants; struct declarations; typed
+// Beyond herd7: the C preprocessor; #define of integer constants; struct declarations; typed
 // shared objects of struct and array type, with designated initialisers
 // ({ .a = 1, .b = &x }, { [1] = &mm }) and assignments to any location
 // path in the init block (rq[1].lazy_mm = &mm); helper functions (static,

@@ -12,7 +12,10 @@ import (
 // Parse allows (1,000 levels) is printed down to that depth, with a
 // comment in place of the rest. Format does not add
 // parentheses: an expression tree that did not come from Parse must
-// already have *ParenExpr nodes where precedence needs them.
+// already have *ParenExpr nodes where precedence needs them. The tree is
+// that of the preprocessed source: conditional directives and the
+// definitions of function-like and empty macros are not in it, and their
+// uses are expanded.
 func Format(f *File) []byte {
 	var p printer
 	if f.Arch != nil {

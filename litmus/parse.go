@@ -35,10 +35,17 @@ func (c Config) Parse(filename string, src []byte) (*File, error) {
 type bailout struct{}
 
 func (c Config) parse(filename string, src []byte, header bool) (f *File, err error) {
-	p := &parser{all: c.AllErrors, header: header}
+	return c.parseWith(filename, src, header, newMacroTable(), nil)
+}
+
+// parseWith parses a file with the macros defined so far, reading the
+// files it #includes in place with inc if it is not nil.
+func (c Config) parseWith(filename string, src []byte, header bool, defs *macroTable, inc *includer) (f *File, err error) {
+	p := &parser{all: c.AllErrors, header: header, inc: inc}
 	f = &File{Name: filename, Src: src, Header: header, lines: lineOffsets(src), text: string(src)}
 	p.file = f
 	p.s.init(filename, src, p.error)
+	p.pp.init(&p.s, p.error, defs)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok {
@@ -55,6 +62,8 @@ func (c Config) parse(filename string, src []byte, header bool) (f *File, err er
 
 type parser struct {
 	s      scanner
+	pp     preproc
+	inc    *includer // reads #include'd files in place, if not nil
 	errs   model.ErrorList
 	all    bool
 	header bool
@@ -63,7 +72,9 @@ type parser struct {
 	pos, end model.Pos // current token
 	tok      token
 	lit      string
+	macro    string    // the macro the current token comes from, if any
 	prev     model.Pos // end of the previous token
+	ntok     int       // tokens read: progress, where positions may repeat (a macro's expansion)
 
 	tooMany bool // stopped at MaxErrors errors
 	inInit  bool // parsing the init block: "N:reg" is a register reference
@@ -87,17 +98,15 @@ func (p *parser) unnest() { p.depth-- }
 
 func (p *parser) next() {
 	p.prev = p.end
-	p.pos, p.end, p.tok, p.lit = p.s.scan()
+	t := p.pp.next()
+	p.pos, p.end, p.tok, p.lit, p.macro = t.pos, t.end, t.tok, t.lit, t.macro
+	p.ntok++
 }
 
 // peek returns the token after the current one.
 func (p *parser) peek() (token, string) {
-	s := p.s
-	s.err = nil
-	n := len(*s.comments)
-	_, _, tok, lit := s.scan()
-	*p.s.comments = (*p.s.comments)[:n]
-	return tok, lit
+	t := p.pp.peek()
+	return t.tok, t.lit
 }
 
 func (p *parser) error(pos model.Pos, msg string) {
@@ -109,6 +118,9 @@ func (p *parser) error(pos model.Pos, msg string) {
 	if len(p.errs) >= MaxErrors {
 		p.tooMany = true
 		panic(bailout{})
+	}
+	if p.macro != "" && pos == p.pos {
+		msg += " (in expansion of macro " + p.macro + ")"
 	}
 	p.errs.Add(pos, msg)
 }
@@ -190,7 +202,7 @@ func (p *parser) parseFile() {
 		}
 	}
 	for p.tok != tokEOF {
-		start := p.pos
+		start := p.ntok
 		if c := p.parseClause(); c != nil {
 			if p.shallow(c) {
 				f.Clauses = append(f.Clauses, c)
@@ -201,7 +213,7 @@ func (p *parser) parseFile() {
 			}
 			f.Decls = append(f.Decls, d)
 		}
-		if p.pos == start && p.tok != tokEOF {
+		if p.ntok == start && p.tok != tokEOF {
 			p.next() // make progress
 		}
 	}
@@ -309,10 +321,6 @@ func (p *parser) parseDirective() Decl {
 			return bad()
 		}
 		name := p.ident()
-		if p.tok == "(" && p.pos == name.To {
-			p.error(p.pos, "function-like macros are not supported")
-			return bad()
-		}
 		if p.tok == tokEOL || p.tok == tokEOF {
 			p.error(p.pos, "missing value of #define "+name.Name)
 			return bad()
@@ -337,6 +345,11 @@ func (p *parser) parseDirective() Decl {
 			p.error(p.pos, "invalid file name "+printable(p.lit))
 		}
 		d := &IncludeDecl{span: span{pos, p.end}, Path: path, PathPos: p.pos}
+		if p.inc != nil && err == nil {
+			// Read it now, before the lines after the #include are
+			// preprocessed: its macros apply to them.
+			p.inc.include(p, d)
+		}
 		p.next()
 		if p.tok != tokEOL && p.tok != tokEOF {
 			p.errorExpected("end of line")
@@ -369,7 +382,7 @@ func (p *parser) parseInitDecl() Decl {
 	defer func() { p.inInit = false }()
 	var list []Stmt
 	for p.tok != "}" && p.tok != tokEOF {
-		start := p.pos
+		start := p.ntok
 		var s Stmt
 		switch {
 		case p.tok == ";":
@@ -387,7 +400,7 @@ func (p *parser) parseInitDecl() Decl {
 			s = &ExprStmt{span{spos, p.prev}, x}
 		}
 		list = append(list, s)
-		if p.pos == start {
+		if p.ntok == start {
 			p.next()
 		}
 	}
@@ -437,14 +450,14 @@ func (p *parser) parseStructOrFunc() Decl {
 	name := &Ident{span{spec.NamePos, spec.To}, spec.Name}
 	var fields []*DeclStmt
 	for p.tok != "}" && p.tok != tokEOF {
-		start := p.pos
+		start := p.ntok
 		if p.isTypeStart() {
 			fields = append(fields, p.parseDeclStmt(false, false))
 		} else {
 			p.errorExpected("field declaration")
 			p.expectSemi()
 		}
-		if p.pos == start {
+		if p.ntok == start {
 			p.next()
 		}
 	}
@@ -737,9 +750,9 @@ func (p *parser) parseInitList() Expr {
 func (p *parser) parseStmtList() []Stmt {
 	var list []Stmt
 	for p.tok != "}" && p.tok != tokEOF {
-		start := p.pos
+		start := p.ntok
 		list = append(list, p.parseStmt())
-		if p.pos == start {
+		if p.ntok == start {
 			p.next()
 		}
 	}
@@ -1033,11 +1046,11 @@ func (p *parser) parseClause() Clause {
 		p.expect("[")
 		var terms []Expr
 		for p.tok != "]" && p.tok != tokEOF {
-			start := p.pos
+			start := p.ntok
 			terms = append(terms, p.parseTerm())
 			if !p.got(";") && p.tok != "]" {
 				p.errorExpected("';' or ']'")
-				if p.pos == start {
+				if p.ntok == start {
 					break
 				}
 			}
