@@ -983,11 +983,14 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 	} else {
 		start := len(g.code)
 		if !g.probe(awaitOp, func() { c = g.rv(cond, -1) }) ||
-			!g.probe(noOp, func() { start = len(g.code); g.loopBody(body, &loopCtx{}) }) ||
-			len(g.code) > start {
+			!g.probe(fenceOp, func() { start = len(g.code); g.loopBody(body, &loopCtx{}) }) ||
+			!onlyBarriers(g.code[start:]) {
 			rollback()
 			return false
 		}
+		// The body's barrier()s run only in the iterations that spin,
+		// which are not explored.
+		g.code = g.code[:start]
 	}
 	reads := false
 	ok := true
@@ -998,6 +1001,8 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 			reads = true
 		case isJump(in.Op):
 			ok = int(in.Target) > mark && int(in.Target) <= len(g.code)
+		case in.Op == model.OpFence:
+			ok = in.Fence == model.FenceBarrier
 		default:
 			ok = awaitOp(in.Op)
 		}
@@ -1032,18 +1037,29 @@ func (g *gen) probe(allow func(model.Op) bool, f func()) bool {
 }
 
 // awaitOp reports whether an await's iteration may hold an instruction:
-// reads into registers, arithmetic and jumps.
+// reads into registers, arithmetic, jumps, and fences (tryAwait keeps
+// only barrier()).
 func awaitOp(op model.Op) bool {
 	switch op {
-	case model.OpLoad, model.OpIsLocked, model.OpMove, model.OpUnary, model.OpBinary, model.OpBoundsCheck, model.OpNop:
+	case model.OpLoad, model.OpIsLocked, model.OpMove, model.OpUnary, model.OpBinary, model.OpBoundsCheck, model.OpNop, model.OpFence:
 		return true
 	}
 	return isJump(op)
 }
 
-// noOp allows no instruction: the body of a spin loop that is a while or
-// for loop does nothing.
-func noOp(model.Op) bool { return false }
+// fenceOp allows only fences: the body of a spin loop that is a while or
+// for loop does nothing but barrier() (see onlyBarriers).
+func fenceOp(op model.Op) bool { return op == model.OpFence }
+
+// onlyBarriers reports whether code is barrier() fences only (or empty).
+func onlyBarriers(code []model.Instr) bool {
+	for i := range code {
+		if code[i].Op != model.OpFence || code[i].Fence != model.FenceBarrier {
+			return false
+		}
+	}
+	return true
+}
 
 func loopKeyword(s Stmt) string {
 	switch s.(type) {

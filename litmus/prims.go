@@ -31,7 +31,7 @@ const (
 	pCheck                       // BUG_ON(c), WARN_ON(c), WARN_ON_ONCE(c), assert(c)
 	pAssume                      // assume(c)
 	pCPU                         // smp_processor_id()
-	pNop                         // cpu_relax(), barrier()
+	pNop                         // cpu_relax()
 	pSrcuLock                    // srcu_read_lock(s), srcu_down_read(s): a Srcu-lock load of *s, its value the index
 	pSrcuUnlock                  // srcu_read_unlock(s, idx), srcu_up_read(s, idx): a Srcu-unlock store of idx to *s
 	pSyncSrcu                    // synchronize_srcu(s): a Sync-srcu fence on s
@@ -122,7 +122,7 @@ var prims = map[string]*primInfo{
 
 	"smp_processor_id": {kind: pCPU},
 	"cpu_relax":        {kind: pNop},
-	"barrier":          {kind: pNop},
+	"barrier":          {kind: pFence, fence: model.FenceBarrier}, // F[barrier]: only lkmm's mixed-accesses flag heeds it
 }
 
 func init() {

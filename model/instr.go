@@ -152,13 +152,14 @@ const (
 	FenceSyncRCU                          // synchronize_rcu (lkmm)
 	FenceSyncSRCU                         // synchronize_srcu(s) (lkmm): the event's Loc is s
 	FenceAfterSrcuUnlock                  // smp_mb__after_srcu_read_unlock (lkmm)
+	FenceBarrier                          // barrier(): a compiler barrier; only lkmm's mixed-accesses flag heeds it
 	NumFences                             // the number of fence kinds
 )
 
 var fenceNames = [...]string{"smp_mb", "smp_rmb", "smp_wmb", "smp_mb__before_atomic",
 	"smp_mb__after_atomic", "smp_mb__after_spinlock", "smp_mb__after_unlock_lock",
 	"rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "synchronize_srcu",
-	"smp_mb__after_srcu_read_unlock"}
+	"smp_mb__after_srcu_read_unlock", "barrier"}
 
 func (f FenceKind) String() string { return fenceNames[f] }
 
