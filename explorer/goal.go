@@ -46,8 +46,8 @@ func (e *engine) goalEligible(paths [][]path) bool {
 			}
 			for k := range ps[i].events {
 				// Nor can any execution raise a flag the skipped ones
-				// might raise: lkmm's data-race needs a plain access,
-				// its SRCU flags SRCU.
+				// might raise: lkmm's data-race and mixed-accesses need
+				// a plain access, its SRCU flags SRCU.
 				e := &ps[i].events[k]
 				if e.Kind == model.EvFree || e.Srcu || e.IsAccess() && e.Order == model.Plain && !e.Lock {
 					return false

@@ -27,10 +27,6 @@ var knownHerd = map[string]string{
 	// it as a final state of its own ("[b]=S23;"); mmcheck's enumeration
 	// shows the execution's state with the value it computes.
 	"paulmck/manual/oota/C-JO-OOTA-2.litmus": "a symbolic value in a final state",
-	// linux-kernel.cat's mixed-accesses flag (a plain write and a marked
-	// access to one location in one CPU, no barrier between): lkmm does
-	// not raise it.
-	"paulmck/manual/oota/C-JO-OOTA-7.litmus": "Flag mixed-accesses",
 }
 
 // herdBlock renders test file f with --herd under lkmm, Time normalized.

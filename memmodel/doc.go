@@ -22,15 +22,17 @@
 //   - [LKMM], the Linux-kernel memory model: the kernel's
 //     linux-kernel.cat, .bell and lock.cat (tools/memory-model) decided on
 //     these graphs, with dependencies (address, data, control), RCU and
-//     SRCU, locks, and the data-race flag of plain accesses. It is not in
-//     the chain: it allows load buffering, which ra forbids, and forbids
-//     some ra outcomes.
+//     SRCU, locks, and the data-race and mixed-accesses flags of plain
+//     accesses. It is not in the chain: it allows load buffering, which
+//     ra forbids, and forbids some ra outcomes.
 //
 // sc, tso and ra have no load buffering ([Model.LoadBuffering] is false):
 // po ∪ rf is acyclic in every consistent execution, so an explorer that
 // adds events in po ∪ rf order reaches every consistent execution. All
 // three are prefix-closed. The RCU primitives belong to lkmm and mean
-// nothing in them ([Model.SupportsPrim]); RCU fence events are ignored.
+// nothing in them ([Model.SupportsPrim]); RCU fence events are ignored,
+// and so is barrier()'s (FenceBarrier, a compiler barrier, which lkmm
+// heeds only in its mixed-accesses flag).
 // lkmm has load buffering and needs dependencies ([Model.NeedsDeps]):
 // see lkmm.go's doc comment for how herd7's events map onto ours, and
 // package explorer for how its executions are searched.

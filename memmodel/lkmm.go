@@ -47,9 +47,11 @@ import (
 //	                                        and srcu_down_read(s) read *s (the index is the value),
 //	                                        srcu_read_unlock(s, idx) and srcu_up_read(s, idx) write idx
 //	F[sync-srcu], F[after-srcu-read-unlock] FenceSyncSRCU (its Loc is s), FenceAfterSrcuUnlock
+//	F[barrier]                              FenceBarrier (barrier()): only mixed-accesses heeds it
 //
 // Marked = fences ∪ every access whose Order is not Plain ∪ lock events;
-// Plain = the other accesses and kfree. Acquire = acquire reads but LF and
+// Plain = the other accesses and kfree (but kfree is not a Plain & W of
+// the mixed-accesses flag: herd7 has no kfree). Acquire = acquire reads but LF and
 // failed RMWs, plus LKR; Release = release writes (UL included); Mb = the Mb
 // accesses but failed RMWs. Initial writes are not nodes: nothing is
 // ordered before them, so they lie on no cycle and start no race.
@@ -135,10 +137,12 @@ import (
 // dependencies (carried through memory too), on the same srcu_struct;
 // rcu-order pairs SRCU grace periods with critical sections of the same
 // srcu_struct only ("& loc"); gp and the After-srcu-read-unlock fence as
-// in the .cat. Flags: data-race, and the bell's unmatched-srcu-lock,
+// in the .cat. Flags: data-race, the .cat's mixed-accesses (a plain
+// write and a marked access of one location in one CPU with no barrier
+// between; see mixedAccesses), and the bell's unmatched-srcu-lock,
 // unmatched-srcu-unlock, multiple-srcu-matches, invalid-sleep and
-// srcu-bad-value-match. herd7's other flags (mixed-accesses,
-// unmatched-rcu-lock, ...) are not raised.
+// srcu-bad-value-match. herd7's other flags (unmatched-rcu-lock,
+// mixed-lock-accesses, ...) are not raised.
 var LKMM = &Model{
 	Name: "lkmm",
 	Doc: `the Linux-kernel memory model (tools/memory-model linux-kernel.cat + lock.cat, herd7 variant lkmmv2).
@@ -163,7 +167,10 @@ innermost; SRCU's srcu_read_lock reads and srcu_read_unlock writes its
 srcu_struct, an unlock closing the lock whose index reaches it by data
 dependencies, and its grace periods pair only with critical sections of
 the same srcu_struct). Flag "data-race": two plain (or plain and marked)
-accesses of different CPUs race as linux-kernel.cat defines it; SRCU's
+accesses of different CPUs race as linux-kernel.cat defines it; flag
+"mixed-accesses": a CPU has a plain write and a marked access of one
+location with no barrier (barrier(), smp_rmb/wmb/mb, an acquire or release,
+RCU/SRCU events, ...) between them (kfree is not such a write); SRCU's
 flags as linux-kernel.bell raises them (unmatched-srcu-lock, ...).
 An access is ordered before a kfree (a plain write) when they do not race
 with the access first: rw-xbstar for a read, ww-vis ∩ ... for a write.`,
@@ -976,20 +983,100 @@ func (c *lkmmChecker) plainCoherence() (a, b int32, ok bool) {
 }
 
 // Flags returns the flags the last (consistent) execution raises:
-// "data-race", and linux-kernel.bell's SRCU flags.
+// "data-race", "mixed-accesses", and linux-kernel.bell's SRCU flags.
 func (c *lkmmChecker) Flags() []string {
 	if !c.ok {
 		return nil
 	}
 	if c.lazy && !c.plainAccess {
-		return nil // no data race without plain accesses; no SRCU (scShortcut)
+		return nil // no data race or mixed accesses without plain accesses; no SRCU (scShortcut)
 	}
+	mixed := c.plainAccess && c.mixedAccesses()
 	c.compute()
 	var fl []string
 	if c.race {
 		fl = append(fl, "data-race")
 	}
+	if mixed {
+		fl = append(fl, "mixed-accesses")
+	}
 	return append(fl, c.srcuFlags...)
+}
+
+// mixedAccesses reports linux-kernel.cat's mixed-accesses flag on the
+// loaded execution:
+//
+//	barrier = fencerel(Barrier | Rmb | Wmb | Mb | Sync-rcu | Sync-srcu |
+//	          Before-atomic | After-atomic | Acquire | Release |
+//	          Rcu-lock | Rcu-unlock | Srcu-lock | Srcu-unlock)
+//	        | (po; [Release]) | ([Acquire]; po)
+//	mixed-accesses = ([Plain & W]; (po-loc \ barrier); [Marked])
+//	               | ([Marked]; (po-loc \ barrier); [Plain & W])
+//
+// that is, a CPU's plain write and a marked event of the same location
+// (an access, or a synchronize_srcu of that srcu_struct: herd7's loc
+// relates every event that has a location) with none of those events
+// strictly between them in po, the later not a release and the earlier
+// not an acquire. Acquire includes LKR, Release UL, Mb the fully ordered
+// accesses (not a failed RMW) and smp_mb; smp_mb__after_spinlock,
+// smp_mb__after_unlock_lock and smp_mb__after_srcu_read_unlock are not in
+// the list. A kfree (a plain write of its object for ordering) is not
+// Plain & W here: herd7 has no kfree, and a marked access followed by the
+// kfree of its object is how objects die.
+func (c *lkmmChecker) mixedAccesses() bool {
+	f := &c.f
+	plainW := func(v int32) bool { return f.ev[v].Kind == model.EvWrite && lkHas(c.sPlain, v) }
+	// markedAt reports whether v is a Marked event of location loc.
+	markedAt := func(v int32, loc int) bool {
+		e := f.ev[v]
+		if e.Loc != loc || !lkHas(c.sMarked, v) {
+			return false
+		}
+		return e.IsAccess() || e.Kind == model.EvFence && e.Fence == model.FenceSyncSRCU
+	}
+	for p := int32(0); p < f.n; p++ {
+		if !plainW(p) {
+			continue
+		}
+		loc := f.ev[p].Loc
+		// [Marked]; (po-loc \ barrier); [Plain & W], p the write: the
+		// nearest barrier event before p may be the marked access itself.
+		for u := p - 1; u >= c.r.lo[p]; u-- {
+			if markedAt(u, loc) && !lkHas(c.sAcq, u) {
+				return true
+			}
+			if c.mixedBarrier(u) {
+				break
+			}
+		}
+		// [Plain & W]; (po-loc \ barrier); [Marked].
+		for v := p + 1; v < c.r.hi[p]; v++ {
+			if markedAt(v, loc) && !lkHas(c.sRel, v) {
+				return true
+			}
+			if c.mixedBarrier(v) {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// mixedBarrier reports whether v is in the set whose fencerel is in
+// linux-kernel.cat's barrier relation.
+func (c *lkmmChecker) mixedBarrier(v int32) bool {
+	e := c.f.ev[v]
+	if e.Kind == model.EvFence {
+		switch e.Fence {
+		case model.FenceBarrier, model.FenceRmb, model.FenceWmb, model.FenceMb,
+			model.FenceSyncRCU, model.FenceSyncSRCU, model.FenceBeforeAtomic, model.FenceAfterAtomic,
+			model.FenceRCULock, model.FenceRCUUnlock:
+			return true
+		}
+		return false
+	}
+	return lkHas(c.sAcq, v) || lkHas(c.sRel, v) || lkHas(c.sMbR, v) || lkHas(c.sMbW, v) ||
+		lkHas(c.sSrcuLock, v) || lkHas(c.sSrcuUnlock, v)
 }
 
 // Race returns the first racing pair plainCoherence found.

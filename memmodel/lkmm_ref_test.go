@@ -8,6 +8,7 @@ package memmodel
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -24,11 +25,11 @@ type lkRef struct {
 	addr, hb, pb, rb                  brel
 	wwVis, wrVis, rwXb                brel
 	isMarked, isW                     func(int) bool
-	race                              bool
+	race, mixed                       bool // the data-race and mixed-accesses flags
 }
 
 // refLKMM returns the first failing axiom ("" if consistent) and the
-// reference graph (for Ordered and the data-race flag).
+// reference graph (for Ordered and the data-race and mixed-accesses flags).
 func refLKMM(x *model.Execution) (string, *lkRef) {
 	g := &lkRef{nl: len(x.CO)}
 	idx := map[model.EventID]int{}
@@ -314,6 +315,21 @@ func refLKMM(x *model.Execution) (string, *lkRef) {
 	wrRace := preRace.inter(g.co.opt().seq(g.rf)).minus(g.wrVis).minus(g.rwXb.inv())
 	rwRace := preRace.inter(g.fr).minus(g.rwXb)
 	g.race = !wwRace.union(wrRace, rwRace).empty()
+
+	// mixed-accesses. herd7 has no kfree: it is not a Plain & W here.
+	// (loc relates accesses only: the random executions have no
+	// synchronize_srcu, the one fence with a location.)
+	isRelease := func(i int) bool { return isRel(i) } // lock.cat's Release | UL: UL is a Release write
+	barrierSet := func(i int) bool {
+		return fenceIs(model.FenceBarrier)(i) || fenceIs(model.FenceRmb)(i) || fenceIs(model.FenceWmb)(i) ||
+			fenceIs(model.FenceMb)(i) || isMb(i) || fenceIs(model.FenceSyncRCU)(i) || fenceIs(model.FenceSyncSRCU)(i) ||
+			fenceIs(model.FenceBeforeAtomic)(i) || fenceIs(model.FenceAfterAtomic)(i) || isAcq(i) || isRelease(i) ||
+			isLock(i) || isUnlock(i) || !isIW(i) && isM(i) && g.ev[i].Srcu
+	}
+	barrier := fencerel(barrierSet).union(g.po.seq(id(isRelease)), id(isAcq).seq(g.po))
+	plainW := id(func(i int) bool { return isPlain(i) && kind(i) == model.EvWrite })
+	mixed := plainW.seq(poloc.minus(barrier)).seq(Marked).union(Marked.seq(poloc.minus(barrier)).seq(plainW))
+	g.mixed = !mixed.empty()
 	g.isMarked, g.isW = isMarked, isW
 	return "", g
 }
@@ -343,7 +359,7 @@ func (g *lkRef) ordered(a, b int) bool {
 // lkRandomExec returns a random small execution with the events lkmm
 // distinguishes: plain and marked accesses, RMWs of several primitives
 // (value-returning, non-returning, failed cmpxchg), every fence kind
-// (RCU included), spin locks on the last location (lock, unlock, failed
+// (RCU and barrier() included), spin locks on the last location (lock, unlock, failed
 // trylock, spin_is_locked), kfree, and random dependencies. Each event
 // has an instruction of its own in the thread's code (an RMW's two halves
 // share one).
@@ -422,7 +438,11 @@ func lkRandomExec(rng *rand.Rand) *model.Execution {
 				emit(model.Instr{Op: model.OpRMW, RMW: model.RMWCmpXchg, Prim: "cmpxchg"},
 					model.Event{Kind: model.EvRead, Loc: l, Order: once})
 			case c < 12:
-				emit(model.Instr{Op: model.OpFence}, model.Event{Kind: model.EvFence, Fence: model.FenceKind(rng.IntN(10))})
+				f := model.FenceKind(rng.IntN(11))
+				if f == 10 {
+					f = model.FenceBarrier
+				}
+				emit(model.Instr{Op: model.OpFence}, model.Event{Kind: model.EvFence, Fence: f})
 			case c < 13:
 				emit(model.Instr{Op: model.OpFree}, model.Event{Kind: model.EvFree, Loc: l})
 			default:
@@ -480,8 +500,8 @@ func lkRandomExec(rng *rand.Rand) *model.Execution {
 }
 
 // TestLKMMAgainstReference compares the checker's verdicts, failing
-// axioms, Ordered and data-race flag with the reference on random
-// executions, and checks that consistency is prefix-closed.
+// axioms, Ordered and flags (data-race, mixed-accesses) with the reference
+// on random executions, and checks that consistency is prefix-closed.
 func TestLKMMAgainstReference(t *testing.T) {
 	iters := *refIters
 	if testing.Short() {
@@ -490,7 +510,7 @@ func TestLKMMAgainstReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(*refSeed, 7))
 	c := LKMM.NewChecker()
 	verdicts := map[string]int{}
-	races, shortcut := 0, 0
+	races, mixed, shortcut := 0, 0, 0
 	for it := 0; it < iters; it++ {
 		x := lkRandomExec(rng)
 		got := ""
@@ -515,11 +535,17 @@ func TestLKMMAgainstReference(t *testing.T) {
 			continue
 		}
 		fl := c.(Flagger).Flags()
-		if (len(fl) > 0) != g.race {
-			t.Fatalf("iteration %d: flags %v, reference data race %v on\n%s", it, fl, g.race, lkDump(x))
-		}
+		var wantFl []string
 		if g.race {
+			wantFl = append(wantFl, "data-race")
 			races++
+		}
+		if g.mixed {
+			wantFl = append(wantFl, "mixed-accesses")
+			mixed++
+		}
+		if !slices.Equal(fl, wantFl) {
+			t.Fatalf("iteration %d: flags %v, reference %v on\n%s", it, fl, wantFl, lkDump(x))
 		}
 		for a := range g.ev {
 			for b := range g.ev {
@@ -539,7 +565,7 @@ func TestLKMMAgainstReference(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("verdicts of %d: %v; %d with data races; %d judged by the SC shortcut", iters, verdicts, races, shortcut)
+	t.Logf("verdicts of %d: %v; %d with data races, %d with mixed accesses; %d judged by the SC shortcut", iters, verdicts, races, mixed, shortcut)
 	if shortcut < iters/100 || shortcut == verdicts[""] {
 		t.Errorf("%d of %d consistent executions judged by the SC shortcut: the test covers it too little", shortcut, verdicts[""])
 	}
@@ -548,8 +574,8 @@ func TestLKMMAgainstReference(t *testing.T) {
 			t.Errorf("no random execution fails %s: the test covers too little", ax)
 		}
 	}
-	if verdicts[""] < iters/50 || races == 0 {
-		t.Errorf("only %d consistent executions, %d with races: the test covers too little", verdicts[""], races)
+	if verdicts[""] < iters/50 || races == 0 || mixed == 0 || mixed == verdicts[""] {
+		t.Errorf("only %d consistent executions, %d with races, %d with mixed accesses: the test covers too little", verdicts[""], races, mixed)
 	}
 }
 

@@ -88,8 +88,11 @@ func Text(w io.Writer, r *explorer.Result, opts Options) error {
 
 // flagText explains a flag of the model.
 func flagText(f string) string {
-	if f == "data-race" {
+	switch f {
+	case "data-race":
 		return "some execution has a data race on a plain access (--check-races reports one as a counterexample)"
+	case "mixed-accesses":
+		return "some CPU has a plain write and a marked access of one location with no barrier between them (linux-kernel.cat)"
 	}
 	return "raised by the model on some execution"
 }
