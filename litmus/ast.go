@@ -70,6 +70,17 @@ type File struct {
 
 	lines []int  // offset of the start of each line
 	text  string // Src as a string, which Text slices without copying
+
+	expansions map[model.Pos]string // the positions of macro uses, and the macros used
+}
+
+// expansion returns the macro whose use is at pos, if any: the nodes of
+// its expansion all start there.
+func (f *File) expansion(pos model.Pos) string {
+	if f == nil {
+		return ""
+	}
+	return f.expansions[pos]
 }
 
 // A MetaLine is a herd7 "Key=Value" line after the name line (Cycle=...,

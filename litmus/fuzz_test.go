@@ -30,6 +30,12 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	for _, tt := range ppValues {
+		f.Add([]byte(ppProgram(tt.src)))
+	}
+	for _, tt := range ppErrors {
+		f.Add([]byte(ppProgram(tt.src)))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file, err := Parse("fuzz.lit", src)
 		if file != nil {

@@ -107,7 +107,11 @@ func (l *lowerer) errorf(pos model.Pos, format string, args ...any) {
 		}
 		return
 	}
-	l.errs.Addf(pos, format, args...)
+	msg := fmt.Sprintf(format, args...)
+	if m := l.files[pos.File].expansion(pos); m != "" {
+		msg += " (in expansion of macro " + m + ")"
+	}
+	l.errs.Add(pos, msg)
 }
 
 // source returns the source text of a node.

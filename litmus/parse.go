@@ -101,6 +101,12 @@ func (p *parser) next() {
 	t := p.pp.next()
 	p.pos, p.end, p.tok, p.lit, p.macro = t.pos, t.end, t.tok, t.lit, t.macro
 	p.ntok++
+	if t.macro != "" && t.pos.File == p.file.Name {
+		if p.file.expansions == nil {
+			p.file.expansions = map[model.Pos]string{}
+		}
+		p.file.expansions[t.pos] = t.macro
+	}
 }
 
 // peek returns the token after the current one.

@@ -14,42 +14,45 @@ func ppProgram(preamble string) string {
 	return "C pp\n" + preamble + "{ int x = V; int y; }\nP0(int *x, int *y)\n{\n\tWRITE_ONCE(*y, 1);\n}\n"
 }
 
+// ppValues are preambles and the value they give V.
+var ppValues = []struct {
+	name, src string
+	want      int64
+}{
+	{"ifdef taken", "#define A\n#ifdef A\n#define V 1\n#else\n#define V 2\n#endif\n", 1},
+	{"ifdef not taken", "#ifdef A\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
+	{"ifndef default", "#ifndef V\n#define V 7\n#endif\n", 7},
+	{"ifndef defined before", "#define V 3\n#ifndef V\n#define V 7\n#endif\n", 3},
+	{"if expression", "#define A 2\n#if A * 2 == 4 && defined(A) && !defined B\n#define V 1\n#else\n#define V 2\n#endif\n", 1},
+	{"if precedence", "#if 1 + 2 * 3 == 7 && (1 << 4 | 1) == 17 && -1 < 0 && (0 ? 0 : 5) == 5 && 7 % 4 == 3\n#define V 1\n#endif\n", 1},
+	{"if unknown name is 0", "#if NOPE\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
+	{"if macro of macros", "#define A B\n#define B 3\n#if A == 3\n#define V 1\n#endif\n", 1},
+	{"if function-like macro", "#define TWICE(a) ((a) * 2)\n#if TWICE(3) == 6\n#define V 1\n#endif\n", 1},
+	{"elif chain", "#define S 3\n#if S == 1\n#define V 10\n#elif S == 2\n#define V 20\n#elif S == 3\n#define V 30\n#else\n#define V 40\n#endif\n", 30},
+	{"elif after a taken group", "#if 1\n#define V 10\n#elif 1\n#define V 20\n#else\n#define V 30\n#endif\n", 10},
+	{"else after elifs", "#if 0\n#define V 10\n#elif 0\n#define V 20\n#else\n#define V 30\n#endif\n", 30},
+	{"nested in a skipped group", "#if 0\n#if 1\n#define V 1\n#else\n#define V 2\n#endif\n#define V 3\n#else\n#define V 4\n#endif\n", 4},
+	{"nested in a taken group", "#if 1\n#ifdef NOPE\n#define V 1\n#elif 1\n#ifndef NOPE\n#define V 2\n#endif\n#endif\n#endif\n", 2},
+	{"skipped lines may hold anything", "#if 0\n@@@ \"unterminated\n'x\n0x123456789012345678901234\n/* #endif */ é\n#bogus directive\n#endif\n#define V 5\n", 5},
+	{"undef", "#define A\n#undef A\n#ifdef A\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
+	{"undef function-like, redefined", "#define F(a) 1\n#undef F\n#define F(a) (a + 1)\n#define V F(4)\n", 5},
+	{"undef unknown", "#undef NOPE\n#define V 1\n", 1},
+	{"kernel headers", "#include <linux/atomic.h>\n#include <asm/barrier.h>\n#define V 1\n", 1},
+	{"empty macro in code", "#define __rcu\n#define V __rcu 8 __rcu\n", 8},
+	{"function-like", "#define ADD(a, b) ((a) + (b))\n#define V ADD(2, ADD(3, 4))\n", 9},
+	{"no parameters", "#define ONE() 1\n#define V ONE() + ONE( )\n", 2},
+	{"arguments with commas in parentheses", "#define FIRST(a, b) a\n#define ADD(a, b) ((a) + (b))\n#define V FIRST(ADD(1, 1), 3)\n", 2},
+	{"macro defined after the macro using it", "#define G(a) H(a)\n#define H(a) (a * 10)\n#define V G(2)\n", 20},
+	{"argument expanded first", "#define ID(a) a\n#define SQ(a) ((a) * (a))\n#define V SQ(ID(3))\n", 9},
+	{"parameter shadows a macro", "#define a 100\n#define F(a) (a + 1)\n#define V F(1)\n", 2},
+	{"identical redefinition", "#define F(a) (a)\n#define F(a) (a)\n#define V F(3)\n", 3},
+	{"line continuation", "#define F(a, \\\n\t  b) \\\n\t((a) - \\\n\t (b))\n#define V F(9, 2)\n", 7},
+	{"name without call", "#define F(a) a\n#define V 4\n", 4},
+}
+
 // TestPreprocValues checks each directive by the value it gives V.
 func TestPreprocValues(t *testing.T) {
-	for _, tt := range []struct {
-		name, src string
-		want      int64
-	}{
-		{"ifdef taken", "#define A\n#ifdef A\n#define V 1\n#else\n#define V 2\n#endif\n", 1},
-		{"ifdef not taken", "#ifdef A\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
-		{"ifndef default", "#ifndef V\n#define V 7\n#endif\n", 7},
-		{"ifndef defined before", "#define V 3\n#ifndef V\n#define V 7\n#endif\n", 3},
-		{"if expression", "#define A 2\n#if A * 2 == 4 && defined(A) && !defined B\n#define V 1\n#else\n#define V 2\n#endif\n", 1},
-		{"if precedence", "#if 1 + 2 * 3 == 7 && (1 << 4 | 1) == 17 && -1 < 0 && (0 ? 0 : 5) == 5 && 7 % 4 == 3\n#define V 1\n#endif\n", 1},
-		{"if unknown name is 0", "#if NOPE\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
-		{"if macro of macros", "#define A B\n#define B 3\n#if A == 3\n#define V 1\n#endif\n", 1},
-		{"if function-like macro", "#define TWICE(a) ((a) * 2)\n#if TWICE(3) == 6\n#define V 1\n#endif\n", 1},
-		{"elif chain", "#define S 3\n#if S == 1\n#define V 10\n#elif S == 2\n#define V 20\n#elif S == 3\n#define V 30\n#else\n#define V 40\n#endif\n", 30},
-		{"elif after a taken group", "#if 1\n#define V 10\n#elif 1\n#define V 20\n#else\n#define V 30\n#endif\n", 10},
-		{"else after elifs", "#if 0\n#define V 10\n#elif 0\n#define V 20\n#else\n#define V 30\n#endif\n", 30},
-		{"nested in a skipped group", "#if 0\n#if 1\n#define V 1\n#else\n#define V 2\n#endif\n#define V 3\n#else\n#define V 4\n#endif\n", 4},
-		{"nested in a taken group", "#if 1\n#ifdef NOPE\n#define V 1\n#elif 1\n#ifndef NOPE\n#define V 2\n#endif\n#endif\n#endif\n", 2},
-		{"skipped lines may hold anything", "#if 0\n@@@ \"unterminated\n'x\n0x123456789012345678901234\n/* #endif */ é\n#bogus directive\n#endif\n#define V 5\n", 5},
-		{"undef", "#define A\n#undef A\n#ifdef A\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
-		{"undef function-like, redefined", "#define F(a) 1\n#undef F\n#define F(a) (a + 1)\n#define V F(4)\n", 5},
-		{"undef unknown", "#undef NOPE\n#define V 1\n", 1},
-		{"kernel headers", "#include <linux/atomic.h>\n#include <asm/barrier.h>\n#define V 1\n", 1},
-		{"empty macro in code", "#define __rcu\n#define V __rcu 8 __rcu\n", 8},
-		{"function-like", "#define ADD(a, b) ((a) + (b))\n#define V ADD(2, ADD(3, 4))\n", 9},
-		{"no parameters", "#define ONE() 1\n#define V ONE() + ONE( )\n", 2},
-		{"arguments with commas in parentheses", "#define FIRST(a, b) a\n#define ADD(a, b) ((a) + (b))\n#define V FIRST(ADD(1, 1), 3)\n", 2},
-		{"macro defined after the macro using it", "#define G(a) H(a)\n#define H(a) (a * 10)\n#define V G(2)\n", 20},
-		{"argument expanded first", "#define ID(a) a\n#define SQ(a) ((a) * (a))\n#define V SQ(ID(3))\n", 9},
-		{"parameter shadows a macro", "#define a 100\n#define F(a) (a + 1)\n#define V F(1)\n", 2},
-		{"identical redefinition", "#define F(a) (a)\n#define F(a) (a)\n#define V F(3)\n", 3},
-		{"line continuation", "#define F(a, \\\n\t  b) \\\n\t((a) - \\\n\t (b))\n#define V F(9, 2)\n", 7},
-		{"name without call", "#define F(a) a\n#define V 4\n", 4},
-	} {
+	for _, tt := range ppValues {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := Load("pp.lit", []byte(ppProgram(tt.src)))
 			if err != nil {
@@ -62,49 +65,53 @@ func TestPreprocValues(t *testing.T) {
 	}
 }
 
+// ppErrors are preambles and the first error they give.
+var ppErrors = []struct{ name, src, want string }{
+	{"endif without if", "#define V 1\n#endif\n", "pp.lit:3:1: #endif without #if"},
+	{"else without if", "#define V 1\n  #else\n", "pp.lit:3:3: #else without #if"},
+	{"elif without if", "#define V 1\n#elif 1\n", "pp.lit:3:1: #elif without #if"},
+	{"missing endif", "#define V 1\n#ifdef V\n", "pp.lit:9:1: missing #endif for #ifdef at pp.lit:3:1"},
+	{"missing endif, skipped", "#define V 1\n#if 0\n#if 1\n#endif\n", "pp.lit:11:1: missing #endif for #if at pp.lit:3:1"},
+	{"else after else", "#define V 1\n#if 1\n#else\n#else\n#endif\n", "pp.lit:5:1: #else after #else at pp.lit:3:1"},
+	{"else after else, skipped", "#define V 1\n#if 0\n#else\n#else\n#endif\n", "pp.lit:5:1: #else after #else at pp.lit:3:1"},
+	{"elif after else", "#define V 1\n#if 1\n#else\n#elif 1\n#endif\n", "pp.lit:5:1: #elif after #else at pp.lit:3:1"},
+	{"endif with more", "#define V 1\n#if 1\n#endif V\n", "pp.lit:4:8: expected end of line after #endif, found V"},
+	{"ifdef without name", "#define V 1\n#ifdef\n#endif\n", "pp.lit:3:7: expected macro name after #ifdef"},
+	{"ifdef with more", "#define V 1\n#ifdef V W\n#endif\n", "pp.lit:3:10: expected end of line after #ifdef V, found W"},
+	{"if without expression", "#define V 1\n#if\n#endif\n", "pp.lit:3:4: expected expression after #if"},
+	{"if incomplete", "#define V 1\n#if 1 +\n#endif\n", "pp.lit:3:8: expected expression in #if, found newline"},
+	{"if unbalanced", "#define V 1\n#if (1\n#endif\n", "pp.lit:3:7: expected ')' in #if, found newline"},
+	{"if trailing", "#define V 1\n#if 1 2\n#endif\n", "pp.lit:3:7: expected end of line in #if, found 2"},
+	{"if division by zero", "#define V 1\n#if 1 / 0\n#endif\n", "pp.lit:3:7: division by zero in #if"},
+	{"if bad defined", "#define V 1\n#if defined(\n#endif\n", "pp.lit:3:5: expected defined(NAME) or defined NAME"},
+	{"elif error", "#define V 1\n#if 0\n#elif )\n#endif\n", "pp.lit:4:7: expected expression in #if, found ')'"},
+	{"undef without name", "#define V 1\n#undef\n", "pp.lit:3:7: expected macro name after #undef"},
+	{"undef of a constant", "#define V 1\n#undef V\n", "pp.lit:3:8: #undef of V, a constant (#define at pp.lit:2:9), not supported yet"},
+	{"system header", "#define V 1\n#include <stdio.h>\n", "pp.lit:3:10: #include <stdio.h>: only the kernel's <linux/...> and <asm/...> headers are accepted (what they declare is built in); use #include \"file\""},
+	{"system header unterminated", "#define V 1\n#include <linux/x.h\n", "pp.lit:3:10: expected '>' after #include <linux/x.h"},
+	{"redefined", "#define F(a) a\n#define F(b) b\n#define V 1\n", "pp.lit:3:9: macro F redefined; previous definition at pp.lit:2:9"},
+	{"constant redefined as a macro", "#define V 1\n#define V(a) a\n", "pp.lit:3:9: macro V redefined; previous definition at pp.lit:2:9"},
+	{"variadic", "#define F(a, ...) a\n#define V 1\n", "pp.lit:2:14: variadic macros are not supported yet"},
+	{"stringize", "#define F(a) #a\n#define V 1\n", "pp.lit:2:14: the # and ## operators are not supported yet"},
+	{"paste", "#define F(a, b) a ## b\n#define V 1\n", "pp.lit:2:19: the # and ## operators are not supported yet"},
+	{"bad parameter", "#define F(1) a\n#define V 1\n", "pp.lit:2:11: expected parameter name, found 1"},
+	{"too few arguments", "#define F(a, b) a\n#define V F(1)\n", "pp.lit:3:11: macro F expects 2 arguments, found 1"},
+	{"too many arguments", "#define F() 1\n#define V F(1)\n", "pp.lit:3:11: macro F expects 0 arguments, found 1"},
+	{"unterminated call", "#define F(a) a\n#define V F(1\n", "pp.lit:3:11: unterminated argument list invoking macro F"},
+	{"unterminated call in code", "#define F(a) a\n#define V 1\n#if 1\nint f(void) { return F(1; }\n#endif\n",
+		"pp.lit:5:22: unterminated argument list invoking macro F"},
+	{"syntax error in an expansion", "#define BAD(a) (a +)\n#define V BAD(1)\n", "pp.lit:3:11: expected expression, found ')' (in expansion of macro BAD)"},
+	{"lowering error in an expansion", "#define G(a) G(a)\n#define V 1\nint f(void) { return G(1); }\n", "pp.lit:4:22: unknown primitive or function G (in expansion of macro G)"},
+	{"too large", "#define A(x) x x x x x x x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(x)))\n#define V C(1)\n",
+		"pp.lit:5:11: macro expansion too large (more than 262144 tokens)"},
+	{"line numbers after a skipped group", "#if 0\n\n\n#endif\n#define V nope\n", "pp.lit:6:11: #define V: nope is not an integer constant"},
+	{"directive in arguments", "#define F(a) a\n#define V 1\nint f(void) { return F(1\n#if 1\n); }\n#endif\n", "pp.lit:5:1: directive in the arguments of macro F not supported yet"},
+}
+
 // TestPreprocErrors checks the errors of the preprocessor, with their
 // positions.
 func TestPreprocErrors(t *testing.T) {
-	for _, tt := range []struct{ name, src, want string }{
-		{"endif without if", "#define V 1\n#endif\n", "pp.lit:3:1: #endif without #if"},
-		{"else without if", "#define V 1\n  #else\n", "pp.lit:3:3: #else without #if"},
-		{"elif without if", "#define V 1\n#elif 1\n", "pp.lit:3:1: #elif without #if"},
-		{"missing endif", "#define V 1\n#ifdef V\n", "pp.lit:9:1: missing #endif for #ifdef at pp.lit:3:1"},
-		{"missing endif, skipped", "#define V 1\n#if 0\n#if 1\n#endif\n", "pp.lit:11:1: missing #endif for #if at pp.lit:3:1"},
-		{"else after else", "#define V 1\n#if 1\n#else\n#else\n#endif\n", "pp.lit:5:1: #else after #else at pp.lit:3:1"},
-		{"else after else, skipped", "#define V 1\n#if 0\n#else\n#else\n#endif\n", "pp.lit:5:1: #else after #else at pp.lit:3:1"},
-		{"elif after else", "#define V 1\n#if 1\n#else\n#elif 1\n#endif\n", "pp.lit:5:1: #elif after #else at pp.lit:3:1"},
-		{"endif with more", "#define V 1\n#if 1\n#endif V\n", "pp.lit:4:8: expected end of line after #endif, found V"},
-		{"ifdef without name", "#define V 1\n#ifdef\n#endif\n", "pp.lit:3:7: expected macro name after #ifdef"},
-		{"ifdef with more", "#define V 1\n#ifdef V W\n#endif\n", "pp.lit:3:10: expected end of line after #ifdef V, found W"},
-		{"if without expression", "#define V 1\n#if\n#endif\n", "pp.lit:3:4: expected expression after #if"},
-		{"if incomplete", "#define V 1\n#if 1 +\n#endif\n", "pp.lit:3:8: expected expression in #if, found newline"},
-		{"if unbalanced", "#define V 1\n#if (1\n#endif\n", "pp.lit:3:7: expected ')' in #if, found newline"},
-		{"if trailing", "#define V 1\n#if 1 2\n#endif\n", "pp.lit:3:7: expected end of line in #if, found 2"},
-		{"if division by zero", "#define V 1\n#if 1 / 0\n#endif\n", "pp.lit:3:7: division by zero in #if"},
-		{"if bad defined", "#define V 1\n#if defined(\n#endif\n", "pp.lit:3:5: expected defined(NAME) or defined NAME"},
-		{"elif error", "#define V 1\n#if 0\n#elif )\n#endif\n", "pp.lit:4:7: expected expression in #if, found ')'"},
-		{"undef without name", "#define V 1\n#undef\n", "pp.lit:3:7: expected macro name after #undef"},
-		{"undef of a constant", "#define V 1\n#undef V\n", "pp.lit:3:8: #undef of V, a constant (#define at pp.lit:2:9), not supported yet"},
-		{"system header", "#define V 1\n#include <stdio.h>\n", "pp.lit:3:10: #include <stdio.h>: only the kernel's <linux/...> and <asm/...> headers are accepted (what they declare is built in); use #include \"file\""},
-		{"system header unterminated", "#define V 1\n#include <linux/x.h\n", "pp.lit:3:10: expected '>' after #include <linux/x.h"},
-		{"redefined", "#define F(a) a\n#define F(b) b\n#define V 1\n", "pp.lit:3:9: macro F redefined; previous definition at pp.lit:2:9"},
-		{"constant redefined as a macro", "#define V 1\n#define V(a) a\n", "pp.lit:3:9: macro V redefined; previous definition at pp.lit:2:9"},
-		{"variadic", "#define F(a, ...) a\n#define V 1\n", "pp.lit:2:14: variadic macros are not supported yet"},
-		{"stringize", "#define F(a) #a\n#define V 1\n", "pp.lit:2:14: the # and ## operators are not supported yet"},
-		{"paste", "#define F(a, b) a ## b\n#define V 1\n", "pp.lit:2:19: the # and ## operators are not supported yet"},
-		{"bad parameter", "#define F(1) a\n#define V 1\n", "pp.lit:2:11: expected parameter name, found 1"},
-		{"too few arguments", "#define F(a, b) a\n#define V F(1)\n", "pp.lit:3:11: macro F expects 2 arguments, found 1"},
-		{"too many arguments", "#define F() 1\n#define V F(1)\n", "pp.lit:3:11: macro F expects 0 arguments, found 1"},
-		{"unterminated call", "#define F(a) a\n#define V F(1\n", "pp.lit:3:11: unterminated argument list invoking macro F"},
-		{"unterminated call in code", "#define F(a) a\n#define V 1\n#if 1\nint f(void) { return F(1; }\n#endif\n",
-			"pp.lit:5:22: unterminated argument list invoking macro F"},
-		{"syntax error in an expansion", "#define BAD(a) (a +)\n#define V BAD(1)\n", "pp.lit:3:11: expected expression, found ')' (in expansion of macro BAD)"},
-		{"lowering error in an expansion", "#define G(a) G(a)\n#define V 1\nint f(void) { return G(1); }\n", "pp.lit:4:22: unknown primitive or function G"},
-		{"too large", "#define A(x) x x x x x x x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(x)))\n#define V C(1)\n",
-			"pp.lit:5:11: macro expansion too large (more than 262144 tokens)"},
-		{"line numbers after a skipped group", "#if 0\n\n\n#endif\n#define V nope\n", "pp.lit:6:11: #define V: nope is not an integer constant"},
-	} {
+	for _, tt := range ppErrors {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load("pp.lit", []byte(ppProgram(tt.src)))
 			if err == nil {
