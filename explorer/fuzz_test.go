@@ -97,10 +97,10 @@ func outcomeSet(r *Result) map[string]int64 {
 // search find the same executions and final states under each model, and
 // the final states of sc ⊆ tso ⊆ ra. Every search runs with the test
 // switches h.
-func checkAgreement(t *testing.T, seed int64, h hooks) {
+func checkAgreement(t *testing.T, seed int64, h hooks, enum bool) {
 	p := randomProgram(seed)
 	if seed%3 == 0 {
-		checkVerdicts(t, seed, p, h)
+		checkVerdicts(t, seed, p, h, enum)
 		return
 	}
 	var prev map[string]int64
@@ -111,7 +111,7 @@ func checkAgreement(t *testing.T, seed int64, h hooks) {
 		if ref.Stats.Executions != opt.Stats.Executions {
 			t.Errorf("seed %d %s: DPOR %d executions, reference %d", seed, m.Name, opt.Stats.Executions, ref.Stats.Executions)
 		}
-		en := enumerateSome(t, p, m, h)
+		en := enumerateSome(t, p, m, h, enum)
 		if en.Verdict != Unknown && (en.Stats.Executions != opt.Stats.Executions || fmt.Sprint(outcomeSet(en)) != fmt.Sprint(outcomeSet(opt))) {
 			t.Errorf("seed %d %s: enumeration found %d executions (%d states, %s %s), DPOR %d", seed, m.Name,
 				en.Stats.Executions, len(en.Outcomes), en.Verdict, en.Reason, opt.Stats.Executions)
@@ -147,7 +147,7 @@ func checkAgreement(t *testing.T, seed int64, h hooks) {
 // checkVerdicts: for programs with awaits, checks and assumes, every
 // search must reach the same verdict (and the models keep sc ⊆ tso ⊆ ra:
 // a violation under sc is one under tso and ra).
-func checkVerdicts(t *testing.T, seed int64, p *model.Program, h hooks) {
+func checkVerdicts(t *testing.T, seed int64, p *model.Program, h hooks, enum bool) {
 	prevFail := false
 	for _, m := range memmodel.Chain {
 		ref := runHooks(t, p, m, Interleave, h)
@@ -156,7 +156,7 @@ func checkVerdicts(t *testing.T, seed int64, p *model.Program, h hooks) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		en := enumerateSome(t, p, m, h)
+		en := enumerateSome(t, p, m, h, enum)
 		if opt.Verdict != ref.Verdict || par.Verdict != ref.Verdict || (en.Verdict != Unknown && en.Verdict != ref.Verdict) {
 			t.Errorf("seed %d %s: verdicts differ: interleave %s (%s), dpor %s (%s), 3 workers %s, enumerate %s (%s)", seed, m.Name,
 				ref.Verdict, ref.Reason, opt.Verdict, opt.Reason, par.Verdict, en.Verdict, en.Reason)
@@ -176,9 +176,16 @@ func checkVerdicts(t *testing.T, seed int64, p *model.Program, h hooks) {
 // seed -351's 4,580 took 6 s); beyond it the enumeration is not compared.
 const enumStates = 600
 
-// enumerateSome runs the enumeration up to enumStates states.
-func enumerateSome(t *testing.T, p *model.Program, m *memmodel.Model, h hooks) *Result {
+// enumerateSome runs the enumeration up to enumStates states, if enum
+// (else it returns an Unknown result, which is not compared). Its cost
+// is in finding its paths, which states do not bound: FuzzExplore leaves
+// it out (seed 891's enumerations took 2 s each with 92 states), and
+// TestDifferentialRandom keeps it.
+func enumerateSome(t *testing.T, p *model.Program, m *memmodel.Model, h hooks, enum bool) *Result {
 	t.Helper()
+	if !enum {
+		return &Result{Verdict: Unknown}
+	}
 	r, err := Explore(context.Background(), p, Options{Model: m, Algorithm: Enumerate, MaxStates: enumStates, hooks: &h})
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +199,7 @@ func TestDifferentialRandom(t *testing.T) {
 		n = 40
 	}
 	for seed := int64(0); seed < n; seed++ {
-		checkAgreement(t, seed, hooks{paranoid: true})
+		checkAgreement(t, seed, hooks{paranoid: true}, true)
 		if t.Failed() {
 			t.Logf("program:\n%s", dumpProgram(randomProgram(seed)))
 			return
@@ -213,7 +220,7 @@ func FuzzExplore(f *testing.F) {
 		if err != nil || r.Verdict == Unknown {
 			t.Skip("too big for one fuzz input")
 		}
-		checkAgreement(t, seed, hooks{paranoid: true})
+		checkAgreement(t, seed, hooks{paranoid: true}, false)
 	})
 }
 
