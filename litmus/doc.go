@@ -207,7 +207,8 @@
 // after it); spin_lock, spin_unlock, spin_trylock, spin_is_locked; kfree;
 // BUG_ON, WARN_ON and WARN_ON_ONCE (OpCheck; WARN_ON* also yields !!c),
 // assert (OpCheck of !c) and assume (OpAssume); smp_processor_id() (the
-// process number); cpu_relax() and barrier() (nothing). [model.Instr.Prim]
+// process number); cpu_relax() (nothing) and barrier() (a FenceBarrier that
+// only lkmm's mixed-accesses flag heeds). [model.Instr.Prim]
 // is the name as written.
 //
 // # Programs
