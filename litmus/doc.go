@@ -104,15 +104,15 @@
 // source text ([model.Instr.Text]) name the use. #if takes C's integer
 // constant expressions (a name that is not a macro is 0); function-like
 // macros are expanded with their arguments expanded first and the result
-// rescanned, except for the macro itself. A #define with a value is also
-// a constant of the program, a [DefineDecl], resolved by the lowering; an
+// rescanned, except for the macro itself; # makes a string literal and ##
+// pastes two tokens. A #define with a value is a macro for #if and also a
+// constant of the program, a [DefineDecl], resolved by the lowering; an
 // empty #define expands to nothing in code. #include "file" is read in
 // place by [Load] and [LoadFile], with the macros so far, which then
 // include those of the header; #include <linux/...> and <asm/...> are
-// accepted and ignored, what the kernel's headers declare being built
-// in. The # and ## operators, variadic macros and #undef of a #define
-// with a value are refused ("not supported yet"), as is expansion past
-// 262,144 tokens.
+// accepted and ignored, what the kernel's headers declare being built in.
+// Variadic macros and #undef of a #define with a value are refused ("not
+// supported yet"), as is expansion past 262,144 tokens.
 //
 // # Names
 //

@@ -27,9 +27,11 @@ import (
 //     The lines of a group not taken are not parsed: only directives are
 //     looked for there, and no error is reported in them.
 //   - #define of function-like macros, F(a, b) expanded with its arguments
-//     (themselves expanded first), and of empty macros (flags for #ifdef;
-//     in code they expand to nothing). A macro's expansion is expanded
-//     again, except for the macro itself (no recursion), as in C.
+//     (themselves expanded first, unless they are operands of # or ##),
+//     and of empty macros (flags for #ifdef; in code they expand to
+//     nothing). # makes a string literal of an argument, ## pastes two
+//     tokens into one. A macro's expansion is expanded again, except for
+//     the macro itself (no recursion), as in C.
 //   - #undef.
 //   - #include <linux/...> and <asm/...>: accepted and ignored, since what
 //     the kernel headers declare is built in.
@@ -44,8 +46,9 @@ import (
 // the header (defaults such as "#ifndef LAZY_SCHEME") and those of the
 // header are seen after it.
 //
-// The # and ## operators, variadic macros, and #undef of a #define with a
-// value are refused with a positioned "not supported yet" error.
+// Variadic macros, #undef of a #define with a value, and directives in a
+// macro call's arguments are refused with a positioned "not supported
+// yet" error.
 type preproc struct {
 	s     *scanner
 	errf  func(pos model.Pos, msg string)
@@ -337,11 +340,9 @@ func (pp *preproc) define(hash, name ppTok) {
 		}
 	}
 	body, eol := pp.line()
-	for _, b := range body {
-		if b.tok == "#" {
-			pp.errf(b.pos, "the # and ## operators are not supported yet")
-			return
-		}
+	body, ok := pp.operators(m, body)
+	if !ok {
+		return
 	}
 	m.body = body
 	if !m.fn && len(body) > 0 {
@@ -350,6 +351,16 @@ func (pp *preproc) define(hash, name ppTok) {
 		if prev := pp.defs.m[m.name]; prev == nil || prev.value {
 			pp.defs.m[m.name] = m // a redefinition is the lowering's to report
 			pp.queue = append(pp.queue, hash, name, id)
+			for _, b := range body {
+				if b.tok == "##" {
+					// Paste, and give the value the span of the whole body.
+					body = pp.subst(m, nil, nil, ppTok{pos: body[0].pos}, body[len(body)-1].end)
+					for i := range body {
+						body[i].macro, body[i].hide = "", nil
+					}
+					break
+				}
+			}
 			pp.queue = append(pp.queue, pp.expand(body, false, 0)...)
 			pp.queue = append(pp.queue, eol)
 			return
@@ -396,6 +407,48 @@ func (pp *preproc) params(m *macro) bool {
 			return false
 		}
 	}
+}
+
+// operators checks the # and ## operators of a macro's body, and makes
+// each ## one token: in a body, "#" is then the stringizing operator and
+// "##" the pasting one.
+func (pp *preproc) operators(m *macro, body []ppTok) ([]ppTok, bool) {
+	out := body[:0:0]
+	for i := 0; i < len(body); i++ {
+		b := body[i]
+		if b.tok != "#" {
+			out = append(out, b)
+			continue
+		}
+		if i+1 < len(body) && body[i+1].tok == "#" && body[i+1].pos == b.end {
+			b.tok, b.end = "##", body[i+1].end
+			i++
+			if len(out) == 0 || i+1 >= len(body) {
+				pp.errf(b.pos, "'##' cannot be at either end of a macro's body")
+				return nil, false
+			}
+			out = append(out, b)
+			continue
+		}
+		if !m.fn || i+1 >= len(body) || m.param(body[i+1]) < 0 {
+			pp.errf(b.pos, "'#' is not followed by a macro parameter")
+			return nil, false
+		}
+		out = append(out, b)
+	}
+	return out, true
+}
+
+// param returns the index of the parameter t names, or -1.
+func (m *macro) param(t ppTok) int {
+	if t.tok == tokIdent {
+		for i, p := range m.params {
+			if p == t.lit {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func sameMacro(a, b *macro) bool {
@@ -643,11 +696,8 @@ func (pp *preproc) expand(toks []ppTok, inIf bool, depth int) []ppTok {
 				pp.errf(t.pos, fmt.Sprintf("macro calls nested too deeply in arguments (more than %d levels)", maxArgDepth))
 				return out
 			}
-			for k := range args {
-				args[k] = pp.expand(args[k], inIf, depth+1)
-			}
 		}
-		repl := pp.subst(m, args, t, end)
+		repl := pp.subst(m, args, func(a []ppTok) []ppTok { return pp.expand(a, inIf, depth+1) }, t, end)
 		if pp.defs.tooLarge {
 			return out
 		}
@@ -659,8 +709,9 @@ func (pp *preproc) expand(toks []ppTok, inIf bool, depth int) []ppTok {
 }
 
 // subst returns the body of m with its parameters replaced by args, as
-// used by the token use (ending at end).
-func (pp *preproc) subst(m *macro, args [][]ppTok, use ppTok, end model.Pos) []ppTok {
+// used by the token use (ending at end). An argument is expanded (by
+// expand) first, unless it is an operand of # or ##.
+func (pp *preproc) subst(m *macro, args [][]ppTok, expand func([]ppTok) []ppTok, use ppTok, end model.Pos) []ppTok {
 	hide := &hideSet{m.name, use.hide}
 	outer := use.macro
 	if outer == "" {
@@ -677,21 +728,50 @@ func (pp *preproc) subst(m *macro, args [][]ppTok, use ppTok, end model.Pos) []p
 		t.hide = h
 		repl = append(repl, t)
 	}
-	for _, b := range m.body {
-		k := -1
-		if b.tok == tokIdent {
-			for i, p := range m.params {
-				if p == b.lit {
-					k = i
-				}
-			}
-		}
-		if k < 0 {
-			add(b)
+	expanded := make([][]ppTok, len(args))
+	done := make([]bool, len(args))
+	paste, lastEmpty := false, false
+	for i := 0; i < len(m.body); i++ {
+		b := m.body[i]
+		var seg []ppTok
+		switch k := m.param(b); {
+		case b.tok == "##":
+			paste = true
 			continue
+		case b.tok == "#":
+			i++
+			seg = []ppTok{stringize(args[m.param(m.body[i])])}
+		case k < 0:
+			seg = []ppTok{b}
+		case paste || i+1 < len(m.body) && m.body[i+1].tok == "##":
+			seg = args[k]
+		default:
+			if !done[k] {
+				expanded[k], done[k] = expand(args[k]), true
+			}
+			seg = expanded[k]
 		}
-		for _, a := range args[k] {
-			add(a)
+		// An empty operand of ## is C's placemarker: the other operand
+		// stays as it is.
+		switch {
+		case !paste:
+			lastEmpty = len(seg) == 0
+		case lastEmpty:
+			lastEmpty = len(seg) == 0
+		case len(seg) > 0:
+			last := &repl[len(repl)-1]
+			t, ok := pasteTokens(*last, seg[0])
+			if !ok {
+				pp.errf(use.pos, fmt.Sprintf("pasting %s and %s does not give a valid token", printable(spelling(*last)), printable(spelling(seg[0]))))
+				t = *last
+			}
+			t.pos, t.end, t.macro, t.hide = last.pos, last.end, last.macro, last.hide
+			*last = t
+			seg = seg[1:]
+		}
+		paste = false
+		for _, t := range seg {
+			add(t)
 		}
 	}
 	pp.defs.produced += len(repl)
@@ -705,39 +785,107 @@ func (pp *preproc) subst(m *macro, args [][]ppTok, use ppTok, end model.Pos) []p
 	return repl
 }
 
-// expandUse expands the use of a macro that t names, in the source.
-func (pp *preproc) expandUse(t ppTok) {
-	m := pp.defs.m[t.lit]
-	toks := []ppTok{t}
-	if m.fn {
-		if pp.peekRaw().tok != "(" {
-			pp.queue = append(pp.queue, t) // the name alone is not a use
-			return
+// spelling returns a token's text.
+func spelling(t ppTok) string {
+	if t.tok.isLiteral() || t.tok == tokBad {
+		return t.lit
+	}
+	return string(t.tok)
+}
+
+// stringize returns the string literal of the spelling of toks, as the
+// # operator makes it: one space where there was white space between
+// tokens, and \ and " escaped in string and character literals.
+func stringize(toks []ppTok) ppTok {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, t := range toks {
+		if i > 0 && t.pos != toks[i-1].end {
+			b.WriteByte(' ')
 		}
-		depth := 0
-		for {
-			a := pp.raw()
-			if a.tok == tokEOF {
-				pp.errf(t.pos, "unterminated argument list invoking macro "+m.name)
+		sp := spelling(t)
+		if t.tok == tokString || t.tok == tokInt && strings.HasPrefix(sp, "'") {
+			sp = strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(sp)
+		}
+		b.WriteString(sp)
+	}
+	b.WriteByte('"')
+	return ppTok{tok: tokString, lit: b.String()}
+}
+
+// pasteTokens joins two tokens into one, as the ## operator does, if
+// their spellings together are one token.
+func pasteTokens(a, b ppTok) (ppTok, bool) {
+	text := spelling(a) + spelling(b)
+	var s scanner
+	bad := false
+	s.init("", []byte(text), func(model.Pos, string) { bad = true })
+	s.code = true
+	pos, end, tok, lit := s.scan()
+	if bad || tok == tokEOF || s.off != len(text) {
+		return ppTok{}, false
+	}
+	return ppTok{pos: pos, end: end, tok: tok, lit: lit}, true
+}
+
+// expandUse expands the use of a macro that t names, in the source. If
+// the expansion ends with the name of a function-like macro and the
+// source goes on with '(', that call is expanded too, as in C.
+func (pp *preproc) expandUse(t ppTok) {
+	var out []ppTok
+	for {
+		m := pp.defs.m[t.lit]
+		toks := []ppTok{t}
+		if m.fn {
+			if pp.peekRaw().tok != "(" {
+				break // the name alone is not a use
+			}
+			call, ok := pp.call(t, m)
+			if !ok {
 				return
 			}
-			if a.tok == "#" && pp.s.directive {
-				pp.errf(a.pos, "directive in the arguments of macro "+m.name+" not supported yet")
-				pp.line()
-				continue
-			}
-			toks = append(toks, a)
-			if a.tok == "(" {
-				depth++
-			} else if a.tok == ")" {
-				depth--
-				if depth == 0 {
-					break
-				}
+			toks = append(toks, call...)
+		}
+		more := pp.expand(toks, false, 0)
+		if n := len(more); n > 0 && pp.expands(more[n-1]) && pp.defs.m[more[n-1].lit].fn {
+			out = append(out, more[:n-1]...)
+			t = more[n-1]
+			continue
+		}
+		pp.queue = append(pp.queue, out...)
+		pp.queue = append(pp.queue, more...)
+		return
+	}
+	pp.queue = append(pp.queue, out...)
+	pp.queue = append(pp.queue, t)
+}
+
+// call reads the '(' and arguments of a call of m, named by t, from the
+// source, up to its ')'.
+func (pp *preproc) call(t ppTok, m *macro) ([]ppTok, bool) {
+	var toks []ppTok
+	depth := 0
+	for {
+		a := pp.raw()
+		if a.tok == tokEOF {
+			pp.errf(t.pos, "unterminated argument list invoking macro "+m.name)
+			return nil, false
+		}
+		if a.tok == "#" && pp.s.directive {
+			pp.errf(a.pos, "directive in the arguments of macro "+m.name+" not supported yet")
+			pp.line()
+			continue
+		}
+		toks = append(toks, a)
+		if a.tok == "(" {
+			depth++
+		} else if a.tok == ")" {
+			depth--
+			if depth == 0 {
+				return toks, true
 			}
 		}
 	}
-	pp.queue = append(pp.queue, pp.expand(toks, false, 0)...)
 }
 
 // ifEval evaluates the expression of an #if: C's integer constant

@@ -48,6 +48,13 @@ var ppValues = []struct {
 	{"identical redefinition", "#define F(a) (a)\n#define F(a) (a)\n#define V F(3)\n", 3},
 	{"line continuation", "#define F(a, \\\n\t  b) \\\n\t((a) - \\\n\t (b))\n#define V F(9, 2)\n", 7},
 	{"name without call", "#define F(a) a\n#define V 4\n", 4},
+	{"name at the end of an expansion, called after it", "#define ADD1(x) (x + 1)\n#define PICK() ADD1\n#define V PICK()(2) + PICK() (3)\n", 7},
+	{"paste numbers", "#define CAT(a, b) a ## b\n#define V CAT(1, 2)\n", 12},
+	{"paste names", "#define N12 7\n#define CAT(a, b) a##b\n#define V CAT(N, 12)\n", 7},
+	{"paste an empty argument", "#define CAT(a, b) a ## b\n#define V CAT(, 5) + CAT(6, )\n", 11},
+	{"paste then call", "#define ADD1(x) (x + 1)\n#define CALL(n, x) ADD ## n(x)\n#define V CALL(1, 4)\n", 5},
+	{"paste in an object-like macro", "#define X 1 ## 0\n#define V X\n", 10},
+	{"paste three", "#define CAT3(a, b, c) a ## b ## c\n#define V CAT3(1, , 3)\n", 13},
 }
 
 // TestPreprocValues checks each directive by the value it gives V.
@@ -92,8 +99,13 @@ var ppErrors = []struct{ name, src, want string }{
 	{"redefined", "#define F(a) a\n#define F(b) b\n#define V 1\n", "pp.lit:3:9: macro F redefined; previous definition at pp.lit:2:9"},
 	{"constant redefined as a macro", "#define V 1\n#define V(a) a\n", "pp.lit:3:9: macro V redefined; previous definition at pp.lit:2:9"},
 	{"variadic", "#define F(a, ...) a\n#define V 1\n", "pp.lit:2:14: variadic macros are not supported yet"},
-	{"stringize", "#define F(a) #a\n#define V 1\n", "pp.lit:2:14: the # and ## operators are not supported yet"},
-	{"paste", "#define F(a, b) a ## b\n#define V 1\n", "pp.lit:2:19: the # and ## operators are not supported yet"},
+	{"stringize", "#define S(a) #a\n#define V S(x  +  \"b\\n\")\n", `pp.lit:3:11: expected expression, found "x + \"b\\n\"" (in expansion of macro S)`},
+	{"stringize without parameter", "#define F(a) # b\n#define V 1\n", "pp.lit:2:14: '#' is not followed by a macro parameter"},
+	{"stringize without parameters", "#define F # b\n#define V 1\n", "pp.lit:2:11: '#' is not followed by a macro parameter"},
+	{"paste at the start", "#define F(a) ## a\n#define V 1\n", "pp.lit:2:14: '##' cannot be at either end of a macro's body"},
+	{"paste at the end", "#define F(a) a ##\n#define V 1\n", "pp.lit:2:16: '##' cannot be at either end of a macro's body"},
+	{"paste invalid", "#define CAT(a, b) a ## b\n#define V CAT(+, /)\n", "pp.lit:3:11: pasting + and / does not give a valid token"},
+	{"paste into a comment", "#define CAT(a, b) a ## b\n#define V CAT(/, /)\n", "pp.lit:3:11: pasting / and / does not give a valid token"},
 	{"bad parameter", "#define F(1) a\n#define V 1\n", "pp.lit:2:11: expected parameter name, found 1"},
 	{"too few arguments", "#define F(a, b) a\n#define V F(1)\n", "pp.lit:3:11: macro F expects 2 arguments, found 1"},
 	{"too many arguments", "#define F() 1\n#define V F(1)\n", "pp.lit:3:11: macro F expects 0 arguments, found 1"},
@@ -237,5 +249,19 @@ P0()
 	}
 	if !found {
 		t.Errorf("lower: %v", err)
+	}
+}
+
+// TestPreprocCallAfterExpansion checks that an expansion ending with the
+// name of a function-like macro is joined with the '(' after it in the
+// source.
+func TestPreprocCallAfterExpansion(t *testing.T) {
+	src := "C call\n#define ADD1(x) (x + 1)\n#define PICK() ADD1\n{ int x = PICK()\n\t(2); }\nP0(int *x)\n{\n}\n"
+	p, err := Load("call.lit", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Init[0] != 3 {
+		t.Errorf("x = %d, want 3", p.Init[0])
 	}
 }
