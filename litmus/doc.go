@@ -69,9 +69,10 @@
 //
 //	If       = ("#if" PPExpr | "#ifdef" Name | "#ifndef" Name) EOL Lines
 //	           { "#elif" PPExpr EOL Lines } [ "#else" EOL Lines ] "#endif" EOL .
-//	Macro    = "#define" Name ["(" [Name {"," Name}] ")"] {Token} EOL  // no space before "("
+//	Macro    = "#define" Name ["(" [Params] ")"] {Token} EOL   // no space before "("
 //	         | "#undef" Name EOL .
-//	SysInc   = "#include" "<" ("linux/" | "asm/") Path ">" EOL .       // accepted, ignored
+//	Params   = Name {"," Name} ["," "..." | "..."] | "..." .   // ... is __VA_ARGS__
+//	SysInc   = "#include" "<" ("linux/" | "asm/") Path ">" EOL . // accepted, ignored
 //	PPExpr   = C's integer constant expression, with "defined" "(" Name ")" and "defined" Name .
 //
 // Types are int and the other C integer types (intptr_t, long, unsigned,
@@ -111,8 +112,9 @@
 // place by [Load] and [LoadFile], with the macros so far, which then
 // include those of the header; #include <linux/...> and <asm/...> are
 // accepted and ignored, what the kernel's headers declare being built in.
-// Variadic macros and #undef of a #define with a value are refused ("not
-// supported yet"), as is expansion past 262,144 tokens.
+// Variadic macros take the rest of the arguments as __VA_ARGS__. #undef
+// of a #define with a value is refused ("not supported yet"), as is
+// expansion past 262,144 tokens.
 //
 // # Names
 //

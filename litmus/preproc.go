@@ -46,9 +46,10 @@ import (
 // the header (defaults such as "#ifndef LAZY_SCHEME") and those of the
 // header are seen after it.
 //
-// Variadic macros, #undef of a #define with a value, and directives in a
-// macro call's arguments are refused with a positioned "not supported
-// yet" error.
+// A variadic macro, F(a, ...), takes the rest of the arguments as
+// __VA_ARGS__ (or GNU's F(a, rest...) as rest). #undef of a #define with
+// a value and directives in a macro call's arguments are refused with a
+// positioned "not supported yet" error.
 type preproc struct {
 	s     *scanner
 	errf  func(pos model.Pos, msg string)
@@ -92,12 +93,13 @@ func (h *hideSet) has(name string) bool {
 
 // A macro is a #define'd name.
 type macro struct {
-	name   string
-	pos    model.Pos // of the name in its #define
-	fn     bool      // function-like
-	params []string
-	body   []ppTok
-	value  bool // "#define N expr": also a constant of the program, not expanded in code
+	name     string
+	pos      model.Pos // of the name in its #define
+	fn       bool      // function-like
+	params   []string  // a variadic macro's last one takes the rest of the arguments
+	body     []ppTok
+	variadic bool
+	value    bool // "#define N expr": also a constant of the program, not expanded in code
 }
 
 // A macroTable holds the macros of a file and the files it includes.
@@ -382,22 +384,35 @@ func (pp *preproc) params(m *macro) bool {
 		return true
 	}
 	for {
+		name := t.lit
 		switch {
-		case t.tok == "." || t.tok == tokIdent && t.lit == "__VA_ARGS__":
-			pp.errf(t.pos, "variadic macros are not supported yet")
+		case t.tok == "." && pp.ellipsis(t):
+			// "...": the rest of the arguments are __VA_ARGS__
+			name, m.variadic = "__VA_ARGS__", true
+		case t.tok == tokIdent && t.lit == "__VA_ARGS__":
+			pp.errf(t.pos, "__VA_ARGS__ can only be the ... of a variadic macro")
 			return false
 		case t.tok != tokIdent:
 			pp.errf(t.pos, "expected parameter name, found "+tokDesc(t))
 			return false
 		}
 		for _, p := range m.params {
-			if p == t.lit {
-				pp.errf(t.pos, "duplicate macro parameter "+t.lit)
+			if p == name {
+				pp.errf(t.pos, "duplicate macro parameter "+name)
 				return false
 			}
 		}
-		m.params = append(m.params, t.lit)
-		switch t = pp.raw(); t.tok {
+		m.params = append(m.params, name)
+		t = pp.raw()
+		if !m.variadic && t.tok == "." && pp.ellipsis(t) {
+			m.variadic = true // GNU's "args...": the rest are args
+			t = pp.raw()
+		}
+		if m.variadic && t.tok != ")" {
+			pp.errf(t.pos, "expected ')' after the ... of a variadic macro, found "+tokDesc(t))
+			return false
+		}
+		switch t.tok {
 		case ")":
 			return true
 		case ",":
@@ -451,8 +466,22 @@ func (m *macro) param(t ppTok) int {
 	return -1
 }
 
+// ellipsis reports whether the '.' t starts "...", and reads the rest.
+func (pp *preproc) ellipsis(t ppTok) bool {
+	a := pp.peekRaw()
+	if a.tok != "." || a.pos != t.end {
+		return false
+	}
+	pp.raw()
+	if b := pp.peekRaw(); b.tok != "." || b.pos != a.end {
+		return false
+	}
+	pp.raw()
+	return true
+}
+
 func sameMacro(a, b *macro) bool {
-	if a.fn != b.fn || a.value != b.value || len(a.params) != len(b.params) || len(a.body) != len(b.body) {
+	if a.fn != b.fn || a.value != b.value || a.variadic != b.variadic || len(a.params) != len(b.params) || len(a.body) != len(b.body) {
 		return false
 	}
 	for i := range a.params {
@@ -673,7 +702,7 @@ func (pp *preproc) expand(toks []ppTok, inIf bool, depth int) []ppTok {
 				case ")":
 					nest--
 				case ",":
-					if nest == 0 {
+					if nest == 0 && !(m.variadic && len(args) == len(m.params)-1) {
 						args = append(args, cur)
 						cur = nil
 						continue
@@ -687,6 +716,9 @@ func (pp *preproc) expand(toks []ppTok, inIf bool, depth int) []ppTok {
 			}
 			if len(m.params) == 0 && len(args) == 1 && len(args[0]) == 0 {
 				args = nil
+			}
+			if m.variadic && len(args) == len(m.params)-1 {
+				args = append(args, nil) // no variable arguments
 			}
 			if len(args) != len(m.params) {
 				pp.errf(t.pos, fmt.Sprintf("macro %s expects %d arguments, found %d", m.name, len(m.params), len(args)))
