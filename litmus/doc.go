@@ -106,14 +106,16 @@
 // constant expressions (a name that is not a macro is 0); function-like
 // macros are expanded with their arguments expanded first and the result
 // rescanned, except for the macro itself; # makes a string literal and ##
-// pastes two tokens. A #define with a value is a macro for #if and also a
-// constant of the program, a [DefineDecl], resolved by the lowering; an
-// empty #define expands to nothing in code. #include "file" is read in
-// place by [Load] and [LoadFile], with the macros so far, which then
-// include those of the header; #include <linux/...> and <asm/...> are
-// accepted and ignored, what the kernel's headers declare being built in.
+// pastes two tokens. A #define whose value looks like an integer constant
+// expression is a macro for #if and also a constant of the program, a
+// [DefineDecl], resolved by the lowering; one with any other value (a
+// primitive, a call, an index) is expanded in code, and an empty one
+// expands to nothing. #include "file" is read in place by [Load] and
+// [LoadFile], with the macros so far, which then include those of the
+// header; #include <linux/...> and <asm/...> are accepted and ignored,
+// what the kernel's headers declare being built in.
 // Variadic macros take the rest of the arguments as __VA_ARGS__. #undef
-// of a #define with a value is refused ("not supported yet"), as is
+// of a constant #define is refused ("not supported yet"), as is
 // expansion past 262,144 tokens.
 //
 // # Names
@@ -129,11 +131,11 @@
 // of process N) and locations by path; on the right of a comparison a
 // bare variable name is its address, as in herd7.
 //
-// Files that use no extension (no #define with a value, struct, helper
-// function or #include "file") are read as herd7 reads them: an assignment to an undeclared
-// name declares a register, and an int register may be dereferenced
-// (herd7's registers are untyped). Files that use an extension are typed
-// C: those are errors.
+// Files that use no extension (no constant #define, struct, helper
+// function or #include "file") are read as herd7 reads them: an
+// assignment to an undeclared name declares a register, and an int
+// register may be dereferenced (herd7's registers are untyped). Files
+// that use an extension are typed C: those are errors.
 //
 // # Lowering
 //
@@ -223,8 +225,9 @@
 //
 // # Extensions
 //
-// Beyond herd7: the C preprocessor; #define of integer constants; struct declarations; typed
-// shared objects of struct and array type, with designated initialisers
+// Beyond herd7: the C preprocessor; #define of integer constants; struct
+// declarations; typed shared objects of struct and array type, with
+// designated initialisers
 // ({ .a = 1, .b = &x }, { [1] = &mm }) and assignments to any location
 // path in the init block (rq[1].lazy_mm = &mm); helper functions (static,
 // inline, void or returning a scalar; prototypes are allowed), inlined;

@@ -36,7 +36,8 @@ import (
 //   - #include <linux/...> and <asm/...>: accepted and ignored, since what
 //     the kernel headers declare is built in.
 //
-// A #define with a value ("#define N 2") is both a macro, for #if and
+// A #define whose value looks like an integer constant expression
+// ("#define N 2", see constantLike) is both a macro, for #if and
 // defined(), and, as before there was a preprocessor, a named integer
 // constant of the program, handed on to the parser as a DefineDecl and
 // resolved by the lowering (so it obeys the lowering's rules: it is
@@ -44,11 +45,13 @@ import (
 // "file" is handed on too, and read in place by [Load] and [LoadFile], so
 // that the macros of the including file up to the #include are seen by
 // the header (defaults such as "#ifndef LAZY_SCHEME") and those of the
-// header are seen after it.
+// header are seen after it. A #define with any other value stands for
+// code, and is expanded like a function-like macro (#define current
+// tasks[smp_processor_id()]).
 //
 // A variadic macro, F(a, ...), takes the rest of the arguments as
-// __VA_ARGS__ (or GNU's F(a, rest...) as rest). #undef of a #define with
-// a value and directives in a macro call's arguments are refused with a
+// __VA_ARGS__ (or GNU's F(a, rest...) as rest). #undef of a constant
+// #define and directives in a macro call's arguments are refused with a
 // positioned "not supported yet" error.
 type preproc struct {
 	s     *scanner
@@ -56,6 +59,8 @@ type preproc struct {
 	defs  *macroTable
 	conds []cond
 	queue []ppTok // tokens ready for the parser
+
+	lastEnd model.Pos // the end of the last token read
 }
 
 // maxExpansion bounds the tokens that macro expansion produces in one
@@ -73,6 +78,7 @@ type ppTok struct {
 	tok      token
 	lit      string
 	macro    string   // the macro whose use this token comes from, if any
+	space    bool     // white space before it in the source (for #)
 	hide     *hideSet // macros not to expand this token as (C's hide set)
 }
 
@@ -99,7 +105,7 @@ type macro struct {
 	params   []string  // a variadic macro's last one takes the rest of the arguments
 	body     []ppTok
 	variadic bool
-	value    bool // "#define N expr": also a constant of the program, not expanded in code
+	value    bool // "#define N expr", constantLike: also a constant of the program, not expanded in code
 }
 
 // A macroTable holds the macros of a file and the files it includes.
@@ -126,7 +132,9 @@ func (pp *preproc) init(s *scanner, errf func(model.Pos, string), defs *macroTab
 // raw returns the scanner's next token.
 func (pp *preproc) raw() ppTok {
 	pos, end, tok, lit := pp.s.scan()
-	return ppTok{pos: pos, end: end, tok: tok, lit: lit}
+	t := ppTok{pos: pos, end: end, tok: tok, lit: lit, space: pos != pp.lastEnd}
+	pp.lastEnd = end
+	return t
 }
 
 // expands reports whether the identifier t is a macro expanded in code.
@@ -347,7 +355,7 @@ func (pp *preproc) define(hash, name ppTok) {
 		return
 	}
 	m.body = body
-	if !m.fn && len(body) > 0 {
+	if !m.fn && len(body) > 0 && pp.constantLike(body) {
 		// A constant: the parser makes a DefineDecl of it.
 		m.value = true
 		if prev := pp.defs.m[m.name]; prev == nil || prev.value {
@@ -452,6 +460,38 @@ func (pp *preproc) operators(m *macro, body []ppTok) ([]ppTok, bool) {
 		out = append(out, b)
 	}
 	return out, true
+}
+
+// constOps are the operators of integer constant expressions.
+var constOps = map[token]bool{
+	"+": true, "-": true, "*": true, "/": true, "%": true, "<<": true, ">>": true,
+	"&": true, "|": true, "^": true, "~": true, "!": true, "&&": true, "||": true,
+	"<": true, "<=": true, ">": true, ">=": true, "==": true, "!=": true,
+	"?": true, ":": true, "(": true, ")": true, "##": true,
+}
+
+// constantLike reports whether the value of an object-like macro looks
+// like an integer constant expression: numbers, the operators of
+// constants, casts, and names that are neither primitives nor macros
+// expanded in code, none of them called. Such a macro is also a
+// constant of the program (a DefineDecl); any other stands for code,
+// and is expanded in code as C does (#define current tasks[cpu]).
+func (pp *preproc) constantLike(body []ppTok) bool {
+	for i, t := range body {
+		switch {
+		case t.tok == tokInt || constOps[t.tok]:
+		case t.tok == tokIdent:
+			if i+1 < len(body) && body[i+1].tok == "(" || prims[t.lit] != nil {
+				return false
+			}
+			if m := pp.defs.m[t.lit]; m != nil && !m.value {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // param returns the index of the parameter t names, or -1.
@@ -832,7 +872,7 @@ func stringize(toks []ppTok) ppTok {
 	var b strings.Builder
 	b.WriteByte('"')
 	for i, t := range toks {
-		if i > 0 && t.pos != toks[i-1].end {
+		if i > 0 && t.space {
 			b.WriteByte(' ')
 		}
 		sp := spelling(t)

@@ -52,7 +52,9 @@ var ppValues = []struct {
 	{"variadic", "#define MUL(x, y) ((x) * (y))\n#define SUM(a, ...) (a + MUL(__VA_ARGS__))\n#define V SUM(1, 2, 3) + SUM(4, 5, 1)\n", 16},
 	{"variadic, none", "#define FIRST(a, ...) a __VA_ARGS__\n#define V FIRST(6) + FIRST(1,)\n", 7},
 	{"variadic, named", "#define MUL(x, y) ((x) * (y))\n#define LAST(a, rest...) MUL(rest)\n#define V LAST(1, 2, 3)\n", 6},
-	{"variadic only", "#define ID(...) __VA_ARGS__\n#define V ID(1 ? 2 : 3)\n", 2},
+	{"variadic only", "#define ID(...) __VA_ARGS__\n#define V ID(1 + 1)\n", 2},
+	{"object-like macro for code", "#define V ATOMIC_INIT(3)\n", 3},
+	{"object-like macro for code, undefined and redefined", "#define W ATOMIC_INIT(1)\n#undef W\n#define W ATOMIC_INIT(4)\n#define V W\n", 4},
 	{"paste numbers", "#define CAT(a, b) a ## b\n#define V CAT(1, 2)\n", 12},
 	{"paste names", "#define N12 7\n#define CAT(a, b) a##b\n#define V CAT(N, 12)\n", 7},
 	{"paste an empty argument", "#define CAT(a, b) a ## b\n#define V CAT(, 5) + CAT(6, )\n", 11},
@@ -102,28 +104,28 @@ var ppErrors = []struct{ name, src, want string }{
 	{"system header unterminated", "#define V 1\n#include <linux/x.h\n", "pp.lit:3:10: expected '>' after #include <linux/x.h"},
 	{"redefined", "#define F(a) a\n#define F(b) b\n#define V 1\n", "pp.lit:3:9: macro F redefined; previous definition at pp.lit:2:9"},
 	{"constant redefined as a macro", "#define V 1\n#define V(a) a\n", "pp.lit:3:9: macro V redefined; previous definition at pp.lit:2:9"},
-	{"variadic, stringized", "#define S(...) #__VA_ARGS__\n#define V S(1,2, 3)\n", `pp.lit:3:11: expected expression, found "1,2, 3" (in expansion of macro S)`},
+	{"variadic, stringized", "#define S(...) #__VA_ARGS__\n#define V S(1,2, 3)\n", `pp.lit:4:11: expected expression, found "1,2, 3" (in expansion of macro V)`},
 	{"variadic, more after", "#define F(a, ..., b) a\n#define V 1\n", "pp.lit:2:17: expected ')' after the ... of a variadic macro, found ','"},
 	{"variadic, __VA_ARGS__ named", "#define F(__VA_ARGS__) 1\n#define V 1\n", "pp.lit:2:11: __VA_ARGS__ can only be the ... of a variadic macro"},
-	{"variadic, too few", "#define F(a, b, ...) a\n#define V F(1)\n", "pp.lit:3:11: macro F expects 3 arguments, found 1"},
+	{"variadic, too few", "#define F(a, b, ...) a\n#define V F(1)\n", "pp.lit:4:11: macro F expects 3 arguments, found 1"},
 	{"dots", "#define F(a, ..) a\n#define V 1\n", "pp.lit:2:14: expected parameter name, found '.'"},
-	{"stringize", "#define S(a) #a\n#define V S(x  +  \"b\\n\")\n", `pp.lit:3:11: expected expression, found "x + \"b\\n\"" (in expansion of macro S)`},
+	{"stringize", "#define S(a) #a\n#define V S(x  +  \"b\\n\")\n", `pp.lit:4:11: expected expression, found "x + \"b\\n\"" (in expansion of macro V)`},
 	{"stringize without parameter", "#define F(a) # b\n#define V 1\n", "pp.lit:2:14: '#' is not followed by a macro parameter"},
 	{"stringize without parameters", "#define F # b\n#define V 1\n", "pp.lit:2:11: '#' is not followed by a macro parameter"},
 	{"paste at the start", "#define F(a) ## a\n#define V 1\n", "pp.lit:2:14: '##' cannot be at either end of a macro's body"},
 	{"paste at the end", "#define F(a) a ##\n#define V 1\n", "pp.lit:2:16: '##' cannot be at either end of a macro's body"},
-	{"paste invalid", "#define CAT(a, b) a ## b\n#define V CAT(+, /)\n", "pp.lit:3:11: pasting + and / does not give a valid token"},
-	{"paste into a comment", "#define CAT(a, b) a ## b\n#define V CAT(/, /)\n", "pp.lit:3:11: pasting / and / does not give a valid token"},
+	{"paste invalid", "#define CAT(a, b) a ## b\n#define V CAT(+, /)\n", "pp.lit:4:11: pasting + and / does not give a valid token"},
+	{"paste into a comment", "#define CAT(a, b) a ## b\n#define V CAT(/, /)\n", "pp.lit:4:11: pasting / and / does not give a valid token"},
 	{"bad parameter", "#define F(1) a\n#define V 1\n", "pp.lit:2:11: expected parameter name, found 1"},
-	{"too few arguments", "#define F(a, b) a\n#define V F(1)\n", "pp.lit:3:11: macro F expects 2 arguments, found 1"},
-	{"too many arguments", "#define F() 1\n#define V F(1)\n", "pp.lit:3:11: macro F expects 0 arguments, found 1"},
-	{"unterminated call", "#define F(a) a\n#define V F(1\n", "pp.lit:3:11: unterminated argument list invoking macro F"},
+	{"too few arguments", "#define F(a, b) a\n#define V F(1)\n", "pp.lit:4:11: macro F expects 2 arguments, found 1"},
+	{"too many arguments", "#define F() 1\n#define V F(1)\n", "pp.lit:4:11: macro F expects 0 arguments, found 1"},
+	{"unterminated call", "#define F(a) a\n#define V F(1\n", "pp.lit:4:11: unterminated argument list invoking macro F"},
 	{"unterminated call in code", "#define F(a) a\n#define V 1\n#if 1\nint f(void) { return F(1; }\n#endif\n",
 		"pp.lit:5:22: unterminated argument list invoking macro F"},
-	{"syntax error in an expansion", "#define BAD(a) (a +)\n#define V BAD(1)\n", "pp.lit:3:11: expected expression, found ')' (in expansion of macro BAD)"},
+	{"syntax error in an expansion", "#define BAD(a) (a +)\n#define V BAD(1)\n", "pp.lit:4:11: expected expression, found ')' (in expansion of macro V)"},
 	{"lowering error in an expansion", "#define G(a) G(a)\n#define V 1\nint f(void) { return G(1); }\n", "pp.lit:4:22: unknown primitive or function G (in expansion of macro G)"},
 	{"too large", "#define A(x) x x x x x x x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(x)))\n#define V C(1)\n",
-		"pp.lit:5:11: macro expansion too large (more than 262144 tokens)"},
+		"pp.lit:6:11: macro expansion too large (more than 262144 tokens)"},
 	{"line numbers after a skipped group", "#if 0\n\n\n#endif\n#define V nope\n", "pp.lit:6:11: #define V: nope is not an integer constant"},
 	{"directive in arguments", "#define F(a) a\n#define V 1\nint f(void) { return F(1\n#if 1\n); }\n#endif\n", "pp.lit:5:1: directive in the arguments of macro F not supported yet"},
 }
@@ -155,13 +157,16 @@ func TestPreprocStatementMacro(t *testing.T) {
 #ifdef NOPE
 #error not this
 #endif
+#define my_mb smp_mb
+#define SET_X WRITE_ONCE(*x, 3)
 
 { int x; int y; }
 
 P0(int *x, int *y)
 {
 	WRITE_BOTH(x, y, 2);
-	smp_mb();
+	my_mb();
+	SET_X;
 }
 `
 	p, err := Load("stmt.lit", []byte(src))
@@ -175,18 +180,28 @@ P0(int *x, int *y)
 			stores = append(stores, in)
 		}
 	}
-	if len(stores) != 2 {
-		t.Fatalf("%d stores, want 2: %v", len(stores), code)
+	if len(stores) != 3 {
+		t.Fatalf("%d stores, want 3: %v", len(stores), code)
 	}
-	for i, in := range stores {
-		if in.Pos.Line != 14 || in.Pos.Col != 2 || in.Text != "WRITE_BOTH(x, y, 2)" || in.Prim != "WRITE_ONCE" {
+	if in := stores[2]; in.Pos.Line != 18 || in.Text != "SET_X" {
+		t.Errorf("SET_X: %+v", in)
+	}
+	for i, in := range stores[:2] {
+		if in.Pos.Line != 16 || in.Pos.Col != 2 || in.Text != "WRITE_BOTH(x, y, 2)" || in.Prim != "WRITE_ONCE" {
 			t.Errorf("store %d: %+v", i, in)
 		}
 	}
+	fences := 0
 	for _, in := range code {
-		if in.Op == model.OpFence && in.Pos.Line != 15 {
-			t.Errorf("smp_mb at line %d, want 15", in.Pos.Line)
+		if in.Op == model.OpFence {
+			fences++
+			if in.Pos.Line != 17 || in.Text != "my_mb()" {
+				t.Errorf("my_mb: %+v", in)
+			}
 		}
+	}
+	if fences != 1 {
+		t.Errorf("%d fences, want 1", fences)
 	}
 }
 
