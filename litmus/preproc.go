@@ -17,7 +17,10 @@ import (
 // position of the macro's use (the span of "F(a, b)"), so that an error
 // in an expansion points at the use, and the source text of any node
 // built from the expansion (in messages and traces) is the text of the
-// use.
+// use. A pass over the text, before the scanner, would have to map every
+// position back: an expansion moves the columns after it, and removed
+// lines must be counted (cpp's #line markers), for the .expected files
+// and traces name lines and columns of the source as written.
 //
 // It carries out:
 //
