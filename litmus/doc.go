@@ -103,20 +103,20 @@
 // taken are simply not handed on, and the tokens of a macro's expansion
 // carry the position of its use, so that errors and the instructions'
 // source text ([model.Instr.Text]) name the use. #if takes C's integer
-// constant expressions (a name that is not a macro is 0); function-like
-// macros are expanded with their arguments expanded first and the result
-// rescanned, except for the macro itself; # makes a string literal and ##
-// pastes two tokens. A #define whose value looks like an integer constant
-// expression is a macro for #if and also a constant of the program, a
-// [DefineDecl], resolved by the lowering; one with any other value (a
-// primitive, a call, an index) is expanded in code, and an empty one
-// expands to nothing. #include "file" is read in place by [Load] and
-// [LoadFile], with the macros so far, which then include those of the
-// header; #include <linux/...> and <asm/...> are accepted and ignored,
-// what the kernel's headers declare being built in.
-// Variadic macros take the rest of the arguments as __VA_ARGS__. #undef
-// of a constant #define is refused ("not supported yet"), as is
-// expansion past 262,144 tokens.
+// constant expressions (a name that is not a macro is 0; the primitives
+// are defined, and cannot be #defined); function-like macros are expanded
+// with their arguments expanded first and the result rescanned, except for
+// the macro itself; # makes a string literal and ## pastes two tokens. A
+// #define whose value looks like an integer constant expression is a macro
+// for #if and also a constant of the program, a [DefineDecl], resolved by
+// the lowering; one with any other value (a primitive, a call, an index)
+// is expanded in code, and an empty one expands to nothing. #include
+// "file" is read in place by [Load] and [LoadFile], with the macros so
+// far, which then include those of the header; #include <linux/...> and
+// <asm/...> are accepted and ignored, what the kernel's headers declare
+// being built in. Variadic macros take the rest of the arguments as
+// __VA_ARGS__. #undef of a constant #define is refused ("not supported
+// yet"), as is expansion past 262,144 tokens.
 //
 // # Names
 //

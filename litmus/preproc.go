@@ -27,6 +27,9 @@ import (
 //   - #if, #ifdef, #ifndef, #elif, #else and #endif, nested, with
 //     defined(NAME) and integer constant expressions in #if and #elif
 //     (C's operators and precedence; a name that is not a macro is 0).
+//     The primitives count as defined (#ifndef READ_ONCE is false), and
+//     cannot be #defined: they are built in, as if the kernel's headers
+//     had declared them.
 //     The lines of a group not taken are not parsed: only directives are
 //     looked for there, and no error is reported in them.
 //   - #define of function-like macros, F(a, b) expanded with its arguments
@@ -138,6 +141,13 @@ func (pp *preproc) raw() ppTok {
 	t := ppTok{pos: pos, end: end, tok: tok, lit: lit, space: pos != pp.lastEnd}
 	pp.lastEnd = end
 	return t
+}
+
+// defined reports whether name is a macro, for #ifdef and defined(): one
+// #define'd, or a primitive, since what the kernel's headers declare is
+// built in (#ifndef READ_ONCE is false).
+func (pp *preproc) defined(name string) bool {
+	return pp.defs.m[name] != nil || prims[name] != nil
 }
 
 // expands reports whether the identifier t is a macro expanded in code.
@@ -342,6 +352,11 @@ func (pp *preproc) define(hash, name ppTok) {
 		return
 	}
 	pp.raw()
+	if prims[id.lit] != nil {
+		pp.errf(id.pos, "cannot redefine primitive "+id.lit)
+		pp.line()
+		return
+	}
 	m := &macro{name: id.lit, pos: id.pos}
 	t := pp.peekRaw()
 	if t.tok == "(" && t.pos == id.end {
@@ -646,7 +661,7 @@ func (pp *preproc) test(name ppTok, toks []ppTok) bool {
 		if len(toks) > 1 {
 			pp.errf(toks[1].pos, "expected end of line after #"+name.lit+" "+toks[0].lit+", found "+tokDesc(toks[1]))
 		}
-		return (pp.defs.m[toks[0].lit] != nil) == (name.lit == "ifdef")
+		return pp.defined(toks[0].lit) == (name.lit == "ifdef")
 	}
 	if len(toks) == 0 {
 		pp.errf(name.end, "expected expression after #"+name.lit)
@@ -709,7 +724,7 @@ func (pp *preproc) expand(toks []ppTok, inIf bool, depth int) []ppTok {
 				end = pop().end
 			}
 			v := "0"
-			if pp.defs.m[name.lit] != nil {
+			if pp.defined(name.lit) {
 				v = "1"
 			}
 			out = append(out, ppTok{pos: t.pos, end: end, tok: tokInt, lit: v})
