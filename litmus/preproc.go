@@ -56,9 +56,10 @@ import (
 // tasks[smp_processor_id()]).
 //
 // A variadic macro, F(a, ...), takes the rest of the arguments as
-// __VA_ARGS__ (or GNU's F(a, rest...) as rest). #undef of a constant
-// #define and directives in a macro call's arguments are refused with a
-// positioned "not supported yet" error.
+// __VA_ARGS__ (or GNU's F(a, rest...) as rest). #if and the like may
+// come in a macro call's arguments, as GCC allows. #undef of a constant
+// #define and other directives in a macro call's arguments are refused
+// with a positioned "not supported yet" error.
 type preproc struct {
 	s     *scanner
 	errf  func(pos model.Pos, msg string)
@@ -962,8 +963,15 @@ func (pp *preproc) call(t ppTok, m *macro) ([]ppTok, bool) {
 			return nil, false
 		}
 		if a.tok == "#" && pp.s.directive {
-			pp.errf(a.pos, "directive in the arguments of macro "+m.name+" not supported yet")
-			pp.line()
+			// Conditionals are carried out, as GCC does; other directives
+			// would have to come before the expansion.
+			switch name := pp.peekRaw(); name.lit {
+			case "if", "ifdef", "ifndef", "elif", "else", "endif":
+				pp.directive(a)
+			default:
+				pp.errf(a.pos, "directive in the arguments of macro "+m.name+" not supported yet (only #if and the like)")
+				pp.line()
+			}
 			continue
 		}
 		toks = append(toks, a)

@@ -129,7 +129,7 @@ var ppErrors = []struct{ name, src, want string }{
 	{"too large", "#define A(x) x x x x x x x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(x)))\n#define V C(1)\n",
 		"pp.lit:6:11: macro expansion too large (more than 262144 tokens)"},
 	{"line numbers after a skipped group", "#if 0\n\n\n#endif\n#define V nope\n", "pp.lit:6:11: #define V: nope is not an integer constant"},
-	{"directive in arguments", "#define F(a) a\n#define V 1\nint f(void) { return F(1\n#if 1\n); }\n#endif\n", "pp.lit:5:1: directive in the arguments of macro F not supported yet"},
+	{"directive in arguments", "#define F(a) a\n#define V 1\nint f(void) { return F(1\n#define G 2\n); }\n", "pp.lit:5:1: directive in the arguments of macro F not supported yet (only #if and the like)"},
 }
 
 // TestPreprocErrors checks the errors of the preprocessor, with their
@@ -288,5 +288,27 @@ func TestPreprocCallAfterExpansion(t *testing.T) {
 	}
 	if p.Init[0] != 3 {
 		t.Errorf("x = %d, want 3", p.Init[0])
+	}
+}
+
+// TestPreprocConditionalInArguments checks #if and the like in the
+// arguments of a macro call in the source, which GCC allows.
+func TestPreprocConditionalInArguments(t *testing.T) {
+	src := "C args\n#define ADD(a, b) ((a) + (b))\n{ int x; }\nP0(int *x)\n{\n\tWRITE_ONCE(*x, ADD(1,\n#ifdef NOPE\n\t\t100\n#else\n\t\t2\n#endif\n\t));\n}\n"
+	p, err := Load("args.lit", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := 0
+	for _, in := range p.Threads[0].Code {
+		if in.Op == model.OpStore {
+			stores++
+			if in.B != model.Imm(3) || in.Pos.Line != 6 {
+				t.Errorf("store: %+v, want 3 at line 6", in)
+			}
+		}
+	}
+	if stores != 1 {
+		t.Errorf("%d stores, want 1", stores)
 	}
 }
