@@ -115,8 +115,9 @@
 // far, which then include those of the header; #include <linux/...> and
 // <asm/...> are accepted and ignored, what the kernel's headers declare
 // being built in. Variadic macros take the rest of the arguments as
-// __VA_ARGS__. #undef of a constant #define is refused ("not supported
-// yet"), as is expansion past 262,144 tokens.
+// __VA_ARGS__. A constant #define'd again after its #undef is expanded in
+// code from there on; used in code between the two, it is refused ("not
+// supported yet"), as is expansion past 262,144 tokens.
 //
 // # Names
 //

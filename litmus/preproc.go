@@ -38,7 +38,9 @@ import (
 //     nothing). # makes a string literal of an argument, ## pastes two
 //     tokens into one. A macro's expansion is expanded again, except for
 //     the macro itself (no recursion), as in C.
-//   - #undef.
+//   - #undef. A constant's DefineDecl stays (the lowering knows it in the
+//     whole file), but #if no longer sees it, a new #define of it stands
+//     for code, and a use in code before that is refused.
 //   - #include <linux/...> and <asm/...>: accepted and ignored, since what
 //     the kernel headers declare is built in.
 //
@@ -57,9 +59,9 @@ import (
 //
 // A variadic macro, F(a, ...), takes the rest of the arguments as
 // __VA_ARGS__ (or GNU's F(a, rest...) as rest). #if and the like may
-// come in a macro call's arguments, as GCC allows. #undef of a constant
-// #define and other directives in a macro call's arguments are refused
-// with a positioned "not supported yet" error.
+// come in a macro call's arguments, as GCC allows. Other directives
+// there, and the use of a constant between its #undef and a new #define,
+// are refused with a positioned "not supported yet" error.
 type preproc struct {
 	s     *scanner
 	errf  func(pos model.Pos, msg string)
@@ -118,8 +120,9 @@ type macro struct {
 // A macroTable holds the macros of a file and the files it includes.
 type macroTable struct {
 	m        map[string]*macro
-	produced int  // tokens produced by expansion so far
-	tooLarge bool // maxExpansion reached (reported)
+	undone   map[string]model.Pos // constants #undef'd (at): their DefineDecl stays
+	produced int                  // tokens produced by expansion so far
+	tooLarge bool                 // maxExpansion reached (reported)
 }
 
 func newMacroTable() *macroTable { return &macroTable{m: map[string]*macro{}} }
@@ -159,6 +162,18 @@ func (pp *preproc) expands(t ppTok) bool {
 
 // next returns the next token for the parser.
 func (pp *preproc) next() ppTok {
+	t := pp.next1()
+	if t.tok == tokIdent && pp.defs.m[t.lit] == nil {
+		if at, ok := pp.defs.undone[t.lit]; ok {
+			// The lowering knows the constant everywhere: it cannot be
+			// undone for the code that follows.
+			pp.errf(t.pos, fmt.Sprintf("use of %s after its #undef at %s not supported yet (it was a constant #define; #define it again, or use an #if)", t.lit, at))
+		}
+	}
+	return t
+}
+
+func (pp *preproc) next1() ppTok {
 	for {
 		if len(pp.queue) > 0 {
 			t := pp.queue[0]
@@ -276,8 +291,12 @@ func (pp *preproc) directive(hash ppTok) {
 		}
 		if m := pp.defs.m[toks[0].lit]; m != nil {
 			if m.value {
-				pp.errf(toks[0].pos, fmt.Sprintf("#undef of %s, a constant (#define at %s), not supported yet", m.name, m.pos))
-				return
+				// Its DefineDecl stays; a new #define of it is expanded
+				// in code, and a use before that is refused.
+				if pp.defs.undone == nil {
+					pp.defs.undone = map[string]model.Pos{}
+				}
+				pp.defs.undone[m.name] = hash.pos
 			}
 			delete(pp.defs.m, m.name)
 		}
@@ -374,7 +393,7 @@ func (pp *preproc) define(hash, name ppTok) {
 		return
 	}
 	m.body = body
-	if !m.fn && len(body) > 0 && pp.constantLike(body) {
+	if _, undone := pp.defs.undone[m.name]; !m.fn && len(body) > 0 && !undone && pp.constantLike(body) {
 		// A constant: the parser makes a DefineDecl of it.
 		m.value = true
 		if prev := pp.defs.m[m.name]; prev == nil || prev.value {

@@ -56,6 +56,8 @@ var ppValues = []struct {
 	{"object-like macro for code", "#define V ATOMIC_INIT(3)\n", 3},
 	{"object-like macro for code, undefined and redefined", "#define W ATOMIC_INIT(1)\n#undef W\n#define W ATOMIC_INIT(4)\n#define V W\n", 4},
 	{"primitives are defined", "#if defined(READ_ONCE) && defined smp_mb\n#ifndef atomic_dec_and_test\n#define atomic_dec_and_test(v) 0\n#endif\n#define V 1\n#endif\n", 1},
+	{"constant undefined and redefined", "#define W 1\n#if W == 1\n#undef W\n#define W 2\n#endif\n#if W == 2\n#define V (W * 10)\n#endif\n", 20},
+	{"constant undefined, then ifdef", "#define W 1\n#undef W\n#ifdef W\n#define V 1\n#else\n#define V 2\n#endif\n", 2},
 	{"paste numbers", "#define CAT(a, b) a ## b\n#define V CAT(1, 2)\n", 12},
 	{"paste names", "#define N12 7\n#define CAT(a, b) a##b\n#define V CAT(N, 12)\n", 7},
 	{"paste an empty argument", "#define CAT(a, b) a ## b\n#define V CAT(, 5) + CAT(6, )\n", 11},
@@ -100,7 +102,8 @@ var ppErrors = []struct{ name, src, want string }{
 	{"if bad defined", "#define V 1\n#if defined(\n#endif\n", "pp.lit:3:5: expected defined(NAME) or defined NAME"},
 	{"elif error", "#define V 1\n#if 0\n#elif )\n#endif\n", "pp.lit:4:7: expected expression in #if, found ')'"},
 	{"undef without name", "#define V 1\n#undef\n", "pp.lit:3:7: expected macro name after #undef"},
-	{"undef of a constant", "#define V 1\n#undef V\n", "pp.lit:3:8: #undef of V, a constant (#define at pp.lit:2:9), not supported yet"},
+	{"use of a constant after its undef", "#define V 1\n#undef V\n", "pp.lit:4:11: use of V after its #undef at pp.lit:3:1 not supported yet (it was a constant #define; #define it again, or use an #if)"},
+	{"use of a constant after its undef, in a define", "#define W 1\n#undef W\n#define V (W + 1)\n", "pp.lit:4:12: use of W after its #undef at pp.lit:3:1 not supported yet (it was a constant #define; #define it again, or use an #if)"},
 	{"system header", "#define V 1\n#include <stdio.h>\n", "pp.lit:3:10: #include <stdio.h>: only the kernel's <linux/...> and <asm/...> headers are accepted (what they declare is built in); use #include \"file\""},
 	{"system header unterminated", "#define V 1\n#include <linux/x.h\n", "pp.lit:3:10: expected '>' after #include <linux/x.h"},
 	{"redefined", "#define F(a) a\n#define F(b) b\n#define V 1\n", "pp.lit:3:9: macro F redefined; previous definition at pp.lit:2:9"},
@@ -310,5 +313,24 @@ func TestPreprocConditionalInArguments(t *testing.T) {
 	}
 	if stores != 1 {
 		t.Errorf("%d stores, want 1", stores)
+	}
+}
+
+// TestPreprocRedefinedConstant checks a constant #define'd again after
+// its #undef: the code before sees the old value, the code after the new.
+func TestPreprocRedefinedConstant(t *testing.T) {
+	src := "C redef\n#define W 1\n{ int x; }\nP0(int *x)\n{\n\tWRITE_ONCE(*x, W);\n#undef W\n#define W 5\n\tWRITE_ONCE(*x, W);\n}\n"
+	p, err := Load("redef.lit", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vals []model.Arg
+	for _, in := range p.Threads[0].Code {
+		if in.Op == model.OpStore {
+			vals = append(vals, in.B)
+		}
+	}
+	if len(vals) != 2 || vals[0] != model.Imm(1) || vals[1] != model.Imm(5) {
+		t.Errorf("stores %v, want 1 then 5", vals)
 	}
 }
