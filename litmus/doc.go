@@ -213,7 +213,8 @@
 // BUG_ON, WARN_ON and WARN_ON_ONCE (OpCheck; WARN_ON* also yields !!c),
 // assert (OpCheck of !c) and assume (OpAssume); smp_processor_id() (the
 // process number); cpu_relax() (nothing) and barrier() (a FenceBarrier that
-// only lkmm's mixed-accesses flag heeds). [model.Instr.Prim]
+// only lkmm's mixed-accesses flag heeds). likely(x) and unlikely(x) are
+// !!(x) (builtin.go), unless the program defines a helper of that name. [model.Instr.Prim]
 // is the name as written.
 //
 // # Programs

@@ -13,6 +13,10 @@ func (g *gen) discard(x Expr) {
 		g.incdec(e.X, e.Op, false, e, -1)
 		return
 	case *CallExpr:
+		if arg, ok := g.hint(e); ok {
+			g.discard(arg)
+			return
+		}
 		g.call(e, -1, true)
 		return
 	case *ParenExpr:
@@ -136,6 +140,9 @@ func (g *gen) expr(x Expr, want int) opnd {
 	case *TernaryExpr:
 		return g.ternary(x, want)
 	case *CallExpr:
+		if arg, ok := g.hint(x); ok {
+			return g.hintValue(x, arg, want)
+		}
 		return g.call(x, want, false)
 	case *IndexExpr:
 		return g.index(x)
@@ -432,6 +439,10 @@ func (g *gen) branchOf(x Expr, jumpIf, nonConst bool) []int {
 	case *UnaryExpr:
 		if e.Op == "!" {
 			return g.branchOf(e.X, !jumpIf, nonConst)
+		}
+	case *CallExpr:
+		if arg, ok := g.hint(e); ok {
+			return g.branchOf(arg, jumpIf, nonConst)
 		}
 	case *BinaryExpr:
 		switch e.Op {

@@ -444,6 +444,11 @@ func (l *lowerer) evalConst(x Expr, id func(*Ident) (model.Value, bool)) (model.
 			l.errorf(x.OpPos, "division by zero")
 		}
 		return v, ok
+	case *CallExpr:
+		if arg, ok := l.hintArg(x); ok {
+			v, ok := l.evalConst(arg, id)
+			return b2i(v != 0), ok
+		}
 	case *TernaryExpr:
 		c, ok := l.evalConst(x.Cond, id)
 		if !ok {
