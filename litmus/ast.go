@@ -11,7 +11,8 @@ type Node interface {
 
 // An Expr is an expression: *Ident, *IntLit, *ParenExpr, *UnaryExpr,
 // *PostfixExpr, *BinaryExpr, *AssignExpr, *TernaryExpr, *CallExpr,
-// *IndexExpr, *SelectorExpr, *CastExpr, *InitList, *RegRef or *BadExpr.
+// *IndexExpr, *SelectorExpr, *CastExpr, *SizeofExpr, *InitList, *RegRef or
+// *BadExpr.
 type Expr interface {
 	Node
 	exprNode()
@@ -204,6 +205,14 @@ type (
 		X    Expr
 	}
 
+	// A SizeofExpr is "sizeof" "(" TypeName ")" or "sizeof" UnaryExpr:
+	// exactly one of Type and X is set. X is not evaluated.
+	SizeofExpr struct {
+		span
+		Type *TypeName
+		X    Expr
+	}
+
 	// An InitList is "{" [InitElem {"," InitElem} [","]] "}", allowed only
 	// as an initialiser.
 	InitList struct {
@@ -247,6 +256,7 @@ func (*CallExpr) exprNode()     {}
 func (*IndexExpr) exprNode()    {}
 func (*SelectorExpr) exprNode() {}
 func (*CastExpr) exprNode()     {}
+func (*SizeofExpr) exprNode()   {}
 func (*InitList) exprNode()     {}
 func (*RegRef) exprNode()       {}
 func (*BadExpr) exprNode()      {}

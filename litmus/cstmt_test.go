@@ -1,6 +1,10 @@
 package litmus
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
 
 // cStmtTests are the C statements and types of issue 17, item 2, as the
 // lowering turns them into code.
@@ -32,6 +36,67 @@ P0:
   5  v = 1
   6  halt`,
 	},
+	{
+		name: "sizeof",
+		src: `C sz
+struct s { char c; long l; int i; };
+struct t { int a; short b; };
+{ struct s obj; int arr[sizeof(struct t) / 2]; }
+P0(int *x)
+{
+	struct s *p = &obj;
+	u8 b;
+	int i;
+	WRITE_ONCE(*x, sizeof(char) + sizeof(short) * 10 + sizeof(int) * 100 + sizeof(long) * 1000 + sizeof(void *) * 10000);
+	WRITE_ONCE(*x, sizeof(struct s) * 1000 + sizeof(struct t) * 100 + sizeof *p + sizeof b);
+	WRITE_ONCE(*x, sizeof(arr) + sizeof(arr[0]) * 100 + sizeof(p->c) * 1000 + sizeof(1 + 1L) * 10000);
+	WRITE_ONCE(*x, sizeof(bool) + sizeof(u16) * 10 + sizeof(atomic_t) * 100 + sizeof(unsigned long long) * 1000 + sizeof(READ_ONCE(*x)) * 10000);
+	for (i = 0; i < sizeof(arr) / sizeof(arr[0]); i += 2)
+		WRITE_ONCE(arr[i], i);
+}`,
+		code: `
+P0:
+     x = &x
+  0  p = &obj
+  1  store.once &x, 88421  ; WRITE_ONCE
+  2  store.once &x, 24825  ; WRITE_ONCE
+  3  store.once &x, 81416  ; WRITE_ONCE
+  4  store.once &x, 48421  ; WRITE_ONCE
+  5  store.once &arr[0], 0  ; WRITE_ONCE
+  6  store.once &arr[2], 2  ; WRITE_ONCE
+  7  i = 4
+  8  halt`,
+	},
+}
+
+// cStmtErrors are the errors of the constructs of cStmtTests.
+var cStmtErrors = []struct {
+	name string
+	src  string // a process body, or a whole file if it starts with "C "
+	err  string // the errors, one a line
+}{
+	{"sizeof-undefined-struct", "WRITE_ONCE(*x, sizeof(struct nope));", "test.lit:6:23: undefined: struct nope"},
+	{"sizeof-void-call", "WRITE_ONCE(*x, sizeof(f()));", "test.lit:6:23: f() (no value) used as value"},
+	{"sizeof-srcu", "WRITE_ONCE(*x, sizeof(struct srcu_struct));", "test.lit:6:16: sizeof(struct srcu_struct) is not known (its layout is the kernel's)"},
+}
+
+func TestCStmtErrors(t *testing.T) {
+	for _, tt := range cStmtErrors {
+		t.Run(tt.name, func(t *testing.T) {
+			src := tt.src
+			if !strings.HasPrefix(src, "C ") {
+				src = "C err\n{ int x; }\nstatic void f(void) { }\nP0(int *x)\n{\n" + src + "\n}\n"
+			}
+			_, err := Load("test.lit", []byte(src))
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.err {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.err)
+			}
+		})
+	}
 }
 
 func TestCStmts(t *testing.T) {
@@ -44,6 +109,22 @@ func TestCStmts(t *testing.T) {
 			}
 			for _, th := range p.Threads {
 				checkThread(t, p, th)
+			}
+			// parse, format, parse: the same tree
+			f, err := Parse("test.lit", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := Format(f)
+			f2, err := Parse("test.lit", out)
+			if err != nil {
+				t.Fatalf("formatted source does not parse: %v\n%s", err, out)
+			}
+			if a, b := dump(f), dump(f2); a != b {
+				t.Errorf("format changed the tree:\n%s\n---\n%s\n---\n%s", out, a, b)
+			}
+			if out2 := Format(f2); !bytes.Equal(out, out2) {
+				t.Errorf("format is not stable:\n%s\n---\n%s", out, out2)
 			}
 		})
 	}

@@ -82,7 +82,9 @@
 // declarations, expression statements, blocks, if/else, for, while,
 // do-while, break, continue and return. Expressions are those of C with
 // C precedence, including assignment operators, ++/--, ?:, casts,
-// && and || (short-circuit), ->, ., [], unary & and *; integer constants
+// && and || (short-circuit), ->, ., [], unary & and *, and sizeof
+// (LP64 sizes, with C's struct layout: sizeof.go; the operand is not
+// evaluated); integer constants
 // are decimal, octal, hex, binary or character constants (u and l
 // suffixes ignored) of up to 64 bits, and values are int64: a constant
 // above LONG_MAX is the int64 of the same bits, as a 64-bit kernel stores

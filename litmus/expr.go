@@ -148,6 +148,12 @@ func (g *gen) expr(x Expr, want int) opnd {
 		return g.index(x)
 	case *SelectorExpr:
 		return g.selector(x)
+	case *SizeofExpr:
+		v, ok := g.sizeof(x)
+		if !ok {
+			return badOp
+		}
+		return imm(v, tSizeT)
 	case *InitList:
 		g.errorf(x.Pos(), "initialiser list outside a declaration")
 		return badOp

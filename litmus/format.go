@@ -468,6 +468,15 @@ func (p *printer) expr(x Expr) {
 		p.typeName(x.Type)
 		p.str(")")
 		p.expr(x.X)
+	case *SizeofExpr:
+		p.str("sizeof")
+		if x.Type != nil {
+			p.str("(")
+			p.typeName(x.Type)
+			p.str(")")
+		} else {
+			p.expr(x.X)
+		}
 	case *InitList:
 		p.str("{")
 		for i, e := range x.Elems {

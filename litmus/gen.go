@@ -318,6 +318,8 @@ func (g *gen) literalConst(x Expr) (model.Value, bool) {
 
 func (l *lowerer) genProc(pd *ProcDecl) *model.Thread {
 	g := l.newGen(pd.ID, false)
+	l.cur = g
+	defer func() { l.cur = nil }()
 	top := newScope(nil)
 	g.frame = &frame{result: -1, scope: top, top: top}
 	th := &model.Thread{ID: pd.ID, Name: pd.Name.Name, Pos: pd.Pos()}
@@ -360,6 +362,8 @@ func (l *lowerer) hasRegInit(proc int, name string) bool {
 // checkFunc type-checks a helper that no process calls.
 func (l *lowerer) checkFunc(fd *FuncDecl) {
 	g := l.newGen(0, true)
+	l.cur = g
+	defer func() { l.cur = nil }()
 	top := newScope(nil)
 	g.frame = &frame{result: -1, scope: top, top: top}
 	call := &CallExpr{span: fd.span, Fun: fd.Name}

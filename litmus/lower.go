@@ -61,7 +61,9 @@ type lowerer struct {
 	initDecl *InitDecl
 	regInits []*AssignExpr // "N:reg = v" in the init block
 	features map[string]bool
-	used     map[*FuncDecl]bool // helpers inlined somewhere
+	used     map[*FuncDecl]bool         // helpers inlined somewhere
+	sizes    map[*SizeofExpr]sizeResult // each sizeof, computed once
+	cur      *gen                       // the thread being generated, for sizeof in constants
 }
 
 type gkind uint8
@@ -444,6 +446,14 @@ func (l *lowerer) evalConst(x Expr, id func(*Ident) (model.Value, bool)) (model.
 			l.errorf(x.OpPos, "division by zero")
 		}
 		return v, ok
+	case *SizeofExpr:
+		if l.cur != nil {
+			return l.cur.sizeof(x)
+		}
+		if x.Type != nil {
+			return l.sizeofType(x)
+		}
+		return 0, false
 	case *CallExpr:
 		if arg, ok := l.hintArg(x); ok {
 			v, ok := l.evalConst(arg, id)

@@ -960,8 +960,28 @@ func (p *parser) parseUnary() Expr {
 			x := p.parseUnary()
 			return &CastExpr{span{pos, x.End()}, typ, x}
 		}
+	case tokIdent:
+		if p.lit == "sizeof" {
+			return p.parseSizeof()
+		}
 	}
 	return p.parsePostfix(p.parsePrimary())
+}
+
+// parseSizeof parses sizeof(TypeName) or sizeof UnaryExpr.
+func (p *parser) parseSizeof() Expr {
+	pos := p.pos
+	p.next() // sizeof
+	if p.tok == "(" {
+		if t, lit := p.peek(); t == tokIdent && (typeWords[lit] || qualifiers[lit] || lit == "struct") {
+			p.next()
+			typ := p.parseTypeName()
+			p.expect(")")
+			return &SizeofExpr{span{pos, p.prev}, typ, nil}
+		}
+	}
+	x := p.parseUnary()
+	return &SizeofExpr{span{pos, x.End()}, nil, x}
 }
 
 func (p *parser) parsePrimary() Expr {

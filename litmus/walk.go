@@ -71,6 +71,8 @@ func children(dst []Node, n Node) []Node {
 		}
 	case *CastExpr:
 		expr(n.X)
+	case *SizeofExpr:
+		expr(n.X)
 	case *InitList:
 		for _, e := range n.Elems {
 			if e == nil {
