@@ -27,7 +27,7 @@ type Stmt interface {
 }
 
 // A Decl is a top-level declaration: *DefineDecl, *IncludeDecl,
-// *StructDecl, *InitDecl, *FuncDecl, *ProcDecl or *BadDecl.
+// *StructDecl, *TypedefDecl, *InitDecl, *FuncDecl, *ProcDecl or *BadDecl.
 type Decl interface {
 	Node
 	declNode()
@@ -390,6 +390,23 @@ type (
 		Fields []*DeclStmt
 	}
 
+	// A TypedefDecl declares a type name:
+	//
+	//	TypedefDecl = "typedef" (TypeSpec | "struct" [Name] "{" {DeclStmt} "}")
+	//	              {"*"} Name {"[" Expr "]"} ";" .
+	//
+	// With a body (Body), Type is "struct Name", or "struct" with an empty
+	// Name for an anonymous struct, and Fields are its fields.
+	TypedefDecl struct {
+		span
+		Type   *TypeSpec
+		Body   bool
+		Fields []*DeclStmt
+		Stars  int
+		Name   *Ident
+		Dims   []Expr
+	}
+
 	// An InitDecl is the init block "{" {Stmt} "}": declarations of
 	// shared objects, assignments to locations, and "N:reg = v;".
 	InitDecl struct {
@@ -435,6 +452,7 @@ type Param struct {
 func (*DefineDecl) declNode()  {}
 func (*IncludeDecl) declNode() {}
 func (*StructDecl) declNode()  {}
+func (*TypedefDecl) declNode() {}
 func (*InitDecl) declNode()    {}
 func (*FuncDecl) declNode()    {}
 func (*ProcDecl) declNode()    {}

@@ -2,6 +2,8 @@ package litmus
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -67,6 +69,39 @@ P0:
   7  i = 4
   8  halt`,
 	},
+	{
+		name: "typedef",
+		src: `C td
+typedef unsigned long ulong_t;
+typedef struct { int a; long b; } pair_t;
+typedef struct node { int v; struct node *next; } node_t;
+typedef node_t *node_ptr;
+typedef int vec_t[3];
+{ pair_t p = { .a = 1, .b = 2 }; node_t n1; node_t n0 = { .v = 5, .next = &n1 }; vec_t v; int x; int y; }
+static ulong_t get(node_ptr q) { return READ_ONCE(q->v); }
+P0(int *x, int *y)
+{
+	node_ptr q = &n0;
+	ulong_t r = get(q) + (ulong_t)READ_ONCE(p.b);
+	WRITE_ONCE(*x, r);
+	WRITE_ONCE(v[2], sizeof(pair_t) * 100 + sizeof(vec_t) + sizeof(node_ptr) * 1000);
+	WRITE_ONCE(q->next->v, 9);
+}
+forall (x=7 /\ v[2]=9612 /\ n1.v=9)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+  0  q = &n0
+  1  %4 = load.once &n0  ; READ_ONCE
+  2  %5 = load.once &p.b  ; READ_ONCE
+  3  r = %4 + %5
+  4  store.once &x, r  ; WRITE_ONCE
+  5  store.once &v[2], 9612  ; WRITE_ONCE
+  6  %6 = load.plain &n0.next
+  7  store.once %6, 9  ; WRITE_ONCE
+  8  halt`,
+	},
 }
 
 // cStmtErrors are the errors of the constructs of cStmtTests.
@@ -78,6 +113,11 @@ var cStmtErrors = []struct {
 	{"sizeof-undefined-struct", "WRITE_ONCE(*x, sizeof(struct nope));", "test.lit:6:23: undefined: struct nope"},
 	{"sizeof-void-call", "WRITE_ONCE(*x, sizeof(f()));", "test.lit:6:23: f() (no value) used as value"},
 	{"sizeof-srcu", "WRITE_ONCE(*x, sizeof(struct srcu_struct));", "test.lit:6:16: sizeof(struct srcu_struct) is not known (its layout is the kernel's)"},
+	{"typedef-redeclared", "C e\ntypedef int a_t;\ntypedef long a_t;\nP0(void)\n{\n}\n", "test.lit:3:14: typedef a_t redeclared; previous declaration at test.lit:2:13"},
+	{"typedef-struct-redeclared", "C e\nstruct s { int a; };\ntypedef struct s { int b; } s_t;\nP0(void)\n{\n}\n", "test.lit:3:16: struct s redeclared; previous declaration at test.lit:2:8"},
+	{"typedef-anon-local", "C e\ntypedef struct { int a; } pair_t;\nP0(void)\n{\n\tpair_t p;\n}\n", "test.lit:5:9: local p: locals of type pair_t are not supported (declare it in the init block)"},
+	{"typedef-in-function", "typedef int a_t;", "test.lit:6:1: typedef inside a function is not supported yet (declare the type at the top level)"},
+	{"typedef-no-type", "C e\ntypedef 3 x;\n", "test.lit:2:9: expected type, found 3"},
 }
 
 func TestCStmtErrors(t *testing.T) {
@@ -127,5 +167,30 @@ func TestCStmts(t *testing.T) {
 				t.Errorf("format is not stable:\n%s\n---\n%s", out, out2)
 			}
 		})
+	}
+}
+
+// TestTypedefInclude: the typedefs of a header, and of the headers it
+// includes, are type names in the including file after the #include.
+func TestTypedefInclude(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"inner.h": "typedef struct { int n; } counter_t;\n",
+		"outer.h": "#include \"inner.h\"\ntypedef counter_t *counter_p;\n",
+		"main.lit": "C inc\n#include \"outer.h\"\n{ counter_t c = { .n = 3 }; }\n" +
+			"P0(void)\n{\n\tcounter_p p = &c;\n\tWRITE_ONCE(p->n, (counter_t *)p == &c);\n}\nforall (c.n=1)\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := LoadFile(filepath.Join(dir, "main.lit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "P0:\n0  p = &c\n1  store.once &c, 1  ; WRITE_ONCE\n2  halt"
+	if got := normListing(threadsString(p)); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }

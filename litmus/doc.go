@@ -42,11 +42,12 @@
 // A file is
 //
 //	File     = "C" Name [String] {Key "=" Value} [Comment]
-//	           { Define | Include | Struct | Init | Func | Proc }
+//	           { Define | Include | Struct | Typedef | Init | Func | Proc }
 //	           { Clause } .
 //	Define   = "#define" Name Expr .           // integer constant, one line
 //	Include  = "#include" String .             // a header of Defines, Structs, Funcs
 //	Struct   = "struct" Name "{" { Decl } "}" ";" .
+//	Typedef  = "typedef" (Type | "struct" [Name] "{" { Decl } "}") {"*"} Name {"[" Expr "]"} ";" .
 //	Init     = "{" { Decl | Path "=" Value ";" | N ":" Reg "=" Value ";" } "}" .
 //	Func     = {"static" | "inline"} Type Name "(" [Params] ")" (Block | ";") .
 //	Proc     = "P" N "(" [Params] ")" Block .
@@ -77,7 +78,9 @@
 //
 // Types are int and the other C integer types (intptr_t, long, unsigned,
 // u32, bool, ...), atomic_t, spinlock_t, void (results and void *),
-// struct Name, pointers, and fixed arrays; const and volatile are accepted
+// struct Name, the names declared by typedef (typedef.go; a name is a
+// type from its typedef on, and after the #include of the header that
+// declares it), pointers, and fixed arrays; const and volatile are accepted
 // and ignored. Statements are those of C without switch and goto:
 // declarations, expression statements, blocks, if/else, for, while,
 // do-while, break, continue and return. Expressions are those of C with
@@ -230,7 +233,7 @@
 // # Extensions
 //
 // Beyond herd7: the C preprocessor; #define of integer constants; struct
-// declarations; typed shared objects of struct and array type, with
+// declarations; typedefs; typed shared objects of struct and array type, with
 // designated initialisers
 // ({ .a = 1, .b = &x }, { [1] = &mm }) and assignments to any location
 // path in the init block (rq[1].lazy_mm = &mm); helper functions (static,

@@ -160,6 +160,38 @@ func (p *printer) decl(d Decl) {
 		p.indent--
 		p.str("};")
 		p.nl()
+	case *TypedefDecl:
+		p.str("typedef")
+		p.sp()
+		if d.Body {
+			p.str("struct")
+			p.sp()
+			if d.Type.Name != "" {
+				p.str(d.Type.Name)
+				p.sp()
+			}
+			p.str("{")
+			p.nl()
+			p.indent++
+			for _, f := range d.Fields {
+				p.declStmt(f)
+				p.nl()
+			}
+			p.indent--
+			p.str("}")
+		} else {
+			p.typeSpec(d.Type)
+		}
+		p.sp()
+		p.str(strings.Repeat("*", d.Stars))
+		p.str(d.Name.Name)
+		for _, dim := range d.Dims {
+			p.str("[")
+			p.expr(dim)
+			p.str("]")
+		}
+		p.str(";")
+		p.nl()
 	case *InitDecl:
 		p.str("{")
 		p.nl()

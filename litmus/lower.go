@@ -63,6 +63,7 @@ type lowerer struct {
 	features map[string]bool
 	used     map[*FuncDecl]bool         // helpers inlined somewhere
 	sizes    map[*SizeofExpr]sizeResult // each sizeof, computed once
+	typedefs map[string]*typedef        // by name
 	cur      *gen                       // the thread being generated, for sizeof in constants
 }
 
@@ -192,7 +193,7 @@ func (l *lowerer) collectDecls(f *File, depth int) {
 			}
 			l.collectDecls(d.File, depth+1)
 			continue
-		case *DefineDecl, *StructDecl, *FuncDecl:
+		case *DefineDecl, *StructDecl, *TypedefDecl, *FuncDecl:
 			l.strict = true
 		case *ProcDecl:
 			if f.Header {
@@ -223,6 +224,8 @@ func (l *lowerer) declareGlobals() {
 				continue
 			}
 			l.structs[d.Name.Name] = &structType{name: d.Name.Name, decl: d}
+		case *TypedefDecl:
+			l.declareTypedef(d)
 		case *DefineDecl:
 			l.declareGlobal(&global{kind: gDefine, name: d.Name.Name, pos: d.Name.Pos(), def: d})
 		case *FuncDecl:
@@ -249,6 +252,11 @@ func (l *lowerer) declareGlobals() {
 	for _, d := range l.decls {
 		if d, ok := d.(*StructDecl); ok && l.structs[d.Name.Name] != nil && l.structs[d.Name.Name].decl == d {
 			l.resolveStruct(l.structs[d.Name.Name])
+		}
+		if d, ok := d.(*TypedefDecl); ok {
+			if td := l.typedefs[d.Name.Name]; td != nil && td.decl == d {
+				l.typedefType(td)
+			}
 		}
 	}
 	for _, d := range l.decls {
@@ -333,6 +341,9 @@ func (l *lowerer) resolveStruct(st *structType) {
 
 // typeSpec resolves a base type.
 func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
+	if td := l.typedefs[spec.Name]; td != nil && !spec.Struct {
+		return l.typedefType(td)
+	}
 	if spec.Struct {
 		st := l.structs[spec.Name]
 		if st == nil && spec.Name == "srcu_struct" {

@@ -76,6 +76,8 @@ type parser struct {
 	prev     model.Pos // end of the previous token
 	ntok     int       // tokens read: progress, where positions may repeat (a macro's expansion)
 
+	typedefs map[string]bool // the type names declared by typedef so far
+
 	tooMany bool // stopped at MaxErrors errors
 	inInit  bool // parsing the init block: "N:reg" is a register reference
 	depth   int  // nesting of expressions, statements and conditions
@@ -293,6 +295,9 @@ func (p *parser) parseDecl() Decl {
 		if p.lit == "struct" {
 			return p.parseStructOrFunc()
 		}
+		if p.lit == "typedef" {
+			return p.parseTypedef()
+		}
 		if p.lit == "static" || p.lit == "inline" || p.isTypeStart() {
 			return p.parseFunc(nil)
 		}
@@ -353,8 +358,10 @@ func (p *parser) parseDirective() Decl {
 		d := &IncludeDecl{span: span{pos, p.end}, Path: path, PathPos: p.pos}
 		if p.inc != nil && err == nil {
 			// Read it now, before the lines after the #include are
-			// preprocessed: its macros apply to them.
+			// preprocessed: its macros apply to them, and so do its
+			// typedefs.
 			p.inc.include(p, d)
+			p.addTypedefs(d.File)
 		}
 		p.next()
 		if p.tok != tokEOL && p.tok != tokEOF {
@@ -452,8 +459,21 @@ func (p *parser) parseStructOrFunc() Decl {
 	if p.tok != "{" {
 		return p.parseFuncAfterSpec(pos, false, false, spec)
 	}
-	p.next()
 	name := &Ident{span{spec.NamePos, spec.To}, spec.Name}
+	fields := p.parseFields()
+	d := &StructDecl{span{pos, p.prev}, name, fields}
+	if p.tok == ";" {
+		p.next()
+		d.To = p.prev
+	} else {
+		p.errorExpected("';'")
+	}
+	return d
+}
+
+// parseFields parses the body of a struct, from its "{" to its "}".
+func (p *parser) parseFields() []*DeclStmt {
+	p.expect("{")
 	var fields []*DeclStmt
 	for p.tok != "}" && p.tok != tokEOF {
 		start := p.ntok
@@ -468,14 +488,73 @@ func (p *parser) parseStructOrFunc() Decl {
 		}
 	}
 	p.expect("}")
-	d := &StructDecl{span{pos, p.prev}, name, fields}
-	if p.tok == ";" {
+	return fields
+}
+
+// parseTypedef parses a typedef; from then on its name is a type.
+func (p *parser) parseTypedef() Decl {
+	pos := p.pos
+	p.next() // typedef
+	d := &TypedefDecl{}
+	switch {
+	case p.isKeyword("struct"):
+		if t, _ := p.peek(); t == "{" {
+			d.Type = &TypeSpec{span: span{p.pos, p.end}, Struct: true, NamePos: p.end}
+			p.next()
+		} else {
+			d.Type = p.parseTypeSpec()
+		}
+		if p.tok == "{" {
+			d.Body = true
+			d.Fields = p.parseFields()
+		}
+	case p.isTypeStart():
+		d.Type = p.parseTypeSpec()
+	default:
+		p.errorExpected("type")
+		p.syncDecl()
+		return &BadDecl{span{pos, p.prev}}
+	}
+	for p.tok == "*" {
+		d.Stars++
 		p.next()
-		d.To = p.prev
-	} else {
-		p.errorExpected("';'")
+		p.skipQualifiers()
+	}
+	d.Name = p.ident()
+	for p.tok == "[" {
+		p.next()
+		d.Dims = append(d.Dims, p.parseExpr())
+		p.expect("]")
+	}
+	p.expectSemi()
+	d.span = span{pos, p.prev}
+	if d.Name.Name != "_" {
+		p.addTypedef(d.Name.Name)
 	}
 	return d
+}
+
+func (p *parser) addTypedef(name string) {
+	if p.typedefs == nil {
+		p.typedefs = map[string]bool{}
+	}
+	p.typedefs[name] = true
+}
+
+// addTypedefs makes the typedefs of an #include'd file, and of those it
+// includes, type names here.
+func (p *parser) addTypedefs(f *File) {
+	if f == nil {
+		return
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *TypedefDecl:
+			p.addTypedef(d.Name.Name)
+		case *IncludeDecl:
+			p.addTypedefs(d.File)
+		}
+	}
 }
 
 func (p *parser) parseFunc(_ *TypeSpec) Decl {
@@ -606,7 +685,13 @@ var qualifiers = map[string]bool{"volatile": true, "const": true}
 var basicWords = map[string]bool{"int": true, "char": true, "short": true, "long": true, "unsigned": true, "signed": true}
 
 func (p *parser) isTypeStart() bool {
-	return p.tok == tokIdent && (typeWords[p.lit] || qualifiers[p.lit] || p.lit == "struct")
+	return p.tok == tokIdent && p.isTypeWord(p.lit)
+}
+
+// isTypeWord reports whether a name starts a type: a type word, a
+// qualifier, struct, or a typedef name.
+func (p *parser) isTypeWord(lit string) bool {
+	return typeWords[lit] || qualifiers[lit] || lit == "struct" || p.typedefs[lit]
 }
 
 func (p *parser) skipQualifiers() {
@@ -640,7 +725,7 @@ func (p *parser) parseTypeSpec() *TypeSpec {
 			p.next()
 		}
 		spec.Name = strings.Join(words, " ")
-	case p.tok == tokIdent && typeWords[p.lit]:
+	case p.tok == tokIdent && (typeWords[p.lit] || p.typedefs[p.lit]):
 		spec.Name = p.lit
 		p.next()
 	default:
@@ -826,6 +911,13 @@ func (p *parser) parseStmt() Stmt {
 			}
 			p.expectSemi()
 			return &ReturnStmt{span{pos, p.prev}, x}
+		case "typedef":
+			p.error(p.pos, "typedef inside a function is not supported yet (declare the type at the top level)")
+			for p.tok != ";" && p.tok != "}" && p.tok != tokEOF {
+				p.next()
+			}
+			p.got(";")
+			return &BadStmt{span{pos, p.prev}}
 		case "else":
 			p.error(p.pos, "else without if")
 			p.next()
@@ -953,7 +1045,7 @@ func (p *parser) parseUnary() Expr {
 		x := p.parseUnary()
 		return &UnaryExpr{span{pos, x.End()}, op, x}
 	case "(":
-		if t, lit := p.peek(); t == tokIdent && (typeWords[lit] || qualifiers[lit] || lit == "struct") {
+		if t, lit := p.peek(); t == tokIdent && p.isTypeWord(lit) {
 			p.next()
 			typ := p.parseTypeName()
 			p.expect(")")
@@ -973,7 +1065,7 @@ func (p *parser) parseSizeof() Expr {
 	pos := p.pos
 	p.next() // sizeof
 	if p.tok == "(" {
-		if t, lit := p.peek(); t == tokIdent && (typeWords[lit] || qualifiers[lit] || lit == "struct") {
+		if t, lit := p.peek(); t == tokIdent && p.isTypeWord(lit) {
 			p.next()
 			typ := p.parseTypeName()
 			p.expect(")")

@@ -42,6 +42,7 @@ type structType struct {
 	state  int  // 0 unresolved, 1 resolving, 2 done
 	depth  int  // 1 + the deepest field type
 	bad    bool // nested too deeply (reported): objects of the type are invalid
+	anon   bool // an anonymous struct, named by its typedef
 
 	names     int64 // nameBytes of the type, once namesDone
 	namesDone bool
@@ -110,6 +111,9 @@ func (t *ctype) String() string {
 	case kVoid:
 		return "void"
 	case kStruct:
+		if t.st.anon {
+			return t.st.name
+		}
 		return "struct " + t.st.name
 	case kPtr:
 		s := t.elem.String()

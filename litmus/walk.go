@@ -136,6 +136,15 @@ func children(dst []Node, n Node) []Node {
 				add(d)
 			}
 		}
+	case *TypedefDecl:
+		for _, d := range n.Fields {
+			if d != nil {
+				add(d)
+			}
+		}
+		for _, d := range n.Dims {
+			expr(d)
+		}
 	case *InitDecl:
 		for _, s := range n.List {
 			if s != nil {
