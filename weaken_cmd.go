@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -25,7 +27,7 @@ type weakenCmd struct {
 	LoopBound int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
 	Timeout   time.Duration `help:"Stop each exploration (the program's, each variant's) after this long: its verdict is then unknown; 0 means no limit." default:"0"`
 	MaxStates int64         `help:"Stop each exploration after this many states (its verdict is then unknown); 0 means no limit." default:"0"`
-	Workers   int           `help:"Parallel workers of each exploration; 0 means one per CPU." default:"0"`
+	Workers   int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
 	JSON      bool          `name:"json" help:"Print the report as JSON."`
 	File      string        `arg:"" name:"file" help:"A litmus file (.lit, .litmus) that verifies under the model."`
 }
@@ -56,14 +58,26 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	debug.SetGCPercent(400) // as explore: little live memory, fast allocation
+	// SIGTERM as SIGINT: either stops every exploration, and the report
+	// says what was decided.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := weaken.Options{
 		Explore: explorer.Options{Model: memmodel.Lookup(c.Model), LoopBound: c.LoopBound, Workers: workers,
 			MaxStates: c.MaxStates, MaxMemory: ex.maxMemory()},
 		Timeout: c.Timeout,
+		Workers: workers,
+	}
+	var prog_ *weakenProgress
+	if isTerminal(stderr) {
+		prog_ = newWeakenProgress(stderr)
+		opts.Progress = prog_.update
 	}
 	rep, err := weaken.Run(ctx, prog, opts)
+	if prog_ != nil {
+		prog_.stop()
+	}
 	if err != nil {
 		printErrors(stderr, err, c.File, src, false)
 		return exitBadInput
@@ -77,6 +91,10 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 		}
 		if err != nil {
 			fmt.Fprintln(stderr, "mmcheck:", err)
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "mmcheck: interrupted while exploring %s as written: nothing weakened\n", c.File)
+			return exitInconclusive
 		}
 		fmt.Fprintf(stderr, "mmcheck: %s is not verified under %s (%s): nothing to weaken\n", c.File, rep.Model.Name, rep.Base.Verdict)
 		if rep.Base.Verdict == explorer.Fail {
@@ -92,10 +110,88 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 	}
+	if rep.Interrupted {
+		n := 0
+		for _, s := range rep.Sites {
+			if s.Verdict == weaken.Unknown {
+				n++
+			}
+		}
+		fmt.Fprintf(stderr, "mmcheck: interrupted: %d of %d sites not decided\n", n, len(rep.Sites))
+	}
 	if !rep.Decided() {
 		return exitInconclusive
 	}
 	return exitVerified
+}
+
+// weakenProgress draws a live line on a terminal once a run lasts over a
+// second: the sites done, needed and redundant, and the explorations.
+type weakenProgress struct {
+	w     io.Writer
+	start time.Time
+	done  chan struct{}
+	wg    sync.WaitGroup
+
+	mu    sync.Mutex
+	last  weaken.Progress
+	shown bool
+}
+
+func newWeakenProgress(w io.Writer) *weakenProgress {
+	p := &weakenProgress{w: w, start: time.Now(), done: make(chan struct{})}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		tk := time.NewTicker(250 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-tk.C:
+				p.draw()
+			}
+		}
+	}()
+	return p
+}
+
+// update takes the search's progress; the ticker draws it.
+func (p *weakenProgress) update(s weaken.Progress) {
+	p.mu.Lock()
+	p.last = s
+	p.mu.Unlock()
+}
+
+func (p *weakenProgress) draw() {
+	elapsed := time.Since(p.start)
+	if elapsed < time.Second {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.last
+	var line string
+	switch {
+	case s.Sites == 0:
+		line = "exploring the program as written"
+	case s.Minimal:
+		line = fmt.Sprintf("%d sites: %d needed, %d redundant, %d unknown; minimal set", s.Sites, s.Needed, s.Redundant, s.Unknown)
+	default:
+		line = fmt.Sprintf("%d/%d sites done: %d needed, %d redundant, %d unknown", s.Done, s.Sites, s.Needed, s.Redundant, s.Unknown)
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K%s, %d explorations, %s", line, s.Explorations, elapsed.Round(100*time.Millisecond))
+	p.shown = true
+}
+
+// stop ends the ticker and clears the line.
+func (p *weakenProgress) stop() {
+	close(p.done)
+	p.wg.Wait()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
 }
 
 // sourceLines returns a function that quotes line n of a file (an

@@ -9,6 +9,7 @@ import (
 
 	"mmcheck/explorer"
 	"mmcheck/memmodel"
+	"mmcheck/reports"
 	"mmcheck/weaken"
 )
 
@@ -229,4 +230,112 @@ func violationKind(res *explorer.Result, reason string) string {
 		return "flag"
 	}
 	return "condition"
+}
+
+// weakenFile runs weaken on a file of the lazy-mm suite with the given
+// number of workers (sites at once, and the original's exploration), every
+// exploration bounded by protocolStates.
+func weakenFile(t *testing.T, ctx context.Context, file, modelName string, workers int, progress func(weaken.Progress)) *weaken.Report {
+	t.Helper()
+	p := loadProgram(t, filepath.Join("../litmus/lazy-mm", file+".lit"))
+	opts := weaken.Options{
+		Explore:  explorer.Options{Model: memmodel.Lookup(modelName), Workers: workers, MaxStates: protocolStates},
+		Workers:  workers,
+		Progress: progress,
+	}
+	r, err := weaken.Run(ctx, p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Base.Verdict != explorer.Pass {
+		t.Fatalf("%s under %s: %s (%s), want verified", file, modelName, r.Base.Verdict, r.Base.Reason)
+	}
+	return r
+}
+
+// weakenReports renders a report as text and as JSON.
+func weakenReports(t *testing.T, r *weaken.Report) (string, string) {
+	t.Helper()
+	var text, js strings.Builder
+	if err := reports.WeakenText(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := reports.WeakenJSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	return text.String(), js.String()
+}
+
+// TestWeakenWorkers: the sites searched one at a time and four at a time
+// give the same report, text and JSON, byte for byte (dropcount's minimal
+// set is built greedily: the rejections are in the report too).
+func TestWeakenWorkers(t *testing.T) {
+	for _, c := range []struct{ file, model string }{
+		{"dropcount", "ra"},
+		{"publish-handoff", "ra"},
+		{"hazard-publish-fenced", "lkmm"},
+	} {
+		t.Run(c.file+"/"+c.model, func(t *testing.T) {
+			var calls []weaken.Progress
+			r1 := weakenFile(t, context.Background(), c.file, c.model, 1, nil)
+			r4 := weakenFile(t, context.Background(), c.file, c.model, 4, func(p weaken.Progress) { calls = append(calls, p) })
+			text1, js1 := weakenReports(t, r1)
+			text4, js4 := weakenReports(t, r4)
+			if text1 != text4 {
+				t.Errorf("1 worker:\n%s\n4 workers:\n%s", text1, text4)
+			}
+			if js1 != js4 {
+				t.Errorf("the JSON reports differ: 1 worker:\n%s\n4 workers:\n%s", js1, js4)
+			}
+			if !r1.Decided() || r1.Interrupted {
+				t.Errorf("not decided:\n%s", text1)
+			}
+			// Progress: once with the sites counted, once per site, its
+			// counts adding up, then the minimal set.
+			last := calls[len(calls)-1]
+			if len(calls) < len(r4.Sites)+1 || calls[0].Sites != len(r4.Sites) || calls[0].Done != 0 {
+				t.Fatalf("progress calls %+v for %d sites", calls, len(r4.Sites))
+			}
+			if last.Done != len(r4.Sites) || last.Needed+last.Redundant+last.Unknown != last.Done || last.Minimal != (r4.Minimal != nil) {
+				t.Errorf("last progress %+v; report: %d sites, minimal %v", last, len(r4.Sites), r4.Minimal != nil)
+			}
+		})
+	}
+}
+
+// TestWeakenInterrupted: cancelling the search (Ctrl-C) once two sites
+// are done keeps what was decided, the same as an uninterrupted run's,
+// and leaves the rest unknown, with no minimal set.
+func TestWeakenInterrupted(t *testing.T) {
+	full := weakenFile(t, context.Background(), "dropcount", "ra", 1, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := weakenFile(t, ctx, "dropcount", "ra", 2, func(p weaken.Progress) {
+		if p.Done >= 2 {
+			cancel()
+		}
+	})
+	if !r.Interrupted || r.Decided() {
+		t.Fatalf("interrupted %v, decided %v", r.Interrupted, r.Decided())
+	}
+	if r.Minimal != nil && !r.Minimal.Interrupted {
+		t.Errorf("a complete minimal set after the interruption: %+v", r.Minimal)
+	}
+	unknown := 0
+	for i, s := range r.Sites {
+		if s.Verdict == weaken.Unknown {
+			unknown++
+			continue
+		}
+		if f := full.Sites[i]; s.Verdict != f.Verdict || s.Pos != f.Pos {
+			t.Errorf("site %s: %s, uninterrupted %s", s.Pos, s.Verdict, f.Verdict)
+		}
+	}
+	if unknown == 0 || unknown > len(r.Sites)-2 {
+		t.Errorf("%d of %d sites unknown after an interruption once two were done", unknown, len(r.Sites))
+	}
+	text, _ := weakenReports(t, r)
+	if !strings.Contains(text, "not searched (interrupted)") {
+		t.Errorf("the report does not say the minimal set was interrupted:\n%s", text)
+	}
 }

@@ -24,7 +24,8 @@ type weakenView struct {
 	} `json:"original"`
 	Sites        []weakenSiteView `json:"sites"`
 	Minimal      *weakenMinView   `json:"minimal,omitempty"`
-	Decided      bool             `json:"decided"` // every site needed or redundant
+	Decided      bool             `json:"decided"`               // every site needed or redundant, and not interrupted
+	Interrupted  bool             `json:"interrupted,omitempty"` // stopped (Ctrl-C, SIGTERM) before the end
 	Explorations int              `json:"explorations"`
 }
 
@@ -55,6 +56,7 @@ type weakenMinView struct {
 	TogetherReason string             `json:"together_reason,omitempty"`
 	Changes        []weakenChangeView `json:"changes"`
 	Rejected       []weakenRejectView `json:"rejected,omitempty"`
+	Interrupted    bool               `json:"interrupted,omitempty"` // stopped before the set was complete
 }
 
 type weakenChangeView struct {
@@ -76,6 +78,7 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 	v := &weakenView{File: base(r.Prog.File), Test: r.Prog.Name, Model: r.Model.Name, Explorations: r.Runs, Sites: []weakenSiteView{}}
 	v.Original.Verdict, v.Original.Reason = r.Base.Verdict.String(), r.Base.Reason
 	v.Decided = r.Sites != nil && r.Decided()
+	v.Interrupted = r.Interrupted
 	for _, s := range r.Sites {
 		sv := weakenSiteView{Pos: sitePos(r, &s.Site), Line: s.Pos.Line, Col: s.Pos.Col, Primitive: s.Orig.Prim,
 			Text: s.Text, Kind: s.Kind.String(), Instrs: len(s.Instrs), Verdict: s.Verdict.String(), Tries: []weakenTryView{}}
@@ -94,7 +97,7 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 		v.Sites = append(v.Sites, sv)
 	}
 	if m := r.Minimal; m != nil {
-		mv := &weakenMinView{Together: m.Together, TogetherReason: m.TogetherReason, Changes: []weakenChangeView{}}
+		mv := &weakenMinView{Together: m.Together, TogetherReason: m.TogetherReason, Changes: []weakenChangeView{}, Interrupted: m.Interrupted}
 		for _, ch := range m.Changes {
 			mv.Changes = append(mv.Changes, changeView(r, ch))
 		}
@@ -214,8 +217,12 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 	b.WriteString("\n")
 	m := v.Minimal
 	switch {
+	case m == nil && r.Interrupted:
+		b.WriteString("minimal sufficient set: not searched (interrupted)\n")
 	case m == nil:
 		b.WriteString("minimal sufficient set: none (no site is redundant)\n")
+	case m.Interrupted:
+		b.WriteString("minimal sufficient set: interrupted before it was complete; kept so far:\n")
 	case m.Together:
 		fmt.Fprintf(b, "minimal sufficient set (every redundant site weakened together verifies):\n")
 	default:

@@ -73,6 +73,22 @@
 // ([Minimal.Rejected]). The set is maximal for that order, not
 // necessarily the largest there is.
 //
+// # Workers
+//
+// The sites are independent: [Options.Workers] goroutines take them in
+// source order, each searching one site's ladder in turn (a form further
+// down is tried only if the one above verified). Every variant, and every
+// combination of the minimal set, is explored with one explorer worker;
+// only the original program's exploration uses [Options.Explore]'s
+// Workers. The results go to the site's place in source order, so the
+// report is the same, byte for byte, whatever the number of workers and
+// whichever site finishes first. [Options.Timeout] bounds each
+// exploration by its own context; cancelling Run's context (Ctrl-C,
+// SIGTERM in the command) stops every exploration at once: the sites
+// decided keep their verdicts, the others are unknown, the minimal set is
+// not searched or is cut short, and [Report.Interrupted] says so.
+// [Options.Progress] hears of each site decided.
+//
 // The package explores and decides; it never prints: package reports
 // renders a [Report].
 package weaken

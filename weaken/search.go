@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"mmcheck/explorer"
@@ -15,11 +17,32 @@ import (
 // Options are the limits of a weakening search.
 type Options struct {
 	// Explore are the options of every exploration (the model, the loop
-	// bound, the workers, --max-states, ...). Its Progress is ignored.
+	// bound, --max-states, ...). Its Workers are the original program's
+	// exploration's only: every variant, and every combination of the
+	// minimal set, is explored with one worker, so that the report does
+	// not depend on how many there are. Its Progress is ignored.
 	Explore explorer.Options
 	// Timeout bounds each exploration (the original program's and each
 	// variant's); 0 means no limit.
 	Timeout time.Duration
+	// Workers is how many sites are searched at once (each site's forms
+	// are tried in turn, the next down the ladder depending on the one
+	// above); 0 or 1 means one at a time. The report is the same whatever
+	// the number.
+	Workers int
+	// Progress, if set, is called once the original program verified,
+	// after each site is decided, and when the minimal set's search
+	// starts, one call at a time.
+	Progress func(Progress)
+}
+
+// Progress is how far a search has got.
+type Progress struct {
+	Sites                      int  // ordering sites in all
+	Done                       int  // sites decided (or given up)
+	Needed, Redundant, Unknown int  // of those done
+	Explorations               int  // so far, the original's included
+	Minimal                    bool // the sites are done; the minimal set is being searched
 }
 
 // Verdict is what weakening a site to one form says.
@@ -76,6 +99,9 @@ type Minimal struct {
 	Together       bool
 	TogetherReason string
 	Rejected       []Rejection
+	// Interrupted: the search was stopped (ctx cancelled) before the set
+	// was complete; Changes is what was kept so far.
+	Interrupted bool
 }
 
 // Report is the outcome of [Run].
@@ -91,32 +117,41 @@ type Report struct {
 	Minimal *Minimal
 	// Runs counts the explorations, the original's included.
 	Runs int
+	// Interrupted: the context was cancelled during the search. The sites
+	// not decided then are unknown, and the minimal set is missing or
+	// incomplete (Minimal.Interrupted).
+	Interrupted bool
 	// SourceLine, if set by the caller, returns line n of a file the
 	// program includes, for [Patch] (the program's own lines are in
 	// Prog.Lines); "" if it cannot.
 	SourceLine func(file string, n int) string
 }
 
-// Decided reports whether every site was classified needed or redundant.
+// Decided reports whether every site was classified needed or redundant
+// and the search was not interrupted.
 func (r *Report) Decided() bool {
 	for _, s := range r.Sites {
 		if s.Verdict == Unknown {
 			return false
 		}
 	}
-	return true
+	return !r.Interrupted
 }
 
 // Run explores p and, if it verifies, each weakening of each ordering
-// site (see the package doc). It returns an error only when p cannot be
-// explored under the model at all.
+// site (see the package doc), [Options.Workers] sites at a time. It
+// returns an error only when p cannot be explored under the model at all.
+// Cancelling ctx stops every exploration: the report then has what was
+// decided, the rest unknown, and no minimal set.
 func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 	opts.Explore.Progress = nil
 	if opts.Explore.Model == nil {
 		opts.Explore.Model = memmodel.RA
 	}
 	r := &Report{Prog: p, Model: opts.Explore.Model}
-	base, err := r.explore(ctx, p, opts)
+	s := &search{r: r, opts: opts}
+	defer func() { r.Runs = int(s.runs.Load()) }()
+	base, err := s.explore(ctx, p, opts.Explore.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -125,27 +160,87 @@ func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 		return r, nil
 	}
 	sites := Sites(p)
-	for i := range sites {
-		if ctx.Err() != nil {
-			// Interrupted: the sites not tried are unknown.
-			r.Sites = append(r.Sites, SiteReport{Site: sites[i], Verdict: Unknown, Weakest: -1})
-			continue
-		}
-		r.Sites = append(r.Sites, r.site(ctx, p, sites, i, opts))
+	r.Sites = make([]SiteReport, len(sites))
+	s.mu.Lock()
+	s.prog.Sites = len(sites)
+	s.report()
+	s.mu.Unlock()
+	workers := min(max(opts.Workers, 1), max(len(sites), 1))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(sites) {
+					return
+				}
+				if ctx.Err() != nil {
+					// Interrupted: the sites not tried are unknown.
+					r.Sites[i] = SiteReport{Site: sites[i], Verdict: Unknown, Weakest: -1}
+				} else {
+					r.Sites[i] = s.site(ctx, p, sites, i)
+				}
+				s.done(r.Sites[i].Verdict)
+			}
+		}()
 	}
-	r.minimal(ctx, p, sites, opts)
+	wg.Wait()
+	if ctx.Err() == nil {
+		s.minimal(ctx, p, sites)
+	}
+	r.Interrupted = ctx.Err() != nil
 	return r, nil
 }
 
-// explore runs one exploration with the per-run timeout.
-func (r *Report) explore(ctx context.Context, p *model.Program, opts Options) (*explorer.Result, error) {
-	if opts.Timeout > 0 {
+// search is one [Run]: what the goroutines searching sites share.
+type search struct {
+	r    *Report
+	opts Options
+	runs atomic.Int64
+
+	mu   sync.Mutex // serialises the Progress calls
+	prog Progress
+}
+
+// done counts a site decided and reports the progress.
+func (s *search) done(v Verdict) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prog.Done++
+	switch v {
+	case Needed:
+		s.prog.Needed++
+	case Redundant:
+		s.prog.Redundant++
+	default:
+		s.prog.Unknown++
+	}
+	s.report()
+}
+
+// report calls the Progress function, s.mu held.
+func (s *search) report() {
+	if s.opts.Progress != nil {
+		s.prog.Explorations = int(s.runs.Load())
+		s.opts.Progress(s.prog)
+	}
+}
+
+// explore runs one exploration with the per-run timeout and the given
+// number of explorer workers.
+func (s *search) explore(ctx context.Context, p *model.Program, workers int) (*explorer.Result, error) {
+	if s.opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, s.opts.Timeout)
 		defer cancel()
 	}
-	r.Runs++
-	return explorer.Explore(ctx, p, opts.Explore)
+	s.runs.Add(1)
+	eo := s.opts.Explore
+	eo.Workers = workers
+	return explorer.Explore(ctx, p, eo)
 }
 
 // judge classifies the exploration of a weakened program.
@@ -168,7 +263,7 @@ func (r *Report) judge(res *explorer.Result, err error) (Verdict, string) {
 
 // site tries the weaker forms of sites[i], going down the ladder from
 // each one that verifies.
-func (r *Report) site(ctx context.Context, p *model.Program, sites []Site, i int, opts Options) SiteReport {
+func (sc *search) site(ctx context.Context, p *model.Program, sites []Site, i int) SiteReport {
 	s := sites[i]
 	sr := SiteReport{Site: s, Weakest: -1}
 	type step struct {
@@ -189,8 +284,8 @@ func (r *Report) site(ctx context.Context, p *model.Program, sites []Site, i int
 			continue
 		}
 		seen[st.to] = true
-		res, err := r.explore(ctx, Apply(p, sites, []Change{{i, st.to}}), opts)
-		v, why := r.judge(res, err)
+		res, err := sc.explore(ctx, Apply(p, sites, []Change{{i, st.to}}), 1)
+		v, why := sc.r.judge(res, err)
 		sr.Tries = append(sr.Tries, Try{From: st.from, Form: st.to, Verdict: v, Reason: why, Result: res})
 		depth[len(sr.Tries)-1] = st.depth
 		if v == Redundant {
@@ -228,7 +323,8 @@ func siteVerdict(tries []Try, first int) Verdict {
 }
 
 // minimal builds the minimal sufficient set (see the package doc).
-func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, opts Options) {
+func (sc *search) minimal(ctx context.Context, p *model.Program, sites []Site) {
+	r := sc.r
 	// Each redundant site's forms that verify, weakest first.
 	type cand struct {
 		site  int
@@ -256,6 +352,10 @@ func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, op
 	if len(cands) == 0 || ctx.Err() != nil {
 		return
 	}
+	sc.mu.Lock()
+	sc.prog.Minimal = true
+	sc.report()
+	sc.mu.Unlock()
 	m := &Minimal{}
 	r.Minimal = m
 	var all []Change
@@ -267,15 +367,23 @@ func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, op
 		m.Changes, m.Together = all, true
 		return
 	}
-	res, err := r.explore(ctx, Apply(p, sites, all), opts)
+	res, err := sc.explore(ctx, Apply(p, sites, all), 1)
 	v, why := r.judge(res, err)
 	if v == Redundant {
 		m.Changes, m.Together = all, true
 		return
 	}
+	if ctx.Err() != nil {
+		m.Interrupted = true
+		return
+	}
 	m.TogetherReason = failure(v, why)
 	for _, c := range cands {
 		for _, f := range c.forms {
+			if ctx.Err() != nil {
+				m.Interrupted = true
+				return
+			}
 			ch := Change{c.site, f}
 			try := append(slices.Clone(m.Changes), ch)
 			var v Verdict
@@ -285,12 +393,16 @@ func (r *Report) minimal(ctx context.Context, p *model.Program, sites []Site, op
 				v = Redundant // explored alone already
 			} else {
 				var err error
-				res, err = r.explore(ctx, Apply(p, sites, try), opts)
+				res, err = sc.explore(ctx, Apply(p, sites, try), 1)
 				v, why = r.judge(res, err)
 			}
 			if v == Redundant {
 				m.Changes = try
 				break
+			}
+			if ctx.Err() != nil {
+				m.Interrupted = true // that try was cut short, not refuted
+				return
 			}
 			m.Rejected = append(m.Rejected, Rejection{Change: ch, With: slices.Clone(m.Changes), Reason: failure(v, why), Result: res})
 		}
