@@ -383,6 +383,14 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		d := g.dst(want, tInt)
 		g.binop(x, d, model.AluNe, model.R(old), unless.arg)
 		return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
+	case pTryCmpxchg:
+		return g.tryCmpxchg(x, p, want, discard)
+	case pCondLoad:
+		return g.condLoad(x, p)
+	case pRefInc, pRefDec:
+		return g.refcount(x, p, want, discard)
+	case pBitOp, pTestBit, pTestAndBit, pTestAndSetLock, pPlainBit:
+		return g.bitop(x, p, want, discard)
 	case pLock, pUnlock, pTrylock, pIsLocked:
 		a, elem, ok := g.ptrArg(x, args[0])
 		if !ok {
@@ -462,4 +470,294 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return voidOp
 	}
 	panic(fmt.Sprintf("litmus: unhandled primitive %s", name))
+}
+
+// notOp returns !c, as a constant or in a new register.
+func (g *gen) notOp(x Node, c opnd) model.Arg {
+	if c.arg.IsImm() {
+		return model.Imm(b2i(c.arg.Imm == 0))
+	}
+	t := g.temp(tInt)
+	u := ins(model.OpUnary)
+	u.Dst, u.Alu, u.A = int32(t), model.AluNot, c.arg
+	g.emit(x, u)
+	return model.R(t)
+}
+
+// warnIf emits a WARN (a violation, as WARN_ON) of primitive name when c
+// holds: the kernel's refcount_warn_saturate().
+func (g *gen) warnIf(x *CallExpr, c model.Arg) {
+	in := ins(model.OpCheck)
+	in.Check, in.A, in.Prim = model.CheckWarn, c, x.Fun.Name
+	g.emit(x, in)
+}
+
+// tryCmpxchg lowers try_cmpxchg(p, &old, new) and its forms, as
+// include/linux/atomic/atomic-instrumented.h defines it: a cmpxchg of *p
+// from old to new (ordered as cmpxchg: a failed one orders nothing) whose
+// value is whether it succeeded; on failure old is set to the value read.
+// old is a local (its register is written) or a pointer to memory (read
+// and, on failure, written by plain accesses, as C code would).
+func (g *gen) tryCmpxchg(x *CallExpr, p *primInfo, want int, discard bool) opnd {
+	args := x.Args
+	a, elem, ok := g.ptrArg(x, args[0])
+	t := valueType(elem)
+	var lv *local
+	if u, isU := unparen(args[1]).(*UnaryExpr); isU && u.Op == "&" {
+		if id, isID := unparen(u.X).(*Ident); isID {
+			lv = g.lookup(id.Name)
+		}
+	}
+	var expect, oldPtr model.Arg
+	switch {
+	case lv != nil && lv.konst:
+		g.errorf(args[1].Pos(), "%s: cannot take the address of %s, a constant here", x.Fun.Name, lv.name)
+		ok = false
+	case lv != nil:
+		expect = model.R(lv.reg)
+		if lv.t.kind == kBad {
+			ok = false
+		}
+	default:
+		var ok2 bool
+		oldPtr, _, ok2 = g.ptrArg(x, args[1])
+		if ok2 && ok {
+			r := g.temp(t)
+			in := ins(model.OpLoad)
+			in.Dst, in.A, in.Order = int32(r), oldPtr, model.Plain
+			g.emit(args[1], in)
+			expect = model.R(r)
+		}
+		ok = ok && ok2
+	}
+	nv := g.rv(args[2], -1)
+	if !ok || nv.t.kind == kBad {
+		return badOp
+	}
+	old := g.temp(t)
+	in := ins(model.OpRMW)
+	in.Dst, in.A, in.B, in.C, in.RMW, in.Order, in.Prim = int32(old), a, expect, nv.arg, p.rmw, p.order, x.Fun.Name
+	g.emit(x, in)
+	if lv != nil && want == lv.reg {
+		want = -1
+	}
+	var d int
+	if discard {
+		d = g.temp(tInt)
+	} else {
+		d = g.dst(want, tInt)
+	}
+	g.binop(x, d, model.AluEq, model.R(old), expect)
+	// On success old keeps its value (and no dependency on the read).
+	j := g.jump(x, model.OpJumpIf, model.R(d))
+	if lv != nil {
+		g.mov(x, lv.reg, model.R(old))
+	} else {
+		st := ins(model.OpStore)
+		st.A, st.B, st.Order = oldPtr, model.R(old), model.Plain
+		g.emit(args[1], st)
+	}
+	g.patch([]int{j}, g.here())
+	if discard {
+		return voidOp
+	}
+	return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
+}
+
+// condLoad lowers smp_cond_load_acquire(p, cond) and the like, as an
+// await (include/asm-generic/barrier.h: the loop reads *p with
+// READ_ONCE, or smp_load_acquire for the _acquire forms, until cond
+// holds, VAL naming the value read; the value is the last one read). As
+// in the generic code, only the read that ends the loop orders anything:
+// mmcheck explores no other.
+func (g *gen) condLoad(x *CallExpr, p *primInfo) opnd {
+	a, elem, ok := g.ptrArg(x, x.Args[0])
+	if !ok {
+		return badOp
+	}
+	t := valueType(elem)
+	mark := g.here()
+	g.emit(x, ins(model.OpAwaitBegin))
+	d := g.newReg("VAL", t)
+	in := ins(model.OpLoad)
+	in.Dst, in.A, in.Order, in.Prim = int32(d), a, p.order, x.Fun.Name
+	g.emit(x, in)
+	g.pushScope()
+	g.bind(g.frame.scope, "VAL", &local{name: "VAL", reg: d, t: t, pos: x.Pos()})
+	start := g.here()
+	c := g.rv(x.Args[1], -1)
+	g.popScope()
+	if c.t.kind == kBad {
+		return badOp
+	}
+	for i := start; i < g.here(); i++ {
+		if in := &g.code[i]; !awaitOp(in.Op) || in.Op == model.OpFence && in.Fence != model.FenceBarrier ||
+			isJump(in.Op) && (int(in.Target) <= mark || int(in.Target) > g.here()) {
+			g.errorf(x.Args[1].Pos(), "the condition of %s may only read (it is an await)", x.Fun.Name)
+			return badOp
+		}
+	}
+	end := ins(model.OpAwaitEnd)
+	end.A = g.notOp(x.Args[1], c)
+	g.emit(x.Args[1], end)
+	return opnd{mode: oVal, arg: model.R(d), t: t}
+}
+
+// refcount lowers refcount_inc, refcount_dec and refcount_dec_and_test
+// as include/linux/refcount.h implements them, saturation aside (values
+// have no width): refcount_inc is atomic_fetch_add_relaxed and WARNs if
+// the count was 0 (a use after free); refcount_dec is
+// atomic_fetch_sub_release and WARNs if the count reaches 0 (a leak);
+// refcount_dec_and_test is atomic_fetch_sub_release, and on success (the
+// count was 1) smp_acquire__after_ctrl_dep(), and WARNs if the count was 0
+// or less.
+func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
+	a, _, ok := g.ptrArg(x, x.Args[0])
+	if !ok {
+		return badOp
+	}
+	old := g.temp(tInt)
+	in := ins(model.OpRMW)
+	in.Dst, in.A, in.B, in.RMW, in.Order, in.Prim = int32(old), a, model.Imm(1), p.rmw, p.order, x.Fun.Name
+	g.emit(x, in)
+	w := g.temp(tInt)
+	switch {
+	case p.kind == pRefInc:
+		g.binop(x, w, model.AluEq, model.R(old), model.Imm(0))
+		g.warnIf(x, model.R(w))
+		return voidOp
+	case !p.andTest:
+		g.binop(x, w, model.AluLe, model.R(old), model.Imm(1))
+		g.warnIf(x, model.R(w))
+		return voidOp
+	}
+	var d int
+	if discard {
+		d = g.temp(tInt)
+	} else {
+		d = g.dst(want, tInt)
+	}
+	g.binop(x, d, model.AluEq, model.R(old), model.Imm(1))
+	j := g.jump(x, model.OpJumpIfNot, model.R(d))
+	f := ins(model.OpFence)
+	f.Fence, f.Prim = model.FenceRmb, x.Fun.Name
+	g.emit(x, f)
+	k := g.jump(x, model.OpJump, model.Imm(0))
+	g.patch([]int{j}, g.here())
+	g.binop(x, w, model.AluLe, model.R(old), model.Imm(0))
+	g.warnIf(x, model.R(w))
+	g.patch([]int{k}, g.here())
+	if discard {
+		return voidOp
+	}
+	return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
+}
+
+// bitop lowers the bit operations on bit nr of the bitmap at p, as
+// include/asm-generic/bitops (atomic.h, lock.h, generic-non-atomic.h)
+// implements them on the unsigned long p[nr / 64] (LP64), with the mask
+// 1 << (nr % 64).
+func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
+	name := x.Fun.Name
+	nr := g.rv(x.Args[0], -1)
+	a, elem, ok := g.ptrArg(x, x.Args[1])
+	if !ok || nr.t.kind == kBad {
+		return badOp
+	}
+	size := model.Value(elem.size())
+	if size < 1 {
+		size = 1
+	}
+	var word, mask, shift model.Arg
+	if nr.arg.IsImm() {
+		n := nr.arg.Imm
+		if n < 0 {
+			g.errorf(x.Args[0].Pos(), "%s: negative bit number %d", name, n)
+			return badOp
+		}
+		shift, mask = model.Imm(n%64), model.Imm(model.Value(1)<<(n%64))
+		off := n / 64 * size
+		if a.IsImm() {
+			word = model.Imm(a.Imm + off)
+		} else if off != 0 {
+			r := g.temp(ptrTo(elem))
+			g.binop(x, r, model.AluAdd, a, model.Imm(off))
+			word = model.R(r)
+		} else {
+			word = a
+		}
+	} else {
+		s, m, i, r := g.temp(tInt), g.temp(tInt), g.temp(tInt), g.temp(ptrTo(elem))
+		g.binop(x, s, model.AluAnd, nr.arg, model.Imm(63))
+		g.binop(x, m, model.AluShl, model.Imm(1), model.R(s))
+		g.binop(x, i, model.AluShr, nr.arg, model.Imm(6))
+		if size != 1 {
+			g.binop(x, i, model.AluMul, model.R(i), model.Imm(size))
+		}
+		g.binop(x, r, model.AluAdd, a, model.R(i))
+		word, mask, shift = model.R(r), model.R(m), model.R(s)
+	}
+	bit := func(v model.Arg) opnd { // (v >> shift) & 1
+		if discard {
+			return voidOp
+		}
+		t := g.temp(tInt)
+		d := g.dst(want, tInt)
+		g.binop(x, t, model.AluShr, v, shift)
+		g.binop(x, d, model.AluAnd, model.R(t), model.Imm(1))
+		return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
+	}
+	switch p.kind {
+	case pBitOp:
+		in := ins(model.OpRMW)
+		in.A, in.B, in.RMW, in.Order, in.Prim = word, mask, p.rmw, p.order, name
+		g.emit(x, in)
+		return voidOp
+	case pTestBit:
+		v := g.temp(tInt)
+		in := ins(model.OpLoad)
+		in.Dst, in.A, in.Order, in.Prim = int32(v), word, p.order, name
+		g.emit(x, in)
+		return bit(model.R(v))
+	case pTestAndBit:
+		old := g.temp(tInt)
+		in := ins(model.OpRMW)
+		in.Dst, in.A, in.B, in.RMW, in.Order, in.Prim = int32(old), word, mask, p.rmw, p.order, name
+		g.emit(x, in)
+		return bit(model.R(old))
+	case pTestAndSetLock:
+		// if (READ_ONCE(*p) & mask) return 1;
+		// return !!(atomic_long_fetch_or_acquire(mask, p) & mask);
+		old := g.temp(tInt)
+		in := ins(model.OpLoad)
+		in.Dst, in.A, in.Order, in.Prim = int32(old), word, model.Once, name
+		g.emit(x, in)
+		set := g.temp(tInt)
+		g.binop(x, set, model.AluAnd, model.R(old), mask)
+		j := g.jump(x, model.OpJumpIf, model.R(set))
+		rmw := ins(model.OpRMW)
+		rmw.Dst, rmw.A, rmw.B, rmw.RMW, rmw.Order, rmw.Prim = int32(old), word, mask, p.rmw, p.order, name
+		g.emit(x, rmw)
+		g.patch([]int{j}, g.here())
+		return bit(model.R(old))
+	case pPlainBit:
+		v, nv := g.temp(tInt), g.temp(tInt)
+		in := ins(model.OpLoad)
+		in.Dst, in.A, in.Order = int32(v), word, model.Plain
+		g.emit(x, in)
+		alu := map[model.RMWOp]model.Alu{model.RMWOr: model.AluOr, model.RMWXor: model.AluXor}[p.rmw]
+		if p.rmw == model.RMWAndNot {
+			nm := g.temp(tInt)
+			u := ins(model.OpUnary)
+			u.Dst, u.Alu, u.A = int32(nm), model.AluBitNot, mask
+			g.emit(x, u)
+			mask, alu = model.R(nm), model.AluAnd
+		}
+		g.binop(x, nv, alu, model.R(v), mask)
+		st := ins(model.OpStore)
+		st.A, st.B, st.Order = word, model.R(nv), model.Plain
+		g.emit(x, st)
+		return voidOp
+	}
+	panic("litmus: unhandled bit operation " + name)
 }

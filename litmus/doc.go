@@ -222,6 +222,21 @@
 // !!(x) (builtin.go), unless the program defines a helper of that name. [model.Instr.Prim]
 // is the name as written.
 //
+// Beyond linux-kernel.def, as the kernel's headers implement them (see
+// docs/lit-language.md for each ordering): try_cmpxchg and
+// atomic_try_cmpxchg with their variants (a cmpxchg, an ALU compare, and
+// on failure a move into the local whose address is the second argument,
+// or a plain store through it); atomic_long_* for every atomic_*;
+// smp_cond_load_{acquire,relaxed} and atomic_cond_read_{acquire,relaxed}
+// (an await: OpAwaitBegin, the load into the register VAL names, the
+// condition, OpAwaitEnd); smp_acquire__after_ctrl_dep (FenceRmb);
+// refcount_{read,set,set_release,inc,inc_not_zero,dec,dec_and_test} (RMWs
+// with OpCheck WARNs, and a FenceRmb on dec_and_test's success); and the
+// bit operations {set,clear,change}_bit, test_bit[_acquire],
+// test_and_{set,clear,change}_bit, test_and_set_bit_lock,
+// clear_bit_unlock and __{set,clear,change}_bit on the word nr/64 with the
+// mask 1 << nr%64.
+//
 // # Programs
 //
 // [model.Program.Cond], Filter and LeakCheck come from the clauses;

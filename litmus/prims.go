@@ -2,6 +2,7 @@ package litmus
 
 import (
 	"slices"
+	"strings"
 
 	"mmcheck/model"
 )
@@ -10,31 +11,40 @@ import (
 type primKind uint8
 
 const (
-	pLoadLV      primKind = iota // READ_ONCE(lv): load from a location named by an lvalue
-	pStoreLV                     // WRITE_ONCE(lv, v)
-	pStoreMb                     // smp_store_mb(lv, v): store Once, then smp_mb
-	pLoadP                       // smp_load_acquire(p): load through a pointer
-	pStoreP                      // smp_store_release(p, v)
-	pFence                       // smp_mb() etc.
-	pXchg                        // xchg(p, v)
-	pCmpxchg                     // cmpxchg(p, old, new)
-	pAtomicOp                    // atomic_add(i, p): RMW, no value
-	pAtomicRet                   // atomic_add_return(i, p): RMW, value old op i
-	pAtomicFetch                 // atomic_fetch_add(i, p): RMW, value old
-	pTest                        // atomic_dec_and_test(p) & co: RMW, value computed from old
-	pAddUnless                   // atomic_add_unless(p, a, u), atomic_inc_not_zero(p)
-	pLock                        // spin_lock(p)
-	pUnlock                      // spin_unlock(p)
-	pTrylock                     // spin_trylock(p)
-	pIsLocked                    // spin_is_locked(p)
-	pFree                        // kfree(p)
-	pCheck                       // BUG_ON(c), WARN_ON(c), WARN_ON_ONCE(c), assert(c)
-	pAssume                      // assume(c)
-	pCPU                         // smp_processor_id()
-	pNop                         // cpu_relax()
-	pSrcuLock                    // srcu_read_lock(s), srcu_down_read(s): a Srcu-lock load of *s, its value the index
-	pSrcuUnlock                  // srcu_read_unlock(s, idx), srcu_up_read(s, idx): a Srcu-unlock store of idx to *s
-	pSyncSrcu                    // synchronize_srcu(s): a Sync-srcu fence on s
+	pLoadLV         primKind = iota // READ_ONCE(lv): load from a location named by an lvalue
+	pStoreLV                        // WRITE_ONCE(lv, v)
+	pStoreMb                        // smp_store_mb(lv, v): store Once, then smp_mb
+	pLoadP                          // smp_load_acquire(p): load through a pointer
+	pStoreP                         // smp_store_release(p, v)
+	pFence                          // smp_mb() etc.
+	pXchg                           // xchg(p, v)
+	pCmpxchg                        // cmpxchg(p, old, new)
+	pAtomicOp                       // atomic_add(i, p): RMW, no value
+	pAtomicRet                      // atomic_add_return(i, p): RMW, value old op i
+	pAtomicFetch                    // atomic_fetch_add(i, p): RMW, value old
+	pTest                           // atomic_dec_and_test(p) & co: RMW, value computed from old
+	pAddUnless                      // atomic_add_unless(p, a, u), atomic_inc_not_zero(p)
+	pLock                           // spin_lock(p)
+	pUnlock                         // spin_unlock(p)
+	pTrylock                        // spin_trylock(p)
+	pIsLocked                       // spin_is_locked(p)
+	pFree                           // kfree(p)
+	pCheck                          // BUG_ON(c), WARN_ON(c), WARN_ON_ONCE(c), assert(c)
+	pAssume                         // assume(c)
+	pCPU                            // smp_processor_id()
+	pNop                            // cpu_relax()
+	pSrcuLock                       // srcu_read_lock(s), srcu_down_read(s): a Srcu-lock load of *s, its value the index
+	pSrcuUnlock                     // srcu_read_unlock(s, idx), srcu_up_read(s, idx): a Srcu-unlock store of idx to *s
+	pSyncSrcu                       // synchronize_srcu(s): a Sync-srcu fence on s
+	pTryCmpxchg                     // try_cmpxchg(p, &old, new): cmpxchg; true on success, else old = *p
+	pCondLoad                       // smp_cond_load_acquire(p, cond): an await on cond, VAL the value read
+	pRefInc                         // refcount_inc(r): relaxed RMW; WARN if it was 0
+	pRefDec                         // refcount_dec(r), refcount_dec_and_test(r): release RMW (acquire on success)
+	pBitOp                          // set_bit(nr, p): RMW of p's word nr/64, no value
+	pTestBit                        // test_bit(nr, p): READ_ONCE of the word, the bit's value
+	pTestAndBit                     // test_and_set_bit(nr, p): RMW of the word, value the old bit
+	pTestAndSetLock                 // test_and_set_bit_lock(nr, p): READ_ONCE; if clear, an acquire fetch_or
+	pPlainBit                       // __set_bit(nr, p): plain read and write of the word
 )
 
 // primInfo describes a primitive.
@@ -47,7 +57,10 @@ type primInfo struct {
 	check model.CheckKind
 	imm   bool        // the RMW operand is the constant val, not an argument
 	val   model.Value // with imm
-	test  testKind    // pTest: how the result is computed from the old value
+	test  testKind    // pTest: how the result is computed from the old value; pRefDec: testZeroAfter with andTest
+	// pRefDec: refcount_dec_and_test, whose result is old == 1 (with an
+	// acquire fence on success), not refcount_dec.
+	andTest bool
 }
 
 type testKind uint8
@@ -123,6 +136,40 @@ var prims = map[string]*primInfo{
 	"smp_processor_id": {kind: pCPU},
 	"cpu_relax":        {kind: pNop},
 	"barrier":          {kind: pFence, fence: model.FenceBarrier}, // F[barrier]: only lkmm's mixed-accesses flag heeds it
+
+	// include/asm-generic/barrier.h: smp_rmb() (not in linux-kernel.def).
+	"smp_acquire__after_ctrl_dep": {kind: pFence, fence: model.FenceRmb},
+
+	// include/asm-generic/barrier.h: spin until cond (VAL the value read) holds.
+	"smp_cond_load_acquire":    {kind: pCondLoad, nargs: 2, order: model.Acquire},
+	"smp_cond_load_relaxed":    {kind: pCondLoad, nargs: 2, order: model.Once},
+	"atomic_cond_read_acquire": {kind: pCondLoad, nargs: 2, order: model.Acquire},
+	"atomic_cond_read_relaxed": {kind: pCondLoad, nargs: 2, order: model.Once},
+
+	// include/linux/refcount.h (refcount_t is atomic_t underneath).
+	"refcount_read":         {kind: pLoadP, nargs: 1, order: model.Once},
+	"refcount_set":          {kind: pStoreP, nargs: 2, order: model.Once},
+	"refcount_set_release":  {kind: pStoreP, nargs: 2, order: model.Release},
+	"refcount_inc":          {kind: pRefInc, nargs: 1, order: model.Once, rmw: model.RMWAdd},
+	"refcount_inc_not_zero": {kind: pAddUnless, nargs: 1, order: model.Once, rmw: model.RMWAddUnless},
+	"refcount_dec":          {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub},
+	"refcount_dec_and_test": {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, andTest: true},
+
+	// Documentation/atomic_bitops.txt, include/asm-generic/bitops/atomic.h
+	// and lock.h: bit nr of the bitmap of unsigned longs at p.
+	"set_bit":               {kind: pBitOp, nargs: 2, order: model.Once, rmw: model.RMWOr},
+	"clear_bit":             {kind: pBitOp, nargs: 2, order: model.Once, rmw: model.RMWAndNot},
+	"change_bit":            {kind: pBitOp, nargs: 2, order: model.Once, rmw: model.RMWXor},
+	"clear_bit_unlock":      {kind: pBitOp, nargs: 2, order: model.Release, rmw: model.RMWAndNot},
+	"test_bit":              {kind: pTestBit, nargs: 2, order: model.Once},
+	"test_bit_acquire":      {kind: pTestBit, nargs: 2, order: model.Acquire},
+	"test_and_set_bit":      {kind: pTestAndBit, nargs: 2, order: model.Mb, rmw: model.RMWOr},
+	"test_and_clear_bit":    {kind: pTestAndBit, nargs: 2, order: model.Mb, rmw: model.RMWAndNot},
+	"test_and_change_bit":   {kind: pTestAndBit, nargs: 2, order: model.Mb, rmw: model.RMWXor},
+	"test_and_set_bit_lock": {kind: pTestAndSetLock, nargs: 2, order: model.Acquire, rmw: model.RMWOr},
+	"__set_bit":             {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWOr},
+	"__clear_bit":           {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWAndNot},
+	"__change_bit":          {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWXor},
 }
 
 func init() {
@@ -139,6 +186,8 @@ func init() {
 		add("atomic_xchg", primInfo{kind: pXchg, nargs: 2, rmw: model.RMWXchg})
 		add("cmpxchg", primInfo{kind: pCmpxchg, nargs: 3, rmw: model.RMWCmpXchg})
 		add("atomic_cmpxchg", primInfo{kind: pCmpxchg, nargs: 3, rmw: model.RMWCmpXchg})
+		add("try_cmpxchg", primInfo{kind: pTryCmpxchg, nargs: 3, rmw: model.RMWCmpXchg})
+		add("atomic_try_cmpxchg", primInfo{kind: pTryCmpxchg, nargs: 3, rmw: model.RMWCmpXchg})
 		add("atomic_add_return", primInfo{kind: pAtomicRet, nargs: 2, rmw: model.RMWAdd})
 		add("atomic_sub_return", primInfo{kind: pAtomicRet, nargs: 2, rmw: model.RMWSub})
 		add("atomic_inc_return", primInfo{kind: pAtomicRet, nargs: 1, rmw: model.RMWAdd, imm: true, val: 1})
@@ -152,6 +201,17 @@ func init() {
 		}
 		add("atomic_fetch_inc", primInfo{kind: pAtomicFetch, nargs: 1, rmw: model.RMWAdd, imm: true, val: 1})
 		add("atomic_fetch_dec", primInfo{kind: pAtomicFetch, nargs: 1, rmw: model.RMWSub, imm: true, val: 1})
+	}
+	// atomic_long_t has every operation of atomic_t, with the same
+	// ordering (include/linux/atomic/atomic-long.h; values have no width).
+	var atomics []string
+	for name := range prims {
+		if strings.HasPrefix(name, "atomic_") {
+			atomics = append(atomics, name)
+		}
+	}
+	for _, name := range atomics {
+		prims["atomic_long_"+strings.TrimPrefix(name, "atomic_")] = prims[name]
 	}
 }
 

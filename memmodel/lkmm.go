@@ -48,6 +48,10 @@ import (
 //	                                        srcu_read_unlock(s, idx) and srcu_up_read(s, idx) write idx
 //	F[sync-srcu], F[after-srcu-read-unlock] FenceSyncSRCU (its Loc is s), FenceAfterSrcuUnlock
 //	F[barrier]                              FenceBarrier (barrier()): only mixed-accesses heeds it
+//	(not in linux-kernel.def)               atomic_long_*: as atomic_*; set_bit, clear_bit, change_bit:
+//	                                        Noreturn RMWs; refcount_dec_and_test: a Release RMW whose
+//	                                        read is also Acquire when it succeeds (reads 1; see
+//	                                        lkAcquireOnSuccess)
 //
 // Marked = fences ∪ every access whose Order is not Plain ∪ lock events;
 // Plain = the other accesses and kfree (but kfree is not a Plain & W of
@@ -185,14 +189,31 @@ with the access first: rw-xbstar for a read, ww-vis ∩ ... for a write.`,
 // lkmmSupports gives a meaning to every primitive.
 func lkmmSupports(prim string) bool { return true }
 
-// lkNoreturn lists linux-kernel.def's __atomic_op{NORETURN} primitives.
+// lkNoreturn lists linux-kernel.def's __atomic_op{NORETURN} primitives,
+// their atomic_long_t forms, and the bit operations the kernel implements
+// with them (set_bit is atomic_long_or, clear_bit atomic_long_andnot,
+// change_bit atomic_long_xor; clear_bit_unlock is a fetch_andnot_release).
 func lkNoreturn(prim string) bool {
 	switch prim {
 	case "atomic_add", "atomic_sub", "atomic_and", "atomic_or", "atomic_xor",
-		"atomic_inc", "atomic_dec", "atomic_andnot":
+		"atomic_inc", "atomic_dec", "atomic_andnot",
+		"atomic_long_add", "atomic_long_sub", "atomic_long_and", "atomic_long_or", "atomic_long_xor",
+		"atomic_long_inc", "atomic_long_dec", "atomic_long_andnot",
+		"set_bit", "clear_bit", "change_bit":
 		return true
 	}
 	return false
+}
+
+// lkAcquireOnSuccess reports whether e is the read of a
+// refcount_dec_and_test that reaches 0: refcount.h gives it acquire
+// ordering on success, which the kernel implements as a control
+// dependency and smp_acquire__after_ctrl_dep() (smp_rmb); the lowering
+// emits that smp_rmb, but linux-kernel.cat's ctrl orders only marked
+// writes inside the branch, not the kfree() the acquire is there for, so
+// the read is an Acquire, as refcount.h documents it.
+func lkAcquireOnSuccess(in *model.Instr, e *model.Event) bool {
+	return in != nil && in.Op == model.OpRMW && e.RMW && in.Prim == "refcount_dec_and_test" && e.Val == 1
 }
 
 // lkmmChecker decides LKMM with bit-matrix relations (lkRels), following
@@ -373,7 +394,7 @@ func (c *lkmmChecker) classify() {
 			case e.Lock && e.RMW:
 				lkAdd(c.sLKR, v)
 				lkAdd(c.sAcq, v)
-			case e.Order == model.Acquire && !lf && !failedRMW:
+			case e.Order == model.Acquire && !lf && !failedRMW, lkAcquireOnSuccess(in, e):
 				lkAdd(c.sAcq, v)
 			case e.Order == model.Mb && !failedRMW:
 				lkAdd(c.sMbR, v)
