@@ -19,8 +19,8 @@ type Expr interface {
 }
 
 // A Stmt is a statement: *DeclStmt, *ExprStmt, *BlockStmt, *IfStmt,
-// *ForStmt, *WhileStmt, *DoStmt, *BranchStmt, *ReturnStmt, *EmptyStmt or
-// *BadStmt.
+// *ForStmt, *WhileStmt, *DoStmt, *SwitchStmt, *CaseStmt, *LabelStmt,
+// *GotoStmt, *BranchStmt, *ReturnStmt, *EmptyStmt or *BadStmt.
 type Stmt interface {
 	Node
 	stmtNode()
@@ -318,6 +318,43 @@ type (
 		Cond Expr
 	}
 
+	// A SwitchStmt is "switch" "(" Tag ")" Body. The case labels are
+	// *CaseStmt statements of Body.
+	SwitchStmt struct {
+		span
+		Tag  Expr
+		Body Stmt
+	}
+
+	// A CaseStmt is a case label and the statement it labels:
+	//
+	//	CaseStmt = ("case" Expr | "default") ":" [Stmt] .
+	//
+	// Value is nil for default; Stmt is nil for a label at the end of a
+	// block (as C23 allows).
+	CaseStmt struct {
+		span
+		Value Expr
+		Stmt  Stmt
+	}
+
+	// A LabelStmt is a label and the statement it labels:
+	//
+	//	LabelStmt = Name ":" [Stmt] .
+	//
+	// Stmt is nil for a label at the end of a block.
+	LabelStmt struct {
+		span
+		Label *Ident
+		Stmt  Stmt
+	}
+
+	// A GotoStmt is "goto" Label ";".
+	GotoStmt struct {
+		span
+		Label *Ident
+	}
+
 	// A BranchStmt is "break" ";" or "continue" ";".
 	BranchStmt struct {
 		span
@@ -359,6 +396,10 @@ func (*IfStmt) stmtNode()     {}
 func (*ForStmt) stmtNode()    {}
 func (*WhileStmt) stmtNode()  {}
 func (*DoStmt) stmtNode()     {}
+func (*SwitchStmt) stmtNode() {}
+func (*CaseStmt) stmtNode()   {}
+func (*LabelStmt) stmtNode()  {}
+func (*GotoStmt) stmtNode()   {}
 func (*BranchStmt) stmtNode() {}
 func (*ReturnStmt) stmtNode() {}
 func (*EmptyStmt) stmtNode()  {}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"mmcheck/model"
 )
 
 // cStmtTests are the C statements and types of issue 17, item 2, as the
@@ -102,6 +104,130 @@ P0:
   7  store.once %6, 9  ; WRITE_ONCE
   8  halt`,
 	},
+	{
+		name: "switch",
+		src: `C sw
+{ int x; int y; int z; }
+P0(int *x, int *y, int *z)
+{
+	int r = READ_ONCE(*x);
+	int v = 0;
+	int i;
+
+	switch (r) {
+	case 0:
+		v = 10;
+		break;
+	case 1:
+		v = 20;
+	case 2:
+		v += 1;
+		break;
+	default:
+		v = 99;
+	}
+	WRITE_ONCE(*y, v);
+	for (i = 0; i < 3; i++) {
+		switch (i) {
+		case 1:
+			continue;
+		default:
+			break;
+		}
+		WRITE_ONCE(*z, READ_ONCE(*z) + 1);
+	}
+}
+P1(int *x)
+{
+	WRITE_ONCE(*x, 1);
+}
+forall ((0:r=0 /\ y=10 \/ 0:r=1 /\ y=21) /\ z=2)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+     z = &z
+  0  r = load.once &x  ; READ_ONCE
+  1  v = 0
+  2  %6 = r == 0
+  3  jnz %6, 9
+  4  %7 = r == 1
+  5  jnz %7, 11
+  6  %8 = r == 2
+  7  jnz %8, 12
+  8  jmp 14
+  9  v = 10
+ 10  jmp 15
+ 11  v = 20
+ 12  v = v + 1
+ 13  jmp 15
+ 14  v = 99
+ 15  store.once &y, v  ; WRITE_ONCE
+ 16  i = 0
+ 17  %9 = load.once &z  ; READ_ONCE
+ 18  %10 = %9 + 1
+ 19  store.once &z, %10  ; WRITE_ONCE
+ 20  i = 1
+ 21  jmp 25
+ 22  %11 = load.once &z  ; READ_ONCE
+ 23  %12 = %11 + 1
+ 24  store.once &z, %12  ; WRITE_ONCE
+ 25  i = 2
+ 26  %13 = load.once &z  ; READ_ONCE
+ 27  %14 = %13 + 1
+ 28  store.once &z, %14  ; WRITE_ONCE
+ 29  i = 3
+ 30  halt
+P1:
+     x = &x
+  0  store.once &x, 1  ; WRITE_ONCE
+  1  halt`,
+	},
+	{
+		name: "goto",
+		src: `C gt
+{ int x; int y; }
+P0(int *x, int *y)
+{
+	int n = 0;
+	int r;
+
+again:
+	n++;
+	r = READ_ONCE(*x);
+	if (r == 0)
+		goto again;
+	if (n > 100)
+		goto out;
+	WRITE_ONCE(*y, n);
+out:
+	;
+}
+P1(int *x)
+{
+	WRITE_ONCE(*x, 1);
+}
+exists (y=3)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+  0  n = 0
+  1  %4 = 0
+  2  n = n + 1
+  3  r = load.once &x  ; READ_ONCE
+  4  jnz r, 7
+  5  loopiter %4
+  6  jmp 2
+  7  %5 = n > 100
+  8  jnz %5, 10
+  9  store.once &y, n  ; WRITE_ONCE
+ 10  halt
+P1:
+     x = &x
+  0  store.once &x, 1  ; WRITE_ONCE
+  1  halt`,
+	},
 }
 
 // cStmtErrors are the errors of the constructs of cStmtTests.
@@ -118,6 +244,39 @@ var cStmtErrors = []struct {
 	{"typedef-anon-local", "C e\ntypedef struct { int a; } pair_t;\nP0(void)\n{\n\tpair_t p;\n}\n", "test.lit:5:9: local p: locals of type pair_t are not supported (declare it in the init block)"},
 	{"typedef-in-function", "typedef int a_t;", "test.lit:6:1: typedef inside a function is not supported yet (declare the type at the top level)"},
 	{"typedef-no-type", "C e\ntypedef 3 x;\n", "test.lit:2:9: expected type, found 3"},
+	{"switch-goto", `C e
+{ int x; }
+static void h(void) { goto nowhere; }
+P0(int *x)
+{
+	int r = READ_ONCE(*x);
+	case 1: r = 2;
+	switch (r) {
+	case 1:
+	case 1:
+		break;
+	default:
+	default:
+	case r:
+		{ case 7: ; }
+	}
+L:
+L:
+	if (0) { M: r = 3; }
+	goto M;
+	goto L;
+}
+`, `test.lit:3:28: label nowhere not defined
+test.lit:7:2: case label not within a switch statement
+test.lit:10:7: duplicate case 1 in switch; previous case at test.lit:9:2
+test.lit:13:2: multiple defaults in switch; previous default at test.lit:12:2
+test.lit:14:7: case value r is not a constant
+test.lit:15:5: case label not directly in the body of its switch (inside a block or loop there) is not supported yet
+test.lit:18:1: label L redefined; previous definition at test.lit:17:1
+test.lit:20:2: goto M: the label is in code that cannot run, which is not supported yet`},
+	{"break-outside", "break;", "test.lit:6:1: break is not in a loop or switch"},
+	{"continue-in-switch", "switch (*x) { case 1: continue; }", "test.lit:6:23: continue is not in a loop"},
+	{"default-outside", "default: ;", "test.lit:6:1: default label not within a switch statement"},
 }
 
 func TestCStmtErrors(t *testing.T) {
@@ -127,11 +286,14 @@ func TestCStmtErrors(t *testing.T) {
 			if !strings.HasPrefix(src, "C ") {
 				src = "C err\n{ int x; }\nstatic void f(void) { }\nP0(int *x)\n{\n" + src + "\n}\n"
 			}
-			_, err := Load("test.lit", []byte(src))
-			got := ""
+			_, err := Config{AllErrors: true}.Load("test.lit", []byte(src))
+			var lines []string
 			if err != nil {
-				got = err.Error()
+				for _, e := range err.(model.ErrorList) {
+					lines = append(lines, e.Error())
+				}
 			}
+			got := strings.Join(lines, "\n")
 			if got != tt.err {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.err)
 			}

@@ -81,9 +81,19 @@
 // struct Name, the names declared by typedef (typedef.go; a name is a
 // type from its typedef on, and after the #include of the header that
 // declares it), pointers, and fixed arrays; const and volatile are accepted
-// and ignored. Statements are those of C without switch and goto:
-// declarations, expression statements, blocks, if/else, for, while,
-// do-while, break, continue and return. Expressions are those of C with
+// and ignored. Statements are those of C: declarations, expression
+// statements, blocks, if/else, for, while, do-while, switch with case
+// and default labels, break, continue, return, goto and labels:
+//
+//	Switch   = "switch" "(" Expr ")" Stmt .
+//	Case     = ("case" Expr | "default") ":" [Stmt] .  // Stmt absent before "}"
+//	Label    = Name ":" [Stmt] .
+//	Goto     = "goto" Name ";" .
+//
+// A switch is a chain of compares and jumps (switch.go), or, on a
+// constant tag, the code of the case taken alone; a forward goto is a
+// jump and a backward one a loop, with an OpLoopIter on its back edge
+// (goto.go). Expressions are those of C with
 // C precedence, including assignment operators, ++/--, ?:, casts,
 // && and || (short-circuit), ->, ., [], unary & and *, and sizeof
 // (LP64 sizes, with C's struct layout: sizeof.go; the operand is not
@@ -235,7 +245,9 @@
 // bit operations {set,clear,change}_bit, test_bit[_acquire],
 // test_and_{set,clear,change}_bit, test_and_set_bit_lock,
 // clear_bit_unlock and __{set,clear,change}_bit on the word nr/64 with the
-// mask 1 << nr%64.
+// mask 1 << nr%64, and the cpumask_* forms of seven of them;
+// num_{possible,present,online}_cpus() (the number of processes, a
+// constant) and cpu_{possible,present,online}(cpu).
 //
 // # Programs
 //

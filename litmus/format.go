@@ -409,6 +409,36 @@ func (p *printer) stmt(s Stmt) {
 		p.str("(")
 		p.expr(s.Cond)
 		p.str(");")
+	case *SwitchStmt:
+		p.str("switch")
+		p.sp()
+		p.str("(")
+		p.expr(s.Tag)
+		p.str(")")
+		p.body(s.Body)
+	case *CaseStmt:
+		if s.Value != nil {
+			p.str("case")
+			p.sp()
+			p.expr(s.Value)
+			p.str(":")
+		} else {
+			p.str("default:")
+		}
+		if s.Stmt != nil {
+			p.nl()
+			p.stmt(s.Stmt)
+		}
+	case *LabelStmt:
+		p.str(s.Label.Name + ":")
+		if s.Stmt != nil {
+			p.nl()
+			p.stmt(s.Stmt)
+		}
+	case *GotoStmt:
+		p.str("goto")
+		p.sp()
+		p.str(s.Label.Name + ";")
 	case *BranchStmt:
 		p.str(s.Tok + ";")
 	case *ReturnStmt:

@@ -34,14 +34,17 @@ type gen struct {
 	declRegs  map[Node]int // register of each declaration (helpers are never active twice)
 	frame     *frame
 	loops     []*loopCtx
-	loopDepth int      // enclosing loops that jump back (their counters need resetting)
-	halts     []int    // jumps to the final halt
-	tooBig    bool     // the code exceeded maxCode: stop generating
-	depth     int      // statements and expressions being lowered, counting inlined helpers
-	tooDeep   bool     // depth exceeded maxDepth: stop generating
-	probes    []*probe // the spin loops tryAwait is lowering, innermost last
-	probeHits int      // how many of them saw an instruction that rules them out
-	rest      []Stmt   // the statements after the current one in its block
+	loopDepth int            // enclosing loops that jump back (their counters need resetting)
+	halts     []int          // jumps to the final halt
+	tooBig    bool           // the code exceeded maxCode: stop generating
+	depth     int            // statements and expressions being lowered, counting inlined helpers
+	tooDeep   bool           // depth exceeded maxDepth: stop generating
+	probes    []*probe       // the spin loops tryAwait is lowering, innermost last
+	probeHits int            // how many of them saw an instruction that rules them out
+	rest      []Stmt         // the statements after the current one in its block
+	gotos     []*pendingGoto // forward gotos, patched when their label is reached
+	switches  []*switchCtx   // the switches being lowered, innermost last
+	gotoLoops bool           // a backward goto's label has been lowered: loops reset their counters
 }
 
 // A frame is the process body or an inlined helper function.
@@ -59,9 +62,15 @@ type frame struct {
 	// The locals in scope by name, innermost last: a lookup is one map
 	// access, not one per enclosing block.
 	visible map[string][]*local
+	labels  map[string]*labelDef // the labels reached so far (goto.go)
 }
 
-type loopCtx struct{ breaks, continues []int }
+// A loopCtx is a loop or a switch being lowered: where its breaks (and a
+// loop's continues) jump.
+type loopCtx struct {
+	breaks, continues []int
+	isSwitch          bool
+}
 
 type scope struct {
 	parent *scope
@@ -338,6 +347,7 @@ func (l *lowerer) genProc(pd *ProcDecl) *model.Thread {
 		}
 	}
 	g.stmtList(pd.Body.List)
+	g.checkGotos()
 	end := pd.Body.End()
 	end.Col--
 	halt := g.emit(kwAt(end, "}"), ins(model.OpHalt))
@@ -372,6 +382,7 @@ func (l *lowerer) checkFunc(fd *FuncDecl) {
 		g.declare(p, p.Name, l.typeName(p.Type))
 	}
 	g.inline(call, l.globals[fd.Name.Name], -1, true)
+	g.checkGotos()
 }
 
 func isJump(op model.Op) bool {

@@ -69,7 +69,7 @@ func (l *lowerer) index() *stmtIndex {
 				if n.Tok == "break" && len(loops) > 0 {
 					x.ownBreaks[loops[len(loops)-1]] = true
 				}
-			case *ReturnStmt:
+			case *ReturnStmt, *GotoStmt, *LabelStmt:
 				x.leaves = append(x.leaves, no)
 			case *ForStmt, *WhileStmt, *DoStmt:
 				loops = append(loops, n.(Stmt))

@@ -320,7 +320,7 @@ func leaves(s Node) bool {
 	found := false
 	walk(s, func(n Node) bool {
 		switch n.(type) {
-		case *BranchStmt, *ReturnStmt:
+		case *BranchStmt, *ReturnStmt, *GotoStmt, *LabelStmt:
 			found = true
 		}
 		return !found
@@ -457,7 +457,7 @@ func (g *gen) boundedLoop(s Stmt, unbounded bool) {
 	cnt := -1
 	if !unbounded {
 		cnt = g.temp(tInt)
-		if g.loopDepth > 0 {
+		if g.loopDepth > 0 || g.gotoLoops {
 			g.mov(kwAt(s.Pos(), loopKeyword(s)), cnt, model.Imm(0))
 		}
 	}

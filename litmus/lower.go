@@ -64,6 +64,7 @@ type lowerer struct {
 	used     map[*FuncDecl]bool         // helpers inlined somewhere
 	sizes    map[*SizeofExpr]sizeResult // each sizeof, computed once
 	typedefs map[string]*typedef        // by name
+	gotoInfo *gotoInfo                  // built on first use
 	cur      *gen                       // the thread being generated, for sizeof in constants
 }
 

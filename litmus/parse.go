@@ -447,7 +447,7 @@ func (p *parser) isStmtKeyword() bool {
 		return false
 	}
 	switch p.lit {
-	case "if", "for", "while", "do", "return", "break", "continue", "else":
+	case "if", "for", "while", "do", "return", "break", "continue", "else", "switch", "case", "default", "goto":
 		return true
 	}
 	return false
@@ -911,6 +911,26 @@ func (p *parser) parseStmt() Stmt {
 			}
 			p.expectSemi()
 			return &ReturnStmt{span{pos, p.prev}, x}
+		case "switch":
+			p.next()
+			tag := p.parseParenExpr()
+			body := p.parseStmt()
+			return &SwitchStmt{span{pos, p.prev}, tag, body}
+		case "case", "default":
+			var x Expr
+			if p.lit == "case" {
+				p.next()
+				x = p.parseTernary()
+			} else {
+				p.next()
+			}
+			p.expect(":")
+			return &CaseStmt{span{pos, p.prev}, x, p.parseLabeled()}
+		case "goto":
+			p.next()
+			label := p.ident()
+			p.expectSemi()
+			return &GotoStmt{span{pos, p.prev}, label}
 		case "typedef":
 			p.error(p.pos, "typedef inside a function is not supported yet (declare the type at the top level)")
 			for p.tok != ";" && p.tok != "}" && p.tok != tokEOF {
@@ -926,6 +946,11 @@ func (p *parser) parseStmt() Stmt {
 		if p.isTypeStart() {
 			return p.parseDeclStmt(true, false)
 		}
+		if t, _ := p.peek(); t == ":" && !p.inInit {
+			label := p.ident()
+			p.next() // :
+			return &LabelStmt{span{pos, p.prev}, label, p.parseLabeled()}
+		}
 	}
 	x := p.parseExpr()
 	if _, bad := x.(*BadExpr); bad {
@@ -934,6 +959,15 @@ func (p *parser) parseStmt() Stmt {
 	}
 	p.expectSemi()
 	return &ExprStmt{span{pos, p.prev}, x}
+}
+
+// parseLabeled parses the statement after a label, if any: none at the
+// end of a block.
+func (p *parser) parseLabeled() Stmt {
+	if p.tok == "}" || p.tok == tokEOF {
+		return nil
+	}
+	return p.parseStmt()
 }
 
 func (p *parser) parseParenExpr() Expr {

@@ -33,12 +33,30 @@ func (g *gen) stmt(s Stmt) {
 		g.ifStmt(s)
 	case *ForStmt, *WhileStmt, *DoStmt:
 		g.loop(s)
+	case *SwitchStmt:
+		g.switchStmt(s)
+	case *CaseStmt:
+		g.caseStmt(s)
+	case *LabelStmt:
+		g.labelStmt(s)
+	case *GotoStmt:
+		g.gotoStmt(s)
 	case *BranchStmt:
-		if len(g.loops) <= g.frame.loopBase {
-			g.errorf(s.Pos(), "%s is not in a loop", s.Tok)
+		// break leaves the innermost loop or switch, continue the
+		// innermost loop
+		i := len(g.loops) - 1
+		for s.Tok == "continue" && i >= g.frame.loopBase && g.loops[i].isSwitch {
+			i--
+		}
+		if i < g.frame.loopBase {
+			if s.Tok == "break" {
+				g.errorf(s.Pos(), "break is not in a loop or switch")
+			} else {
+				g.errorf(s.Pos(), "continue is not in a loop")
+			}
 			return
 		}
-		lc := g.loops[len(g.loops)-1]
+		lc := g.loops[i]
 		j := g.jump(s, model.OpJump, model.Arg{})
 		if s.Tok == "break" {
 			lc.breaks = append(lc.breaks, j)
@@ -143,6 +161,9 @@ func (g *gen) deadCode(f func()) {
 		rets = append(rets, len(fr.returns))
 	}
 	nh := len(g.halts)
+	ng := len(g.gotos)
+	labels := g.frame.labels
+	g.frame.labels = cloneLabels(labels)
 	// Dead code is dropped: what it emits does not count against an
 	// await being tried around it.
 	probes, hits := g.probes, g.probeHits
@@ -159,6 +180,8 @@ func (g *gen) deadCode(f func()) {
 		i++
 	}
 	g.halts = g.halts[:nh]
+	g.gotos = g.gotos[:ng]
+	g.frame.labels = labels
 }
 
 func (g *gen) returnStmt(s *ReturnStmt) {

@@ -126,6 +126,27 @@ func children(dst []Node, n Node) []Node {
 			add(n.Body)
 		}
 		expr(n.Cond)
+	case *SwitchStmt:
+		expr(n.Tag)
+		if n.Body != nil {
+			add(n.Body)
+		}
+	case *CaseStmt:
+		expr(n.Value)
+		if n.Stmt != nil {
+			add(n.Stmt)
+		}
+	case *LabelStmt:
+		if n.Label != nil {
+			add(n.Label)
+		}
+		if n.Stmt != nil {
+			add(n.Stmt)
+		}
+	case *GotoStmt:
+		if n.Label != nil {
+			add(n.Label)
+		}
 	case *ReturnStmt:
 		expr(n.Result)
 	case *DefineDecl:

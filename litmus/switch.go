@@ -1,0 +1,150 @@
+package litmus
+
+// switch: a chain of compares and jumps to the case labels, or, when the
+// tag is a constant, straight-line code with the cases not taken checked
+// and dropped.
+
+import (
+	"mmcheck/model"
+)
+
+// A switchCtx is a switch being lowered.
+type switchCtx struct {
+	frame *frame
+	cases map[*CaseStmt][]int // its labels (those directly in its body), and the jumps to each
+}
+
+func (g *gen) switchStmt(s *SwitchStmt) {
+	list := []Stmt{s.Body}
+	if b, ok := s.Body.(*BlockStmt); ok {
+		list = b.List
+	}
+	sw := &switchCtx{frame: g.frame, cases: map[*CaseStmt][]int{}}
+	// The labels: the case statements heading the statements of the body.
+	type label struct {
+		c *CaseStmt
+		v model.Value
+	}
+	var labels []label
+	var def *CaseStmt
+	seen := map[model.Value]*CaseStmt{}
+	for _, st := range list {
+		for c, ok := st.(*CaseStmt); ok; c, ok = c.Stmt.(*CaseStmt) {
+			sw.cases[c] = nil
+			if c.Value == nil {
+				if def != nil {
+					g.errorf(c.Pos(), "multiple defaults in switch; previous default at %s", def.Pos())
+					continue
+				}
+				def = c
+				continue
+			}
+			v, ok := g.literalConst(c.Value)
+			if !ok {
+				g.errorf(c.Value.Pos(), "case value %s is not a constant", g.text(c.Value))
+				continue
+			}
+			if prev := seen[v]; prev != nil {
+				g.errorf(c.Value.Pos(), "duplicate case %s in switch; previous case at %s", g.text(c.Value), prev.Pos())
+				continue
+			}
+			seen[v] = c
+			labels = append(labels, label{c, v})
+		}
+	}
+	tag, isConst := g.constValue(s.Tag)
+	var taken *CaseStmt // with a constant tag: the label taken, if any
+	var toDefault int = -1
+	if isConst {
+		taken = def
+		if c := seen[tag]; c != nil {
+			taken = c
+		}
+	} else {
+		t := g.rv(s.Tag, -1)
+		if t.t.kind != kBad && !t.t.intLike() {
+			g.errorf(s.Tag.Pos(), "switch on %s (type %s), which is not an integer", g.text(s.Tag), t.t)
+		}
+		for _, lb := range labels {
+			r := g.temp(tInt)
+			g.binop(lb.c, r, model.AluEq, t.arg, model.Imm(lb.v))
+			sw.cases[lb.c] = append(sw.cases[lb.c], g.jump(lb.c, model.OpJumpIf, model.R(r)))
+		}
+		toDefault = g.jump(kwAt(s.Pos(), "switch"), model.OpJump, model.Arg{})
+		if def != nil {
+			sw.cases[def] = append(sw.cases[def], toDefault)
+			toDefault = -1
+		}
+	}
+	lc := &loopCtx{isSwitch: true}
+	g.loops = append(g.loops, lc)
+	g.switches = append(g.switches, sw)
+	g.pushScope()
+	saved := g.rest
+	live := !isConst
+	for i, st := range list {
+		g.rest = list[i+1:]
+		if isConst {
+			for c, ok := st.(*CaseStmt); ok; c, ok = c.Stmt.(*CaseStmt) {
+				if c == taken {
+					live = true
+				}
+			}
+		}
+		if live {
+			g.stmt(st)
+		} else {
+			g.deadCode(func() { g.stmt(st) })
+		}
+		if isConst && live && endsFlow(st) {
+			live = false
+		}
+	}
+	g.rest = saved
+	g.popScope()
+	g.switches = g.switches[:len(g.switches)-1]
+	g.loops = g.loops[:len(g.loops)-1]
+	if toDefault >= 0 {
+		g.patch([]int{toDefault}, g.here())
+	}
+	g.patch(lc.breaks, g.here())
+}
+
+// endsFlow reports whether a statement of a switch's body, after its case
+// labels, is a break, return or goto: the statements after it are reached
+// only through a label.
+func endsFlow(s Stmt) bool {
+	for c, ok := s.(*CaseStmt); ok; c, ok = s.(*CaseStmt) {
+		s = c.Stmt
+	}
+	switch s := s.(type) {
+	case *BranchStmt:
+		return s.Tok == "break"
+	case *ReturnStmt, *GotoStmt:
+		return true
+	}
+	return false
+}
+
+// caseStmt lowers a case label: where the jumps of the switch's chain to
+// it land.
+func (g *gen) caseStmt(c *CaseStmt) {
+	what := "case label"
+	if c.Value == nil {
+		what = "default label"
+	}
+	var sw *switchCtx
+	if n := len(g.switches); n > 0 && g.switches[n-1].frame == g.frame {
+		sw = g.switches[n-1]
+	}
+	if sw == nil {
+		g.errorf(c.Pos(), "%s not within a switch statement", what)
+	} else if jumps, ok := sw.cases[c]; !ok {
+		g.errorf(c.Pos(), "%s not directly in the body of its switch (inside a block or loop there) is not supported yet", what)
+	} else {
+		g.patch(jumps, g.here())
+	}
+	if c.Stmt != nil {
+		g.stmt(c.Stmt)
+	}
+}
