@@ -326,3 +326,82 @@ func TestKprimBitops(t *testing.T) {
 		runKprim(t, tc)
 	}
 }
+
+func TestKprimCPUs(t *testing.T) {
+	for _, tc := range []kprim{
+		{name: "cpumask-values", src: kp("0", "0",
+			"cpumask_set_cpu(1, b); cpumask_set_cpu(smp_processor_id(), b); r0 = cpumask_test_and_clear_cpu(1, b); r1 = cpumask_test_cpu(1, b);",
+			"__cpumask_set_cpu(66, b); r0 = cpumask_test_and_set_cpu(3, b); cpumask_clear_cpu(3, b);",
+			"0:r0=1 /\\ 0:r1=0 /\\ 1:r0=0 /\\ b[0]=1 /\\ b[1]=4"), always: true},
+		{name: "cpus", src: kp("0", "0",
+			"r0 = num_possible_cpus(); old = 1; r1 = cpu_possible(old) + cpu_possible(0) * 2 + cpu_possible(2) * 4;",
+			"old = 2; r0 = cpu_possible(old); old = -1; r1 = cpu_possible(old);",
+			"0:r0=2 /\\ 0:r1=3 /\\ 1:r0=0 /\\ 1:r1=0"), always: true},
+		// cpumask_set_cpu is set_bit: smp_mb__before_atomic orders it.
+		{name: "MP+cpumask_set_cpu", src: kp("0", "0", "WRITE_ONCE(x, 1); cpumask_set_cpu(1, b);",
+			"r0 = cpumask_test_cpu(1, b); smp_rmb(); r1 = READ_ONCE(x);", "1:r0=1 /\\ 1:r1=0"), allowed: weak},
+		{name: "MP+before_atomic+cpumask_set_cpu", src: kp("0", "0", "WRITE_ONCE(x, 1); smp_mb__before_atomic(); cpumask_set_cpu(1, b);",
+			"r0 = cpumask_test_cpu(1, b); smp_rmb(); r1 = READ_ONCE(x);", "1:r0=1 /\\ 1:r1=0"), allowed: strong},
+	} {
+		runKprim(t, tc)
+	}
+}
+
+func TestKprimHelpers(t *testing.T) {
+	src := `C helpers
+
+{
+	atomic_t c = ATOMIC_INIT(0);
+	int f;
+}
+
+void bump(atomic_t *v)
+{
+	int old = atomic_read(v);
+
+	do {
+	} while (!atomic_try_cmpxchg(v, &old, old + 1));
+}
+
+int tc(int *p, int old, int new)
+{
+	if (try_cmpxchg(p, &old, new))
+		return -1;
+	return old;
+}
+
+P0()
+{
+	int old = 5;
+	int r0;
+	int r1;
+
+	bump(&c);
+	r0 = tc(&f, old, 1);
+	r1 = old;
+}
+
+P1()
+{
+	bump(&c);
+}
+
+exists (c=2 /\ 0:r0=0 /\ 0:r1=5 /\ f=0)
+`
+	runKprim(t, kprim{name: "helpers", src: src, always: true})
+}
+
+func TestKprimErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"r0 = smp_cond_load_acquire(&f, atomic_inc_return(&c) > VAL);", "may only read"},
+		{"r0 = smp_cond_load_acquire(&f, VAL); r1 = VAL;", "VAL"},
+		{"set_bit(-1, b);", "negative bit number"},
+		{"r0 = refcount_dec_and_test(1, &c);", "expects 1 argument"},
+	} {
+		src := kp("0", "0", tc.body, "", "x=0")
+		_, err := litmus.Load("err.litmus", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: want an error with %q, got %v", tc.body, tc.want, err)
+		}
+	}
+}

@@ -466,6 +466,22 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return voidOp
 	case pCPU:
 		return imm(model.Value(g.proc), tInt)
+	case pNumCPUs:
+		return imm(model.Value(len(g.l.procs)), tInt)
+	case pCPUIn:
+		c := g.rv(args[0], -1)
+		n := model.Value(len(g.l.procs))
+		switch {
+		case c.t.kind == kBad:
+			return badOp
+		case c.arg.IsImm():
+			return opnd{mode: oVal, arg: model.Imm(b2i(c.arg.Imm >= 0 && c.arg.Imm < n)), t: tInt, isBool: true}
+		}
+		lo, hi, d := g.temp(tInt), g.temp(tInt), g.dst(want, tInt)
+		g.binop(x, lo, model.AluGe, c.arg, model.Imm(0))
+		g.binop(x, hi, model.AluLt, c.arg, model.Imm(n))
+		g.binop(x, d, model.AluAnd, model.R(lo), model.R(hi))
+		return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
 	case pNop:
 		return voidOp
 	}
@@ -578,7 +594,7 @@ func (g *gen) condLoad(x *CallExpr, p *primInfo) opnd {
 	t := valueType(elem)
 	mark := g.here()
 	g.emit(x, ins(model.OpAwaitBegin))
-	d := g.newReg("VAL", t)
+	d := g.temp(t)
 	in := ins(model.OpLoad)
 	in.Dst, in.A, in.Order, in.Prim = int32(d), a, p.order, x.Fun.Name
 	g.emit(x, in)

@@ -246,8 +246,8 @@
 // test_and_{set,clear,change}_bit, test_and_set_bit_lock,
 // clear_bit_unlock and __{set,clear,change}_bit on the word nr/64 with the
 // mask 1 << nr%64, and the cpumask_* forms of seven of them;
-// num_{possible,present,online}_cpus() (the number of processes, a
-// constant) and cpu_{possible,present,online}(cpu).
+// num_possible_cpus() (the number of processes, a constant) and
+// cpu_possible(cpu).
 //
 // # Programs
 //

@@ -45,6 +45,8 @@ const (
 	pTestAndBit                     // test_and_set_bit(nr, p): RMW of the word, value the old bit
 	pTestAndSetLock                 // test_and_set_bit_lock(nr, p): READ_ONCE; if clear, an acquire fetch_or
 	pPlainBit                       // __set_bit(nr, p): plain read and write of the word
+	pNumCPUs                        // num_possible_cpus(): the number of processes
+	pCPUIn                          // cpu_online(cpu): 0 <= cpu < the number of processes
 )
 
 // primInfo describes a primitive.
@@ -170,6 +172,22 @@ var prims = map[string]*primInfo{
 	"__set_bit":             {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWOr},
 	"__clear_bit":           {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWAndNot},
 	"__change_bit":          {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWXor},
+
+	// include/linux/cpumask.h on a bitmap of unsigned longs (cpumask_t
+	// is not a type yet): the bit operations of cpu in mask.
+	"cpumask_set_cpu":            {kind: pBitOp, nargs: 2, order: model.Once, rmw: model.RMWOr},
+	"cpumask_clear_cpu":          {kind: pBitOp, nargs: 2, order: model.Once, rmw: model.RMWAndNot},
+	"cpumask_test_cpu":           {kind: pTestBit, nargs: 2, order: model.Once},
+	"cpumask_test_and_set_cpu":   {kind: pTestAndBit, nargs: 2, order: model.Mb, rmw: model.RMWOr},
+	"cpumask_test_and_clear_cpu": {kind: pTestAndBit, nargs: 2, order: model.Mb, rmw: model.RMWAndNot},
+	"__cpumask_set_cpu":          {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWOr},
+	"__cpumask_clear_cpu":        {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWAndNot},
+
+	// The test's CPUs (its processes) are the possible ones. Which are
+	// online is the program's business (set_cpu_online is not built in;
+	// a program may define cpu_online over its own mask).
+	"num_possible_cpus": {kind: pNumCPUs},
+	"cpu_possible":      {kind: pCPUIn, nargs: 1},
 }
 
 func init() {
