@@ -247,6 +247,30 @@ exists (c=0)
 			"r0 = refcount_inc_not_zero(&c); if (r0) WRITE_ONCE(y, 1);", "0:r0=1 /\\ 1:r0=1"), allowed: strong},
 		{name: "refcount-values", src: kp("1", "0", "refcount_inc(&c); r0 = refcount_dec_and_test(&c); r1 = refcount_read(&c);",
 			"", "0:r0=0 /\\ 0:r1=1"), always: true},
+		{name: "refcount-values-2", src: kp("1", "0",
+			"refcount_add(3, &c); r0 = refcount_sub_and_test(2, &c); r1 = refcount_add_not_zero(2, &c); old = refcount_dec_if_one(&c);",
+			"", "0:r0=0 /\\ 0:r1=1 /\\ 0:old=0 /\\ c=4"), always: true},
+		{name: "refcount-values-3", src: kp("3", "0",
+			"r0 = refcount_sub_and_test(2, &c); r1 = refcount_dec_if_one(&c); old = refcount_add_not_zero(5, &c);",
+			"", "0:r0=0 /\\ 0:r1=1 /\\ 0:old=0 /\\ c=0"), always: true},
+		{name: "MP+refcount_sub_and_test-kfree", src: `C k
+struct obj { int data; };
+{
+	struct obj o;
+	atomic_t c = ATOMIC_INIT(3);
+}
+P0() { WRITE_ONCE(o.data, 1); if (refcount_sub_and_test(2, &c)) kfree(&o); }
+P1() { WRITE_ONCE(o.data, 2); if (refcount_sub_and_test(1, &c)) kfree(&o); }
+exists (c=0)
+`, always: true},
+		{name: "MP+refcount_sub_and_test", src: kp("3", "0", "WRITE_ONCE(x, 1); r0 = refcount_sub_and_test(2, &c);",
+			"r0 = refcount_sub_and_test(1, &c); if (r0) r1 = READ_ONCE(x);", "1:r0=1 /\\ 1:r1=0"), allowed: strong},
+		{name: "MP+refcount_dec_if_one", src: kp("1", "0", "WRITE_ONCE(x, 1); r0 = refcount_dec_if_one(&c);",
+			"r0 = atomic_read_acquire(&c); r1 = READ_ONCE(x);", "1:r0=0 /\\ 1:r1=0"), allowed: strong},
+		{name: "MP+refcount_add_not_zero", src: kp("0", "0", "WRITE_ONCE(x, 1); smp_wmb(); refcount_set(&c, 1);",
+			"r0 = refcount_add_not_zero(2, &c); r1 = READ_ONCE(x);", "1:r0=1 /\\ 1:r1=0"), allowed: weak},
+		{name: "refcount_add-uaf", src: kp("0", "0", "refcount_add(2, &c);", "", "c=2"), violation: "WARN_ON"},
+		{name: "refcount_sub_and_test-underflow", src: kp("1", "0", "r0 = refcount_sub_and_test(2, &c);", "", "c=-1"), violation: "WARN_ON"},
 		{name: "refcount_inc_not_zero-zero", src: kp("0", "0", "r0 = refcount_inc_not_zero(&c);", "", "0:r0=0 /\\ c=0"), always: true},
 		// The kernel's WARNs: increment from 0, decrement to 0, underflow.
 		{name: "refcount_inc-uaf", src: kp("0", "0", "refcount_inc(&c);", "", "c=1"), violation: "WARN_ON"},

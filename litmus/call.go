@@ -387,7 +387,7 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return g.tryCmpxchg(x, p, want, discard)
 	case pCondLoad:
 		return g.condLoad(x, p)
-	case pRefInc, pRefDec:
+	case pRefInc, pRefDec, pRefAddNotZero, pRefDecIfOne:
 		return g.refcount(x, p, want, discard)
 	case pBitOp, pTestBit, pTestAndBit, pTestAndSetLock, pPlainBit:
 		return g.bitop(x, p, want, discard)
@@ -619,54 +619,79 @@ func (g *gen) condLoad(x *CallExpr, p *primInfo) opnd {
 	return opnd{mode: oVal, arg: model.R(d), t: t}
 }
 
-// refcount lowers refcount_inc, refcount_dec and refcount_dec_and_test
+// refcount lowers the refcount_t operations that are not plain atomics,
 // as include/linux/refcount.h implements them, saturation aside (values
-// have no width): refcount_inc is atomic_fetch_add_relaxed and WARNs if
-// the count was 0 (a use after free); refcount_dec is
-// atomic_fetch_sub_release and WARNs if the count reaches 0 (a leak);
-// refcount_dec_and_test is atomic_fetch_sub_release, and on success (the
-// count was 1) smp_acquire__after_ctrl_dep(), and WARNs if the count was 0
-// or less.
+// have no width): refcount_inc and refcount_add are
+// atomic_fetch_add_relaxed and WARN if the count was 0 (a use after
+// free); refcount_add_not_zero is a relaxed atomic_add_unless(r, i, 0);
+// refcount_dec is atomic_fetch_sub_release and WARNs if the count reaches
+// 0 (a leak); refcount_dec_and_test and refcount_sub_and_test are
+// atomic_fetch_sub_release, then on success (the count reaches 0)
+// smp_acquire__after_ctrl_dep(), and WARN if the count goes below 0;
+// refcount_dec_if_one is atomic_cmpxchg_release(r, 1, 0), true if it
+// succeeded.
 func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
-	a, _, ok := g.ptrArg(x, x.Args[0])
-	if !ok {
+	pa := x.Args[0]
+	operand := imm(p.val, tInt)
+	if !p.imm && p.kind != pRefDecIfOne {
+		operand = g.rv(x.Args[0], -1)
+		pa = x.Args[1]
+	}
+	a, _, ok := g.ptrArg(x, pa)
+	if !ok || operand.t.kind == kBad {
 		return badOp
 	}
 	old := g.temp(tInt)
 	in := ins(model.OpRMW)
-	in.Dst, in.A, in.B, in.RMW, in.Order, in.Prim = int32(old), a, model.Imm(1), p.rmw, p.order, x.Fun.Name
+	in.Dst, in.A, in.B, in.RMW, in.Order, in.Prim = int32(old), a, operand.arg, p.rmw, p.order, x.Fun.Name
+	switch p.kind {
+	case pRefAddNotZero:
+		in.C = model.Imm(0)
+	case pRefDecIfOne:
+		in.B, in.C = model.Imm(1), model.Imm(0)
+	}
 	g.emit(x, in)
+	result := func(alu model.Alu, b model.Arg) (int, opnd) {
+		var d int
+		if discard {
+			d = g.temp(tInt)
+		} else {
+			d = g.dst(want, tInt)
+		}
+		g.binop(x, d, alu, model.R(old), b)
+		return d, opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
+	}
 	w := g.temp(tInt)
 	switch {
 	case p.kind == pRefInc:
 		g.binop(x, w, model.AluEq, model.R(old), model.Imm(0))
 		g.warnIf(x, model.R(w))
 		return voidOp
+	case p.kind == pRefAddNotZero:
+		_, r := result(model.AluNe, model.Imm(0))
+		return r
+	case p.kind == pRefDecIfOne:
+		_, r := result(model.AluEq, model.Imm(1))
+		return r
 	case !p.andTest:
-		g.binop(x, w, model.AluLe, model.R(old), model.Imm(1))
+		g.binop(x, w, model.AluLe, model.R(old), operand.arg)
 		g.warnIf(x, model.R(w))
 		return voidOp
 	}
-	var d int
-	if discard {
-		d = g.temp(tInt)
-	} else {
-		d = g.dst(want, tInt)
-	}
-	g.binop(x, d, model.AluEq, model.R(old), model.Imm(1))
+	d, r := result(model.AluEq, operand.arg)
 	j := g.jump(x, model.OpJumpIfNot, model.R(d))
 	f := ins(model.OpFence)
 	f.Fence, f.Prim = model.FenceRmb, x.Fun.Name
 	g.emit(x, f)
 	k := g.jump(x, model.OpJump, model.Imm(0))
 	g.patch([]int{j}, g.here())
-	g.binop(x, w, model.AluLe, model.R(old), model.Imm(0))
+	g.binop(x, w, model.AluLt, model.R(old), operand.arg)
 	g.warnIf(x, model.R(w))
 	g.patch([]int{k}, g.here())
 	if discard {
 		return voidOp
 	}
-	return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
+	return r
 }
 
 // bitop lowers the bit operations on bit nr of the bitmap at p, as

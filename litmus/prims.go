@@ -40,6 +40,8 @@ const (
 	pCondLoad                       // smp_cond_load_acquire(p, cond): an await on cond, VAL the value read
 	pRefInc                         // refcount_inc(r): relaxed RMW; WARN if it was 0
 	pRefDec                         // refcount_dec(r), refcount_dec_and_test(r): release RMW (acquire on success)
+	pRefAddNotZero                  // refcount_add_not_zero(i, r): relaxed add_unless(r, i, 0)
+	pRefDecIfOne                    // refcount_dec_if_one(r): cmpxchg_release(r, 1, 0) == 1
 	pBitOp                          // set_bit(nr, p): RMW of p's word nr/64, no value
 	pTestBit                        // test_bit(nr, p): READ_ONCE of the word, the bit's value
 	pTestAndBit                     // test_and_set_bit(nr, p): RMW of the word, value the old bit
@@ -152,10 +154,14 @@ var prims = map[string]*primInfo{
 	"refcount_read":         {kind: pLoadP, nargs: 1, order: model.Once},
 	"refcount_set":          {kind: pStoreP, nargs: 2, order: model.Once},
 	"refcount_set_release":  {kind: pStoreP, nargs: 2, order: model.Release},
-	"refcount_inc":          {kind: pRefInc, nargs: 1, order: model.Once, rmw: model.RMWAdd},
+	"refcount_inc":          {kind: pRefInc, nargs: 1, order: model.Once, rmw: model.RMWAdd, imm: true, val: 1},
+	"refcount_add":          {kind: pRefInc, nargs: 2, order: model.Once, rmw: model.RMWAdd},
 	"refcount_inc_not_zero": {kind: pAddUnless, nargs: 1, order: model.Once, rmw: model.RMWAddUnless},
-	"refcount_dec":          {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub},
-	"refcount_dec_and_test": {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, andTest: true},
+	"refcount_add_not_zero": {kind: pRefAddNotZero, nargs: 2, order: model.Once, rmw: model.RMWAddUnless},
+	"refcount_dec":          {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1},
+	"refcount_dec_and_test": {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1, andTest: true},
+	"refcount_sub_and_test": {kind: pRefDec, nargs: 2, order: model.Release, rmw: model.RMWSub, andTest: true},
+	"refcount_dec_if_one":   {kind: pRefDecIfOne, nargs: 1, order: model.Release, rmw: model.RMWCmpXchg},
 
 	// Documentation/atomic_bitops.txt, include/asm-generic/bitops/atomic.h
 	// and lock.h: bit nr of the bitmap of unsigned longs at p.

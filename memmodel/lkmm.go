@@ -49,9 +49,9 @@ import (
 //	F[sync-srcu], F[after-srcu-read-unlock] FenceSyncSRCU (its Loc is s), FenceAfterSrcuUnlock
 //	F[barrier]                              FenceBarrier (barrier()): only mixed-accesses heeds it
 //	(not in linux-kernel.def)               atomic_long_*: as atomic_*; set_bit, clear_bit, change_bit:
-//	                                        Noreturn RMWs; refcount_dec_and_test: a Release RMW whose
-//	                                        read is also Acquire when it succeeds (reads 1; see
-//	                                        lkAcquireOnSuccess)
+//	                                        Noreturn RMWs; refcount_dec_and_test, refcount_sub_and_test:
+//	                                        a Release RMW whose read is also Acquire when it succeeds
+//	                                        (writes 0; see lkAcquireOnSuccess)
 //
 // Marked = fences ∪ every access whose Order is not Plain ∪ lock events;
 // Plain = the other accesses and kfree (but kfree is not a Plain & W of
@@ -205,15 +205,20 @@ func lkNoreturn(prim string) bool {
 	return false
 }
 
-// lkAcquireOnSuccess reports whether e is the read of a
-// refcount_dec_and_test that reaches 0: refcount.h gives it acquire
+// lkAcquireOnSuccess reports whether node v is the read of a
+// refcount_dec_and_test or refcount_sub_and_test that brings the count to
+// 0 (its write, the next node, writes 0): refcount.h gives them acquire
 // ordering on success, which the kernel implements as a control
 // dependency and smp_acquire__after_ctrl_dep() (smp_rmb); the lowering
 // emits that smp_rmb, but linux-kernel.cat's ctrl orders only marked
 // writes inside the branch, not the kfree() the acquire is there for, so
 // the read is an Acquire, as refcount.h documents it.
-func lkAcquireOnSuccess(in *model.Instr, e *model.Event) bool {
-	return in != nil && in.Op == model.OpRMW && e.RMW && in.Prim == "refcount_dec_and_test" && e.Val == 1
+func lkAcquireOnSuccess(f *flat, in *model.Instr, v int32) bool {
+	if in == nil || in.Op != model.OpRMW || !f.ev[v].RMW ||
+		in.Prim != "refcount_dec_and_test" && in.Prim != "refcount_sub_and_test" {
+		return false
+	}
+	return v+1 < f.n && f.rmwRead(v+1) == v && f.ev[v+1].Val == 0
 }
 
 // lkmmChecker decides LKMM with bit-matrix relations (lkRels), following
@@ -394,7 +399,7 @@ func (c *lkmmChecker) classify() {
 			case e.Lock && e.RMW:
 				lkAdd(c.sLKR, v)
 				lkAdd(c.sAcq, v)
-			case e.Order == model.Acquire && !lf && !failedRMW, lkAcquireOnSuccess(in, e):
+			case e.Order == model.Acquire && !lf && !failedRMW, lkAcquireOnSuccess(f, in, v):
 				lkAdd(c.sAcq, v)
 			case e.Order == model.Mb && !failedRMW:
 				lkAdd(c.sMbR, v)
