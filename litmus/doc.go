@@ -49,7 +49,8 @@
 //	Struct   = "struct" Name "{" { Decl } "}" ";" .
 //	Typedef  = "typedef" (Type | "struct" [Name] "{" { Decl } "}") {"*"} Name {"[" Expr "]"} ";" .
 //	Init     = "{" { Decl | Path "=" Value ";" | N ":" Reg "=" Value ";" } "}" .
-//	Func     = {"static" | "inline"} Type Name "(" [Params] ")" (Block | ";") .
+//	Func     = {"static" | "inline" | Attr} Type Name "(" [Params] ")" (Block | ";") .
+//	Attr     = "__always_inline" | "__inline" | "__inline__" | "noinline" | "notrace" | "__maybe_unused" | "__cold" .
 //	Proc     = "P" N "(" [Params] ")" Block .
 //	Decl     = Type Var {"," Var} ";" .
 //	Var      = {"*"} Name {"[" Expr "]"} ["=" (Expr | InitList)] .

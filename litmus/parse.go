@@ -298,7 +298,7 @@ func (p *parser) parseDecl() Decl {
 		if p.lit == "typedef" {
 			return p.parseTypedef()
 		}
-		if p.lit == "static" || p.lit == "inline" || p.isTypeStart() {
+		if p.lit == "static" || p.lit == "inline" || funcSpecs[p.lit] != "" || p.isTypeStart() {
 			return p.parseFunc(nil)
 		}
 	}
@@ -557,6 +557,14 @@ func (p *parser) addTypedefs(f *File) {
 	}
 }
 
+// funcSpecs are the kernel's function attributes that may come with
+// static and inline: "inline" for those that mean inline, "-" for the
+// others, which mean nothing to mmcheck (it inlines every helper).
+var funcSpecs = map[string]string{
+	"__always_inline": "inline", "__inline": "inline", "__inline__": "inline",
+	"noinline": "-", "notrace": "-", "__maybe_unused": "-", "__cold": "-",
+}
+
 func (p *parser) parseFunc(_ *TypeSpec) Decl {
 	pos := p.pos
 	static, inline := false, false
@@ -568,6 +576,11 @@ func (p *parser) parseFunc(_ *TypeSpec) Decl {
 			continue
 		case p.isKeyword("inline"):
 			inline = true
+			p.next()
+			continue
+		case p.tok == tokIdent && funcSpecs[p.lit] != "":
+			// the kernel's function attributes (compiler_types.h)
+			inline = inline || funcSpecs[p.lit] == "inline"
 			p.next()
 			continue
 		}
