@@ -228,6 +228,52 @@ P1:
   0  store.once &x, 1  ; WRITE_ONCE
   1  halt`,
 	},
+	{
+		name: "bool",
+		src: `C booltest
+{ int x = 5; bool b0 = 7; int y; int z; int w; }
+static bool nonzero(int v) { return v; }
+P0(int *x, int *y, int *z, int *w)
+{
+	bool b = READ_ONCE(*x);
+	_Bool c;
+	int n = (bool)READ_ONCE(*x) + nonzero(READ_ONCE(*x));
+
+	c = READ_ONCE(*x) + 1;
+	c += 4;
+	WRITE_ONCE(*y, b * 100 + c * 10 + n);
+	WRITE_ONCE(*z, b0);
+	WRITE_ONCE(*w, true + false + (bool)0);
+}
+forall (y=112 /\ z=1 /\ w=1)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+     z = &z
+     w = &w
+  0  b = load.once &x  ; READ_ONCE
+  1  b = b != 0
+  2  %7 = load.once &x  ; READ_ONCE
+  3  %8 = %7 != 0
+  4  %9 = load.once &x  ; READ_ONCE
+  5  %10 = %9 != 0
+  6  n = %8 + %10
+  7  %11 = load.once &x  ; READ_ONCE
+  8  c = %11 + 1
+  9  c = c != 0
+ 10  c = c + 4
+ 11  c = c != 0
+ 12  %12 = b * 100
+ 13  %13 = c * 10
+ 14  %14 = %12 + %13
+ 15  %15 = %14 + n
+ 16  store.once &y, %15  ; WRITE_ONCE
+ 17  %16 = load.plain &b0
+ 18  store.once &z, %16  ; WRITE_ONCE
+ 19  store.once &w, 1  ; WRITE_ONCE
+ 20  halt`,
+	},
 }
 
 // cStmtErrors are the errors of the constructs of cStmtTests.

@@ -78,7 +78,9 @@
 //	PPExpr   = C's integer constant expression, with "defined" "(" Name ")" and "defined" Name .
 //
 // Types are int and the other C integer types (intptr_t, long, unsigned,
-// u32, bool, ...), atomic_t, spinlock_t, void (results and void *),
+// u32, bool, ...; all 64 bits wide in the model, but bool holds 0 or 1:
+// a value converted to it, by an initialisation, assignment, cast or
+// return, becomes !!v, bool.go), atomic_t, spinlock_t, void (results and void *),
 // struct Name, the names declared by typedef (typedef.go; a name is a
 // type from its typedef on, and after the #include of the header that
 // declares it), pointers, and fixed arrays; const and volatile are accepted

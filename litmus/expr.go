@@ -128,6 +128,9 @@ func (g *gen) expr(x Expr, want int) opnd {
 		if v.t.kind == kBad {
 			return v
 		}
+		if isBool(t) {
+			return g.toBool(x, v, want)
+		}
 		return opnd{mode: oVal, arg: v.arg, t: t, isBool: v.isBool}
 	case *UnaryExpr:
 		return g.unary(x, want)
@@ -560,6 +563,9 @@ func (g *gen) assign(x *AssignExpr, want int) opnd {
 		if v.t.kind == kVoid {
 			return badOp
 		}
+		if isBool(o.t) {
+			v = g.toBool(x, v, w)
+		}
 		g.store(o, v.arg, x, addr)
 		if o.mode == oReg {
 			return opnd{mode: oVal, arg: model.R(o.reg), t: o.t}
@@ -592,6 +598,9 @@ func (g *gen) assign(x *AssignExpr, want int) opnd {
 		d = g.temp(old.t)
 	}
 	g.binop(x, d, aluOps[op], old.arg, v.arg)
+	if isBool(o.t) {
+		g.binop(x, d, model.AluNe, model.R(d), model.Imm(0))
+	}
 	g.store(o, model.R(d), x, addr)
 	return opnd{mode: oVal, arg: model.R(d), t: old.t}
 }

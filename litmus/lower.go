@@ -930,6 +930,10 @@ func (l *lowerer) initObject(x Expr, t *ctype, base int) {
 			return
 		}
 		l.setInit(base, x)
+		if isBool(t) {
+			l.prog.Init[base] = b2i(l.prog.Init[base] != 0)
+			l.prog.Locs[base].IsPtr = false
+		}
 	case t.kind == kStruct:
 		if !isList {
 			l.errorf(x.Pos(), "cannot initialise %s with %s", t, l.text(x))

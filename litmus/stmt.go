@@ -100,6 +100,9 @@ func (g *gen) declStmt(s *DeclStmt) {
 			// only in the sense that it may not refer to itself.
 			lv := g.declare(v, v.Name, t)
 			x := g.rv(v.Init, lv.reg)
+			if isBool(t) {
+				x = g.toBool(v, x, lv.reg)
+			}
 			g.mov(v, lv.reg, x.arg)
 			if x.arg.IsImm() && !g.assignedLater(s, v.Name.Name) {
 				// a constant: uses need not read the register
@@ -202,6 +205,9 @@ func (g *gen) returnStmt(s *ReturnStmt) {
 		g.errorf(s.Pos(), "missing return value: %s returns %s", fr.name, fr.resType)
 	case s.Result != nil:
 		v := g.rv(s.Result, fr.result)
+		if isBool(fr.resType) {
+			v = g.toBool(s, v, fr.result)
+		}
 		g.mov(s, fr.result, v.arg)
 	}
 	fr.returns = append(fr.returns, g.jump(s, model.OpJump, model.Arg{}))
