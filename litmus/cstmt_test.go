@@ -193,10 +193,11 @@ P0(int *x, int *y)
 	int r;
 
 again:
-	n++;
 	r = READ_ONCE(*x);
-	if (r == 0)
+	if (r == 0) {
+		n++;
 		goto again;
+	}
 	if (n > 100)
 		goto out;
 	WRITE_ONCE(*y, n);
@@ -207,22 +208,56 @@ P1(int *x)
 {
 	WRITE_ONCE(*x, 1);
 }
-exists (y=3)`,
+exists (y=2)`,
 		code: `
 P0:
      x = &x
      y = &y
   0  n = 0
   1  %4 = 0
-  2  n = n + 1
-  3  r = load.once &x  ; READ_ONCE
-  4  jnz r, 7
+  2  r = load.once &x  ; READ_ONCE
+  3  jnz r, 7
+  4  n = n + 1
   5  loopiter %4
   6  jmp 2
   7  %5 = n > 100
   8  jnz %5, 10
   9  store.once &y, n  ; WRITE_ONCE
  10  halt
+P1:
+     x = &x
+  0  store.once &x, 1  ; WRITE_ONCE
+  1  halt`,
+	},
+	{
+		name: "goto-spin",
+		src: `C spin
+{ int x; int y; }
+P0(int *x, int *y)
+{
+	int r;
+
+retry:
+	r = READ_ONCE(*x);
+	if (!r)
+		goto retry;
+	WRITE_ONCE(*y, r);
+}
+P1(int *x)
+{
+	WRITE_ONCE(*x, 1);
+}
+forall (y=1)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+  0  await
+  1  r = load.once &x  ; READ_ONCE
+  2  %3 = !r
+  3  awaitend %3
+  4  store.once &y, r  ; WRITE_ONCE
+  5  halt
 P1:
      x = &x
   0  store.once &x, 1  ; WRITE_ONCE
@@ -273,6 +308,60 @@ P0:
  18  store.once &z, %16  ; WRITE_ONCE
  19  store.once &w, 1  ; WRITE_ONCE
  20  halt`,
+	},
+	{
+		// the break would be the do-while's: the goto stays a goto
+		name: "goto-break",
+		src: `C esc
+{ int x; int y; }
+P0(int *x, int *y)
+{
+	int r;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+	L:
+		r = READ_ONCE(*x);
+		if (r == 1)
+			break;
+		if (!r)
+			goto L;
+	}
+	WRITE_ONCE(*y, i + 1);
+}
+P1(int *x)
+{
+	WRITE_ONCE(*x, 1);
+}
+forall (y=1)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+  0  i = 0
+  1  %4 = 0
+  2  r = load.once &x  ; READ_ONCE
+  3  %5 = r == 1
+  4  jnz %5, 17
+  5  jnz r, 8
+  6  loopiter %4
+  7  jmp 2
+  8  i = 1
+  9  %6 = 0
+ 10  r = load.once &x  ; READ_ONCE
+ 11  %7 = r == 1
+ 12  jnz %7, 17
+ 13  jnz r, 16
+ 14  loopiter %6
+ 15  jmp 10
+ 16  i = 2
+ 17  %8 = i + 1
+ 18  store.once &y, %8  ; WRITE_ONCE
+ 19  halt
+P1:
+     x = &x
+  0  store.once &x, 1  ; WRITE_ONCE
+  1  halt`,
 	},
 }
 

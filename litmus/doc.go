@@ -96,7 +96,8 @@
 // A switch is a chain of compares and jumps (switch.go), or, on a
 // constant tag, the code of the case taken alone; a forward goto is a
 // jump and a backward one a loop, with an OpLoopIter on its back edge
-// (goto.go). Expressions are those of C with
+// (goto.go), except that "L: S; if (c) goto L;" in one block, the only
+// goto to L, is lowered as "do { S } while (c);" (an await if it spins). Expressions are those of C with
 // C precedence, including assignment operators, ++/--, ?:, casts,
 // && and || (short-circuit), ->, ., [], unary & and *, and sizeof
 // (LP64 sizes, with C's struct layout: sizeof.go; the operand is not

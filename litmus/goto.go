@@ -32,6 +32,8 @@ type gotoInfo struct {
 	targeted map[*LabelStmt]bool // the labels of backward gotos
 	bad      map[*GotoStmt]bool  // gotos to an undefined label (reported)
 	dup      map[*LabelStmt]bool // labels defined a second time (reported)
+	labelOf  map[*GotoStmt]*LabelStmt
+	count    map[*LabelStmt]int // the gotos to each label
 }
 
 func cloneLabels(m map[string]*labelDef) map[string]*labelDef {
@@ -51,7 +53,8 @@ func (l *lowerer) gotos() *gotoInfo {
 	if l.gotoInfo != nil {
 		return l.gotoInfo
 	}
-	info := &gotoInfo{backward: map[*GotoStmt]bool{}, targeted: map[*LabelStmt]bool{}, bad: map[*GotoStmt]bool{}, dup: map[*LabelStmt]bool{}}
+	info := &gotoInfo{backward: map[*GotoStmt]bool{}, targeted: map[*LabelStmt]bool{}, bad: map[*GotoStmt]bool{}, dup: map[*LabelStmt]bool{},
+		labelOf: map[*GotoStmt]*LabelStmt{}, count: map[*LabelStmt]int{}}
 	l.gotoInfo = info
 	x := l.index()
 	for _, d := range l.decls {
@@ -90,6 +93,8 @@ func (l *lowerer) gotos() *gotoInfo {
 				info.bad[g] = true
 				continue
 			}
+			info.labelOf[g] = lb
+			info.count[lb]++
 			if x.span[lb][0] < x.span[g][0] {
 				info.backward[g] = true
 				info.targeted[lb] = true
@@ -160,4 +165,94 @@ func (g *gen) checkGotos() {
 			g.errorf(p.stmt.Pos(), "goto %s: the label is in code that cannot run, which is not supported yet", p.stmt.Label.Name)
 		}
 	}
+}
+
+// gotoLoop recognises, at list[i], a label whose only goto ends the run
+// of statements it heads, in the same block: "L: S; if (c) goto L;". That
+// is "do { S } while (c);", and is lowered as one, so that it is an
+// await if it spins (S only reading memory into registers), and a bounded
+// loop otherwise. It returns the index of the if and the loop, or nil if
+// list[i] is not such a label, or S declares something (the loop's body
+// would scope it) or has a break or continue of its own (the loop would
+// take it).
+func (g *gen) gotoLoop(list []Stmt, i int) (int, *DoStmt) {
+	lb, ok := list[i].(*LabelStmt)
+	if !ok {
+		return 0, nil
+	}
+	info := g.l.gotos()
+	if !info.targeted[lb] || info.count[lb] != 1 || info.dup[lb] {
+		return 0, nil
+	}
+	j := i + 1
+	var cond Expr
+	for ; j < len(list) && cond == nil; j++ {
+		is, ok := list[j].(*IfStmt)
+		if !ok || is.Else != nil {
+			continue
+		}
+		then := is.Then
+		if b, ok := then.(*BlockStmt); ok && len(b.List) == 1 {
+			then = b.List[0]
+		}
+		if gs, ok := then.(*GotoStmt); ok && info.labelOf[gs] == lb {
+			cond = is.Cond
+		}
+	}
+	if cond == nil {
+		return 0, nil
+	}
+	j-- // the if
+	var body []Stmt
+	if lb.Stmt != nil {
+		body = append(body, lb.Stmt)
+	}
+	body = append(body, list[i+1:j]...)
+	for _, s := range body {
+		if _, ok := s.(*DeclStmt); ok || branchesOut(s) {
+			return 0, nil
+		}
+	}
+	end := list[j].End()
+	loop := &DoStmt{span{lb.Pos(), end}, &BlockStmt{span{lb.Pos(), end}, body}, cond}
+	if g.l.labelLoops == nil {
+		g.l.labelLoops = map[*DoStmt]string{}
+	}
+	g.l.labelLoops[loop] = lb.Label.Name
+	return j, loop
+}
+
+// branchesOut reports whether s has a break or continue that is not for
+// a loop or switch inside s.
+func branchesOut(s Stmt) bool {
+	found := false
+	var visit func(n Node, inLoop, inSwitch bool)
+	visit = func(n Node, inLoop, inSwitch bool) {
+		walk(n, func(m Node) bool {
+			if found {
+				return false
+			}
+			switch m := m.(type) {
+			case *BranchStmt:
+				if m.Tok == "break" && !inLoop && !inSwitch || m.Tok == "continue" && !inLoop {
+					found = true
+				}
+			case *ForStmt, *WhileStmt, *DoStmt:
+				if m != n {
+					visit(m, true, inSwitch)
+					return false
+				}
+			case *SwitchStmt:
+				if m != n {
+					visit(m, inLoop, true)
+					return false
+				}
+			case Expr:
+				return false
+			}
+			return true
+		})
+	}
+	visit(s, false, false)
+	return found
 }

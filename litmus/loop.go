@@ -348,7 +348,7 @@ func (g *gen) tryAwait(s Stmt, cond Expr, body Stmt, isDo bool) bool {
 		}
 		g.tooBig, g.tooDeep = tooBig, tooDeep
 	}
-	g.emit(kwAt(s.Pos(), loopKeyword(s)), ins(model.OpAwaitBegin))
+	g.emit(kwAt(s.Pos(), g.loopKeyword(s)), ins(model.OpAwaitBegin))
 	// The iteration is lowered under a probe, which stops the lowering at
 	// the first instruction that rules the await out: else a loop nested
 	// in the body would be lowered twice for each loop around it (here,
@@ -440,7 +440,10 @@ func onlyBarriers(code []model.Instr) bool {
 	return true
 }
 
-func loopKeyword(s Stmt) string {
+func (g *gen) loopKeyword(s Stmt) string {
+	if d, ok := s.(*DoStmt); ok && g.l.labelLoops[d] != "" {
+		return g.l.labelLoops[d] // a label and a backward goto (goto.go)
+	}
 	switch s.(type) {
 	case *ForStmt:
 		return "for"
@@ -458,7 +461,7 @@ func (g *gen) boundedLoop(s Stmt, unbounded bool) {
 	if !unbounded {
 		cnt = g.temp(tInt)
 		if g.loopDepth > 0 || g.gotoLoops {
-			g.mov(kwAt(s.Pos(), loopKeyword(s)), cnt, model.Imm(0))
+			g.mov(kwAt(s.Pos(), g.loopKeyword(s)), cnt, model.Imm(0))
 		}
 	}
 	backEdge := func(n Node, head int) {
@@ -473,7 +476,7 @@ func (g *gen) boundedLoop(s Stmt, unbounded bool) {
 	g.loopDepth++
 	defer func() { g.loopDepth-- }()
 	lc := &loopCtx{}
-	kwn := kwAt(s.Pos(), loopKeyword(s))
+	kwn := kwAt(s.Pos(), g.loopKeyword(s))
 	switch s := s.(type) {
 	case *WhileStmt:
 		head := g.here()

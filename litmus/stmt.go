@@ -8,9 +8,16 @@ import (
 
 func (g *gen) stmtList(list []Stmt) {
 	saved := g.rest
-	for i, s := range list {
+	for i := 0; i < len(list); i++ {
+		if j, loop := g.gotoLoop(list, i); loop != nil {
+			// L: S; if (c) goto L;  is  do { S } while (c);
+			g.rest = list[j+1:]
+			g.stmt(loop)
+			i = j
+			continue
+		}
 		g.rest = list[i+1:]
-		g.stmt(s)
+		g.stmt(list[i])
 	}
 	g.rest = saved
 }
