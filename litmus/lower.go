@@ -463,7 +463,7 @@ func (l *lowerer) evalConst(x Expr, id func(*Ident) (model.Value, bool)) (model.
 		if l.cur != nil {
 			return l.cur.sizeof(x)
 		}
-		if x.Type != nil {
+		if x.Type != nil && x.Type.Spec != nil {
 			return l.sizeofType(x)
 		}
 		return 0, false

@@ -102,6 +102,8 @@ func (g *gen) sizeof(x *SizeofExpr) (model.Value, bool) {
 	var r sizeResult
 	if x.Type != nil {
 		r.v, r.ok = g.l.sizeofType(x)
+	} else if x.X == nil {
+		g.errorf(x.Pos(), "sizeof without an operand") // a tree built by hand
 	} else {
 		t := g.ctypeOf(x.X)
 		if t.kind == kVoid {
