@@ -328,13 +328,15 @@ type (
 
 	// A CaseStmt is a case label and the statement it labels:
 	//
-	//	CaseStmt = ("case" Expr | "default") ":" [Stmt] .
+	//	CaseStmt = ("case" Expr ["..." Expr] | "default") ":" [Stmt] .
 	//
-	// Value is nil for default; Stmt is nil for a label at the end of a
+	// Value is nil for default; Hi is the end of GNU C's range "case
+	// Value ... Hi:", or nil; Stmt is nil for a label at the end of a
 	// block (as C23 allows).
 	CaseStmt struct {
 		span
 		Value Expr
+		Hi    Expr
 		Stmt  Stmt
 	}
 

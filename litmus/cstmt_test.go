@@ -363,6 +363,56 @@ P1:
   0  store.once &x, 1  ; WRITE_ONCE
   1  halt`,
 	},
+	{
+		name: "case-range",
+		src: `C rng
+{ int x; int y; }
+P0(int *x, int *y)
+{
+	int r = READ_ONCE(*x);
+	int v;
+
+	switch (r) {
+	case 0 ... 2:
+		v = 10;
+		break;
+	case 3:
+		v = 30;
+		break;
+	default:
+		v = 99;
+	}
+	WRITE_ONCE(*y, v);
+}
+P1(int *x)
+{
+	WRITE_ONCE(*x, 2);
+}
+forall (0:r=0 /\ y=10 \/ 0:r=2 /\ y=10)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+  0  r = load.once &x  ; READ_ONCE
+  1  %4 = r >= 0
+  2  %5 = r <= 2
+  3  %4 = %4 & %5
+  4  jnz %4, 8
+  5  %6 = r == 3
+  6  jnz %6, 10
+  7  jmp 12
+  8  v = 10
+  9  jmp 13
+ 10  v = 30
+ 11  jmp 13
+ 12  v = 99
+ 13  store.once &y, v  ; WRITE_ONCE
+ 14  halt
+P1:
+     x = &x
+  0  store.once &x, 2  ; WRITE_ONCE
+  1  halt`,
+	},
 }
 
 // cStmtErrors are the errors of the constructs of cStmtTests.
@@ -412,6 +462,10 @@ test.lit:20:2: goto M: the label is in code that cannot run, which is not suppor
 	{"break-outside", "break;", "test.lit:6:1: break is not in a loop or switch"},
 	{"continue-in-switch", "switch (*x) { case 1: continue; }", "test.lit:6:23: continue is not in a loop"},
 	{"default-outside", "default: ;", "test.lit:6:1: default label not within a switch statement"},
+	{"case-range-empty", "switch (*x) { case 3 ... 1: ; }", "test.lit:6:20: empty case range 3 ... 1"},
+	{"case-range-overlap", "switch (*x) {\ncase 0 ... 4: ;\ncase 4 ... 6: ;\ncase 2: ;\n}",
+		"test.lit:8:6: duplicate case 4 ... 6 in switch; previous case at test.lit:7:1\n" +
+			"test.lit:9:6: duplicate case 2 in switch; previous case at test.lit:7:1"},
 }
 
 func TestCStmtErrors(t *testing.T) {

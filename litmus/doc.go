@@ -89,7 +89,7 @@
 // and default labels, break, continue, return, goto and labels:
 //
 //	Switch   = "switch" "(" Expr ")" Stmt .
-//	Case     = ("case" Expr | "default") ":" [Stmt] .  // Stmt absent before "}"
+//	Case     = ("case" Expr ["..." Expr] | "default") ":" [Stmt] .  // GNU's ranges; Stmt absent before "}"
 //	Label    = Name ":" [Stmt] .
 //	Goto     = "goto" Name ";" .
 //

@@ -421,6 +421,12 @@ func (p *printer) stmt(s Stmt) {
 			p.str("case")
 			p.sp()
 			p.expr(s.Value)
+			if s.Hi != nil {
+				p.sp()
+				p.str("...")
+				p.sp()
+				p.expr(s.Hi)
+			}
 			p.str(":")
 		} else {
 			p.str("default:")

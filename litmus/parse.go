@@ -930,15 +930,22 @@ func (p *parser) parseStmt() Stmt {
 			body := p.parseStmt()
 			return &SwitchStmt{span{pos, p.prev}, tag, body}
 		case "case", "default":
-			var x Expr
+			var x, hi Expr
 			if p.lit == "case" {
 				p.next()
 				x = p.parseTernary()
+				if p.tok == "." {
+					// GNU C's case range: "case lo ... hi:"
+					for k := 0; k < 3; k++ {
+						p.expect(".")
+					}
+					hi = p.parseTernary()
+				}
 			} else {
 				p.next()
 			}
 			p.expect(":")
-			return &CaseStmt{span{pos, p.prev}, x, p.parseLabeled()}
+			return &CaseStmt{span{pos, p.prev}, x, hi, p.parseLabeled()}
 		case "goto":
 			p.next()
 			label := p.ident()
@@ -1160,6 +1167,9 @@ func (p *parser) parsePostfix(x Expr) Expr {
 			p.expect("]")
 			x = &IndexExpr{span{x.Pos(), p.prev}, x, i}
 		case ".", "->":
+			if t, _ := p.peek(); p.tok == "." && t == "." {
+				return x // "...": GNU C's case range
+			}
 			arrow := p.tok == "->"
 			p.next()
 			sel := p.ident()

@@ -21,11 +21,7 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 	}
 	sw := &switchCtx{frame: g.frame, cases: map[*CaseStmt][]int{}}
 	// The labels: the case statements heading the statements of the body.
-	type label struct {
-		c *CaseStmt
-		v model.Value
-	}
-	var labels []label
+	var labels []caseLabel
 	var def *CaseStmt
 	seen := map[model.Value]*CaseStmt{}
 	for _, st := range list {
@@ -44,12 +40,35 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 				g.errorf(c.Value.Pos(), "case value %s is not a constant", g.text(c.Value))
 				continue
 			}
-			if prev := seen[v]; prev != nil {
+			if c.Hi != nil {
+				hi, ok := g.literalConst(c.Hi)
+				if !ok {
+					g.errorf(c.Hi.Pos(), "case value %s is not a constant", g.text(c.Hi))
+					continue
+				}
+				if hi < v {
+					g.errorf(c.Value.Pos(), "empty case range %s ... %s", g.text(c.Value), g.text(c.Hi))
+					continue
+				}
+				if prev := overlap(labels, seen, v, hi); prev != nil {
+					g.errorf(c.Value.Pos(), "duplicate case %s ... %s in switch; previous case at %s", g.text(c.Value), g.text(c.Hi), prev.Pos())
+					continue
+				}
+				labels = append(labels, caseLabel{c: c, v: v, hi: hi, isRange: true})
+				continue
+			}
+			prev := seen[v]
+			for _, lb := range labels {
+				if lb.isRange && lb.v <= v && v <= lb.hi {
+					prev = lb.c
+				}
+			}
+			if prev != nil {
 				g.errorf(c.Value.Pos(), "duplicate case %s in switch; previous case at %s", g.text(c.Value), prev.Pos())
 				continue
 			}
 			seen[v] = c
-			labels = append(labels, label{c, v})
+			labels = append(labels, caseLabel{c: c, v: v})
 		}
 	}
 	tag, isConst := g.constValue(s.Tag)
@@ -60,6 +79,11 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 		if c := seen[tag]; c != nil {
 			taken = c
 		}
+		for _, lb := range labels {
+			if lb.isRange && lb.v <= tag && tag <= lb.hi {
+				taken = lb.c
+			}
+		}
 	} else {
 		t := g.rv(s.Tag, -1)
 		if t.t.kind != kBad && !t.t.intLike() {
@@ -67,7 +91,14 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 		}
 		for _, lb := range labels {
 			r := g.temp(tInt)
-			g.binop(lb.c, r, model.AluEq, t.arg, model.Imm(lb.v))
+			if lb.isRange {
+				hi := g.temp(tInt)
+				g.binop(lb.c, r, model.AluGe, t.arg, model.Imm(lb.v))
+				g.binop(lb.c, hi, model.AluLe, t.arg, model.Imm(lb.hi))
+				g.binop(lb.c, r, model.AluAnd, model.R(r), model.R(hi))
+			} else {
+				g.binop(lb.c, r, model.AluEq, t.arg, model.Imm(lb.v))
+			}
 			sw.cases[lb.c] = append(sw.cases[lb.c], g.jump(lb.c, model.OpJumpIf, model.R(r)))
 		}
 		toDefault = g.jump(kwAt(s.Pos(), "switch"), model.OpJump, model.Arg{})
@@ -147,4 +178,27 @@ func (g *gen) caseStmt(c *CaseStmt) {
 	if c.Stmt != nil {
 		g.stmt(c.Stmt)
 	}
+}
+
+// A caseLabel is a case label of a switch, with its value or range.
+type caseLabel struct {
+	c       *CaseStmt
+	v, hi   model.Value // hi >= v for a range
+	isRange bool
+}
+
+// overlap returns a case whose values meet the range lo ... hi, if any:
+// a value of seen, or a range among labels.
+func overlap(labels []caseLabel, seen map[model.Value]*CaseStmt, lo, hi model.Value) *CaseStmt {
+	for _, lb := range labels {
+		if lb.isRange && lb.v <= hi && lo <= lb.hi {
+			return lb.c
+		}
+	}
+	for v, c := range seen {
+		if lo <= v && v <= hi {
+			return c
+		}
+	}
+	return nil
 }

@@ -133,6 +133,7 @@ func children(dst []Node, n Node) []Node {
 		}
 	case *CaseStmt:
 		expr(n.Value)
+		expr(n.Hi)
 		if n.Stmt != nil {
 			add(n.Stmt)
 		}
