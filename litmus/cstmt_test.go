@@ -458,7 +458,8 @@ test.lit:13:2: multiple defaults in switch; previous default at test.lit:12:2
 test.lit:14:7: case value r is not a constant
 test.lit:15:5: case label not directly in the body of its switch (inside a block or loop there) is not supported yet
 test.lit:18:1: label L redefined; previous definition at test.lit:17:1
-test.lit:20:2: goto M: the label is in code that cannot run, which is not supported yet`},
+test.lit:20:2: goto M: a label in code dropped as dead (under a constant false condition) is not supported yet`},
+	{"goto-into-dead-code", "goto M;\nif (0) {\nM:\n\tWRITE_ONCE(*x, 2);\n}", "test.lit:6:1: goto M: a label in code dropped as dead (under a constant false condition) is not supported yet"},
 	{"break-outside", "break;", "test.lit:6:1: break is not in a loop or switch"},
 	{"continue-in-switch", "switch (*x) { case 1: continue; }", "test.lit:6:23: continue is not in a loop"},
 	{"default-outside", "default: ;", "test.lit:6:1: default label not within a switch statement"},

@@ -147,7 +147,7 @@ func (g *gen) gotoStmt(s *GotoStmt) {
 	}
 	d := g.frame.labels[s.Label.Name]
 	if d == nil || d.cnt < 0 {
-		g.errorf(s.Pos(), "goto %s: the label is in code that cannot run, which is not supported yet", s.Label.Name)
+		g.errorf(s.Pos(), "goto %s: a label in code dropped as dead (under a constant false condition) is not supported yet", s.Label.Name)
 		return
 	}
 	in := ins(model.OpLoopIter)
@@ -158,11 +158,12 @@ func (g *gen) gotoStmt(s *GotoStmt) {
 }
 
 // checkGotos reports the forward gotos whose label was never reached: it
-// is in code that cannot run (if (0) { L: ... }).
+// is in code dropped as dead (if (0) { L: ... }), which a goto could
+// reach.
 func (g *gen) checkGotos() {
 	for _, p := range g.gotos {
 		if !p.done {
-			g.errorf(p.stmt.Pos(), "goto %s: the label is in code that cannot run, which is not supported yet", p.stmt.Label.Name)
+			g.errorf(p.stmt.Pos(), "goto %s: a label in code dropped as dead (under a constant false condition) is not supported yet", p.stmt.Label.Name)
 		}
 	}
 }

@@ -172,6 +172,12 @@ func (g *gen) deadCode(f func()) {
 	}
 	nh := len(g.halts)
 	ng := len(g.gotos)
+	var waiting []*pendingGoto // a label in the dead code does not take them
+	for _, p := range g.gotos {
+		if !p.done {
+			waiting = append(waiting, p)
+		}
+	}
 	labels := g.frame.labels
 	g.frame.labels = cloneLabels(labels)
 	// Dead code is dropped: what it emits does not count against an
@@ -191,6 +197,9 @@ func (g *gen) deadCode(f func()) {
 	}
 	g.halts = g.halts[:nh]
 	g.gotos = g.gotos[:ng]
+	for _, p := range waiting {
+		p.done = false
+	}
 	g.frame.labels = labels
 }
 
