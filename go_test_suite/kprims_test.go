@@ -429,3 +429,30 @@ func TestKprimErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestKprimNoRegisters: a CPU with no register at all runs RMWs (an RMW's
+// unused operands once read register 0, out of range).
+func TestKprimNoRegisters(t *testing.T) {
+	src := `C noregs
+
+{
+	atomic_t x;
+	unsigned long flags;
+}
+
+P0()
+{
+	atomic_add(1, &x);
+	set_bit(3, &flags);
+}
+
+P1()
+{
+	int r0 = atomic_read(&x);
+	int r1 = test_bit(3, &flags);
+}
+
+exists (1:r0=1 /\ 1:r1=1)
+`
+	runKprim(t, kprim{name: "noregs", src: src, allowed: map[string]bool{"sc": true, "tso": true, "ra": true, "lkmm": true}})
+}

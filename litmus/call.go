@@ -299,7 +299,7 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		}
 		t := valueType(elem)
 		d := rmwDst(t)
-		in := ins(model.OpRMW)
+		in := rmwIns()
 		in.Dst, in.A, in.B, in.RMW, in.Order = int32(d), a, b.arg, p.rmw, p.order
 		if p.kind == pCmpxchg {
 			in.C = c.arg
@@ -322,7 +322,7 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		if !ok || operand.t.kind == kBad {
 			return badOp
 		}
-		in := ins(model.OpRMW)
+		in := rmwIns()
 		in.A, in.B, in.RMW, in.Order = a, operand.arg, p.rmw, p.order
 		switch {
 		case p.kind == pAtomicOp || discard:
@@ -371,7 +371,7 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		if !ok || add.t.kind == kBad || unless.t.kind == kBad {
 			return badOp
 		}
-		in := ins(model.OpRMW)
+		in := rmwIns()
 		in.A, in.B, in.C, in.RMW, in.Order = a, add.arg, unless.arg, p.rmw, p.order
 		if discard {
 			emit(in)
@@ -551,7 +551,7 @@ func (g *gen) tryCmpxchg(x *CallExpr, p *primInfo, want int, discard bool) opnd 
 		return badOp
 	}
 	old := g.temp(t)
-	in := ins(model.OpRMW)
+	in := rmwIns()
 	in.Dst, in.A, in.B, in.C, in.RMW, in.Order, in.Prim = int32(old), a, expect, nv.arg, p.rmw, p.order, x.Fun.Name
 	g.emit(x, in)
 	if lv != nil && want == lv.reg {
@@ -642,7 +642,7 @@ func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return badOp
 	}
 	old := g.temp(tInt)
-	in := ins(model.OpRMW)
+	in := rmwIns()
 	in.Dst, in.A, in.B, in.RMW, in.Order, in.Prim = int32(old), a, operand.arg, p.rmw, p.order, x.Fun.Name
 	switch p.kind {
 	case pRefAddNotZero:
@@ -750,7 +750,7 @@ func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 	}
 	switch p.kind {
 	case pBitOp:
-		in := ins(model.OpRMW)
+		in := rmwIns()
 		in.A, in.B, in.RMW, in.Order, in.Prim = word, mask, p.rmw, p.order, name
 		g.emit(x, in)
 		return voidOp
@@ -762,7 +762,7 @@ func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return bit(model.R(v))
 	case pTestAndBit:
 		old := g.temp(tInt)
-		in := ins(model.OpRMW)
+		in := rmwIns()
 		in.Dst, in.A, in.B, in.RMW, in.Order, in.Prim = int32(old), word, mask, p.rmw, p.order, name
 		g.emit(x, in)
 		return bit(model.R(old))
@@ -776,7 +776,7 @@ func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		set := g.temp(tInt)
 		g.binop(x, set, model.AluAnd, model.R(old), mask)
 		j := g.jump(x, model.OpJumpIf, model.R(set))
-		rmw := ins(model.OpRMW)
+		rmw := rmwIns()
 		rmw.Dst, rmw.A, rmw.B, rmw.RMW, rmw.Order, rmw.Prim = int32(old), word, mask, p.rmw, p.order, name
 		g.emit(x, rmw)
 		g.patch([]int{j}, g.here())
@@ -801,4 +801,13 @@ func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return voidOp
 	}
 	panic("litmus: unhandled bit operation " + name)
+}
+
+// rmwIns returns an RMW instruction whose operands B and C are the
+// constant 0 until set: an operand left zero would be register 0, which
+// the explorer reads for every RMW (a CPU may have no register at all).
+func rmwIns() model.Instr {
+	in := ins(model.OpRMW)
+	in.B, in.C = model.Imm(0), model.Imm(0)
+	return in
 }
