@@ -413,6 +413,59 @@ P1:
   0  store.once &x, 2  ; WRITE_ONCE
   1  halt`,
 	},
+	{
+		// a case label inside a block of the switch's body
+		name: "case-in-block",
+		src: `C duff
+{ int x; int y; int z; }
+P0(int *x, int *y, int *z)
+{
+	int r = READ_ONCE(*x);
+	int v = 0;
+
+	switch (r) {
+	case 0:
+		if (READ_ONCE(*z)) {
+			v = 1;
+	case 1:
+			v += 10;
+		}
+		break;
+	default:
+		v = 99;
+	}
+	WRITE_ONCE(*y, v);
+}
+P1(int *x)
+{
+	WRITE_ONCE(*x, 1);
+}
+forall (0:r=0 /\ y=0 \/ 0:r=1 /\ y=10)`,
+		code: `
+P0:
+     x = &x
+     y = &y
+     z = &z
+  0  r = load.once &x  ; READ_ONCE
+  1  v = 0
+  2  %5 = r == 0
+  3  jnz %5, 7
+  4  %6 = r == 1
+  5  jnz %6, 10
+  6  jmp 12
+  7  %7 = load.once &z  ; READ_ONCE
+  8  jz %7, 13
+  9  v = 1
+ 10  v = v + 10
+ 11  jmp 13
+ 12  v = 99
+ 13  store.once &y, v  ; WRITE_ONCE
+ 14  halt
+P1:
+     x = &x
+  0  store.once &x, 1  ; WRITE_ONCE
+  1  halt`,
+	},
 }
 
 // cStmtErrors are the errors of the constructs of cStmtTests.
@@ -456,10 +509,11 @@ test.lit:7:2: case label not within a switch statement
 test.lit:10:7: duplicate case 1 in switch; previous case at test.lit:9:2
 test.lit:13:2: multiple defaults in switch; previous default at test.lit:12:2
 test.lit:14:7: case value r is not a constant
-test.lit:15:5: case label not directly in the body of its switch (inside a block or loop there) is not supported yet
 test.lit:18:1: label L redefined; previous definition at test.lit:17:1
 test.lit:20:2: goto M: a label in code dropped as dead (under a constant false condition) is not supported yet`},
 	{"goto-into-dead-code", "goto M;\nif (0) {\nM:\n\tWRITE_ONCE(*x, 2);\n}", "test.lit:6:1: goto M: a label in code dropped as dead (under a constant false condition) is not supported yet"},
+	{"case-in-loop", "switch (*x) { case 0: for (;;) { case 1: break; } }", "test.lit:6:34: case label inside a loop in the body of its switch is not supported yet"},
+	{"case-in-dead-code", "switch (*x) { case 0: if (0) { case 1: ; } }", "test.lit:6:32: case label in code dropped as dead (under a constant false condition) is not supported yet"},
 	{"break-outside", "break;", "test.lit:6:1: break is not in a loop or switch"},
 	{"continue-in-switch", "switch (*x) { case 1: continue; }", "test.lit:6:23: continue is not in a loop"},
 	{"default-outside", "default: ;", "test.lit:6:1: default label not within a switch statement"},

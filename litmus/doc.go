@@ -94,7 +94,8 @@
 //	Goto     = "goto" Name ";" .
 //
 // A switch is a chain of compares and jumps (switch.go), or, on a
-// constant tag, the code of the case taken alone; a forward goto is a
+// constant tag and with every case label heading a statement of the
+// body, the code of the case taken alone; a forward goto is a
 // jump and a backward one a loop, with an OpLoopIter on its back edge
 // (goto.go), except that "L: S; if (c) goto L;" in one block, the only
 // goto to L, is lowered as "do { S } while (c);" (an await if it spins). Expressions are those of C with

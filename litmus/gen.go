@@ -45,6 +45,7 @@ type gen struct {
 	gotos     []*pendingGoto // forward gotos, patched when their label is reached
 	switches  []*switchCtx   // the switches being lowered, innermost last
 	gotoLoops bool           // a backward goto's label has been lowered: loops reset their counters
+	dead      int            // dead code being checked (deadCode), nested
 }
 
 // A frame is the process body or an inlined helper function.

@@ -184,7 +184,9 @@ func (g *gen) deadCode(f func()) {
 	// await being tried around it.
 	probes, hits := g.probes, g.probeHits
 	g.probes, g.probeHits = nil, 0
+	g.dead++
 	f()
+	g.dead--
 	g.probes, g.probeHits = probes, hits
 	g.code = g.code[:mark]
 	for i, lc := range g.loops {

@@ -11,7 +11,34 @@ import (
 // A switchCtx is a switch being lowered.
 type switchCtx struct {
 	frame *frame
-	cases map[*CaseStmt][]int // its labels (those directly in its body), and the jumps to each
+	cases map[*CaseStmt][]int // its labels, and the jumps to each
+	lc    *loopCtx
+	chain bool // the tag is compared with the cases (else a constant tag selects one)
+	dead  int  // gen.dead at the switch: a chain's labels must not be in dead code below it
+}
+
+// caseLabels returns the case labels of a switch's body, in order, and
+// whether some are inside a statement of the body rather than heading
+// one; those of a switch inside it are its own.
+func caseLabels(list []Stmt) ([]*CaseStmt, bool) {
+	var all []*CaseStmt
+	nested := false
+	for _, st := range list {
+		top := true
+		walk(st, func(n Node) bool {
+			switch n := n.(type) {
+			case *CaseStmt:
+				all = append(all, n)
+				nested = nested || !top
+				return true // its statement may be a case too
+			case *SwitchStmt, Expr:
+				return false
+			}
+			top = false
+			return true
+		})
+	}
+	return all, nested
 }
 
 func (g *gen) switchStmt(s *SwitchStmt) {
@@ -19,13 +46,15 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 	if b, ok := s.Body.(*BlockStmt); ok {
 		list = b.List
 	}
-	sw := &switchCtx{frame: g.frame, cases: map[*CaseStmt][]int{}}
-	// The labels: the case statements heading the statements of the body.
+	lc := &loopCtx{isSwitch: true}
+	sw := &switchCtx{frame: g.frame, cases: map[*CaseStmt][]int{}, lc: lc}
+	// The labels: the case statements of the body, not of a switch in it.
 	var labels []caseLabel
 	var def *CaseStmt
 	seen := map[model.Value]*CaseStmt{}
-	for _, st := range list {
-		for c, ok := st.(*CaseStmt); ok; c, ok = c.Stmt.(*CaseStmt) {
+	all, nested := caseLabels(list)
+	{
+		for _, c := range all {
 			sw.cases[c] = nil
 			if c.Value == nil {
 				if def != nil {
@@ -72,6 +101,12 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 		}
 	}
 	tag, isConst := g.constValue(s.Tag)
+	if nested {
+		// a label inside a block: the code of every case is kept, and the
+		// chain jumps to the one taken
+		isConst = false
+	}
+	sw.chain, sw.dead = !isConst, g.dead
 	var taken *CaseStmt // with a constant tag: the label taken, if any
 	var toDefault int = -1
 	if isConst {
@@ -107,7 +142,6 @@ func (g *gen) switchStmt(s *SwitchStmt) {
 			toDefault = -1
 		}
 	}
-	lc := &loopCtx{isSwitch: true}
 	g.loops = append(g.loops, lc)
 	g.switches = append(g.switches, sw)
 	g.pushScope()
@@ -171,7 +205,11 @@ func (g *gen) caseStmt(c *CaseStmt) {
 	if sw == nil {
 		g.errorf(c.Pos(), "%s not within a switch statement", what)
 	} else if jumps, ok := sw.cases[c]; !ok {
-		g.errorf(c.Pos(), "%s not directly in the body of its switch (inside a block or loop there) is not supported yet", what)
+		g.errorf(c.Pos(), "%s not within a switch statement", what) // a tree built by hand
+	} else if g.loops[len(g.loops)-1] != sw.lc {
+		g.errorf(c.Pos(), "%s inside a loop in the body of its switch is not supported yet", what)
+	} else if sw.chain && g.dead > sw.dead {
+		g.errorf(c.Pos(), "%s in code dropped as dead (under a constant false condition) is not supported yet", what)
 	} else {
 		g.patch(jumps, g.here())
 	}
