@@ -158,10 +158,14 @@ var prims = map[string]*primInfo{
 	"refcount_add":          {kind: pRefInc, nargs: 2, order: model.Once, rmw: model.RMWAdd},
 	"refcount_inc_not_zero": {kind: pAddUnless, nargs: 1, order: model.Once, rmw: model.RMWAddUnless},
 	"refcount_add_not_zero": {kind: pRefAddNotZero, nargs: 2, order: model.Once, rmw: model.RMWAddUnless},
-	"refcount_dec":          {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1},
-	"refcount_dec_and_test": {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1, andTest: true},
-	"refcount_sub_and_test": {kind: pRefDec, nargs: 2, order: model.Release, rmw: model.RMWSub, andTest: true},
-	"refcount_dec_if_one":   {kind: pRefDecIfOne, nargs: 1, order: model.Release, rmw: model.RMWCmpXchg},
+	// For objects whose memory is reused (SLAB_TYPESAFE_BY_RCU): acquire
+	// on success, with refcount_set_release.
+	"refcount_inc_not_zero_acquire": {kind: pAddUnless, nargs: 1, order: model.Acquire, rmw: model.RMWAddUnless},
+	"refcount_add_not_zero_acquire": {kind: pRefAddNotZero, nargs: 2, order: model.Acquire, rmw: model.RMWAddUnless},
+	"refcount_dec":                  {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1},
+	"refcount_dec_and_test":         {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1, andTest: true},
+	"refcount_sub_and_test":         {kind: pRefDec, nargs: 2, order: model.Release, rmw: model.RMWSub, andTest: true},
+	"refcount_dec_if_one":           {kind: pRefDecIfOne, nargs: 1, order: model.Release, rmw: model.RMWCmpXchg},
 
 	// Documentation/atomic_bitops.txt, include/asm-generic/bitops/atomic.h
 	// and lock.h: bit nr of the bitmap of unsigned longs at p.
