@@ -23,13 +23,14 @@ import (
 )
 
 type weakenCmd struct {
-	Model     string        `help:"Memory model: ${models}." default:"lkmm" enum:"${models}"`
-	LoopBound int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
-	Timeout   time.Duration `help:"Stop each exploration (the program's, each variant's) after this long: its verdict is then unknown; 0 means no limit." default:"0"`
-	MaxStates int64         `help:"Stop each exploration after this many states (its verdict is then unknown); 0 means no limit." default:"0"`
-	Workers   int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
-	JSON      bool          `name:"json" help:"Print the report as JSON."`
-	File      string        `arg:"" name:"file" help:"A litmus file (.lit, .litmus) that verifies under the model."`
+	Model      string        `help:"Memory model: ${models}." default:"lkmm" enum:"${models}"`
+	LoopBound  int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
+	Timeout    time.Duration `help:"Stop each exploration (the program's, each variant's) after this long: its verdict is then unknown; 0 means no limit." default:"0"`
+	MaxStates  int64         `help:"Stop each exploration after this many states (its verdict is then unknown); 0 means no limit." default:"0"`
+	SpecStates int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give each exploration's proof search with speculated reads this many states; 0 means 500000, -1 no limit (see explore)." default:"0"`
+	Workers    int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
+	JSON       bool          `name:"json" help:"Print the report as JSON."`
+	File       string        `arg:"" name:"file" help:"A litmus file (.lit, .litmus) that verifies under the model."`
 }
 
 // run weakens each ordering site of the file, one at a time and then
@@ -39,7 +40,7 @@ type weakenCmd struct {
 // its own report is printed, exit 1 for a counterexample (3 if its
 // exploration was inconclusive).
 func (c *weakenCmd) run(stdout, stderr io.Writer) int {
-	ex := exploreCmd{LoopBound: c.LoopBound, Timeout: c.Timeout, MaxStates: c.MaxStates, Workers: c.Workers}
+	ex := exploreCmd{LoopBound: c.LoopBound, Timeout: c.Timeout, MaxStates: c.MaxStates, SpecStates: c.SpecStates, Workers: c.Workers}
 	if err := ex.check(); err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
@@ -65,7 +66,7 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 	defer stop()
 	opts := weaken.Options{
 		Explore: explorer.Options{Model: memmodel.Lookup(c.Model), LoopBound: c.LoopBound, Workers: workers,
-			MaxStates: c.MaxStates, MaxMemory: ex.maxMemory()},
+			MaxStates: c.MaxStates, SpecStates: c.SpecStates, MaxMemory: ex.maxMemory()},
 		Timeout: c.Timeout,
 		Workers: workers,
 	}
