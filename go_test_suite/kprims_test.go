@@ -466,3 +466,15 @@ exists (1:r0=1 /\ 1:r1=1)
 `
 	runKprim(t, kprim{name: "noregs", src: src, allowed: map[string]bool{"sc": true, "tso": true, "ra": true, "lkmm": true}})
 }
+
+func TestKprimRefcountDecNotOne(t *testing.T) {
+	for _, tc := range []kprim{
+		{name: "refcount_dec_not_one", src: kp("2", "0", "r0 = refcount_dec_not_one(&c); r1 = refcount_dec_not_one(&c);", "",
+			"0:r0=1 /\\ 0:r1=0 /\\ c=1"), always: true},
+		{name: "MP+refcount_dec_not_one", src: kp("3", "0", "WRITE_ONCE(x, 1); r0 = refcount_dec_not_one(&c);",
+			"r0 = atomic_read_acquire(&c); r1 = READ_ONCE(x);", "1:r0=2 /\\ 1:r1=0"), allowed: strong},
+		{name: "refcount_dec_not_one-zero", src: kp("0", "0", "r0 = refcount_dec_not_one(&c);", "", "c=0"), violation: "WARN_ON"},
+	} {
+		runKprim(t, tc)
+	}
+}

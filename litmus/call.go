@@ -387,7 +387,7 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return g.tryCmpxchg(x, p, want, discard)
 	case pCondLoad:
 		return g.condLoad(x, p)
-	case pRefInc, pRefDec, pRefAddNotZero, pRefDecIfOne:
+	case pRefInc, pRefDec, pRefAddNotZero, pRefDecIfOne, pRefDecNotOne:
 		return g.refcount(x, p, want, discard)
 	case pBitOp, pTestBit, pTestAndBit, pTestAndSetLock, pPlainBit:
 		return g.bitop(x, p, want, discard)
@@ -629,11 +629,13 @@ func (g *gen) condLoad(x *CallExpr, p *primInfo) opnd {
 // atomic_fetch_sub_release, then on success (the count reaches 0)
 // smp_acquire__after_ctrl_dep(), and WARN if the count goes below 0;
 // refcount_dec_if_one is atomic_cmpxchg_release(r, 1, 0), true if it
-// succeeded.
+// succeeded; refcount_dec_not_one decrements (release) unless the count
+// is 1, true if it did, and WARNs if the count was 0 (where the kernel
+// then leaves it alone).
 func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 	pa := x.Args[0]
 	operand := imm(p.val, tInt)
-	if !p.imm && p.kind != pRefDecIfOne {
+	if p.nargs == 2 {
 		operand = g.rv(x.Args[0], -1)
 		pa = x.Args[1]
 	}
@@ -649,6 +651,8 @@ func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		in.C = model.Imm(0)
 	case pRefDecIfOne:
 		in.B, in.C = model.Imm(1), model.Imm(0)
+	case pRefDecNotOne:
+		in.B, in.C = model.Imm(-1), model.Imm(1)
 	}
 	g.emit(x, in)
 	result := func(alu model.Alu, b model.Arg) (int, opnd) {
@@ -672,6 +676,11 @@ func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return r
 	case p.kind == pRefDecIfOne:
 		_, r := result(model.AluEq, model.Imm(1))
+		return r
+	case p.kind == pRefDecNotOne:
+		g.binop(x, w, model.AluLe, model.R(old), model.Imm(0))
+		g.warnIf(x, model.R(w))
+		_, r := result(model.AluNe, model.Imm(1))
 		return r
 	case !p.andTest:
 		g.binop(x, w, model.AluLe, model.R(old), operand.arg)

@@ -247,7 +247,7 @@
 // condition, OpAwaitEnd); smp_acquire__after_ctrl_dep (FenceRmb);
 // refcount_{read,set,set_release,inc,add,inc_not_zero,add_not_zero,
 // inc_not_zero_acquire,add_not_zero_acquire,dec,dec_and_test,sub_and_test,
-// dec_if_one} (RMWs with OpCheck WARNs, and a
+// dec_not_one,dec_if_one} (RMWs with OpCheck WARNs, and a
 // FenceRmb on the success of the _and_test ones); and the
 // bit operations {set,clear,change}_bit, test_bit[_acquire],
 // test_and_{set,clear,change}_bit, test_and_set_bit_lock,

@@ -42,6 +42,7 @@ const (
 	pRefDec                         // refcount_dec(r), refcount_dec_and_test(r): release RMW (acquire on success)
 	pRefAddNotZero                  // refcount_add_not_zero(i, r): relaxed add_unless(r, i, 0)
 	pRefDecIfOne                    // refcount_dec_if_one(r): cmpxchg_release(r, 1, 0) == 1
+	pRefDecNotOne                   // refcount_dec_not_one(r): release add_unless(r, -1, 1)
 	pBitOp                          // set_bit(nr, p): RMW of p's word nr/64, no value
 	pTestBit                        // test_bit(nr, p): READ_ONCE of the word, the bit's value
 	pTestAndBit                     // test_and_set_bit(nr, p): RMW of the word, value the old bit
@@ -165,6 +166,7 @@ var prims = map[string]*primInfo{
 	"refcount_dec":                  {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1},
 	"refcount_dec_and_test":         {kind: pRefDec, nargs: 1, order: model.Release, rmw: model.RMWSub, imm: true, val: 1, andTest: true},
 	"refcount_sub_and_test":         {kind: pRefDec, nargs: 2, order: model.Release, rmw: model.RMWSub, andTest: true},
+	"refcount_dec_not_one":          {kind: pRefDecNotOne, nargs: 1, order: model.Release, rmw: model.RMWAddUnless},
 	"refcount_dec_if_one":           {kind: pRefDecIfOne, nargs: 1, order: model.Release, rmw: model.RMWCmpXchg},
 
 	// Documentation/atomic_bitops.txt, include/asm-generic/bitops/atomic.h
