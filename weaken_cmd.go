@@ -29,6 +29,7 @@ type weakenCmd struct {
 	MaxStates  int64         `help:"Stop each exploration after this many states (its verdict is then unknown); 0 means no limit." default:"0"`
 	SpecStates int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give each exploration's proof search with speculated reads this many states; 0 means 500000, -1 no limit (see explore)." default:"0"`
 	Workers    int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
+	PerCall    bool          `name:"per-call" help:"Make each call of a helper (each CPU and chain of inlined functions) a site of its own; by default a site is a source position, every call of the helper at once."`
 	JSON       bool          `name:"json" help:"Print the report as JSON."`
 	File       string        `arg:"" name:"file" help:"A litmus file (.lit, .litmus) that verifies under the model."`
 }
@@ -69,6 +70,7 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 			MaxStates: c.MaxStates, SpecStates: c.SpecStates, MaxMemory: ex.maxMemory()},
 		Timeout: c.Timeout,
 		Workers: workers,
+		PerCall: c.PerCall,
 	}
 	var prog_ *weakenProgress
 	if isTerminal(stderr) {

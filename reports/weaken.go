@@ -30,7 +30,9 @@ type weakenView struct {
 }
 
 type weakenSiteView struct {
-	Pos       string          `json:"pos"` // line:col, or file:line:col for an included file
+	Pos       string          `json:"pos"`           // line:col, or file:line:col for an included file
+	CPU       *int            `json:"cpu,omitempty"` // --per-call: the CPU of this call
+	Via       []string        `json:"via,omitempty"` // --per-call: the helpers inlined, outermost first
 	Line      int             `json:"line"`
 	Col       int             `json:"col"`
 	Primitive string          `json:"primitive"`
@@ -82,6 +84,10 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 	for _, s := range r.Sites {
 		sv := weakenSiteView{Pos: sitePos(r, &s.Site), Line: s.Pos.Line, Col: s.Pos.Col, Primitive: s.Orig.Prim,
 			Text: s.Text, Kind: s.Kind.String(), Instrs: len(s.Instrs), Verdict: s.Verdict.String(), Tries: []weakenTryView{}}
+		if r.PerCall {
+			cpu := s.Thread
+			sv.CPU, sv.Via = &cpu, s.Via
+		}
 		if s.Weakest >= 0 {
 			sv.Weakest = s.Tries[s.Weakest].Form.String()
 		}
@@ -120,6 +126,14 @@ func sitePos(r *weaken.Report, s *weaken.Site) string {
 		p.File = ""
 	} else {
 		p.File = base(p.File)
+	}
+	if r.PerCall {
+		// One call: say which, "lazymm.h:178:6 (P1: mmput > mmdrop)".
+		call := fmt.Sprintf("P%d", s.Thread)
+		if len(s.Via) > 0 {
+			call += ": " + strings.Join(s.Via, " > ")
+		}
+		return p.String() + " (" + call + ")"
 	}
 	return p.String()
 }
@@ -249,7 +263,7 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 
 func writeChange(b *strings.Builder, file string, c weakenChangeView) {
 	pos := c.Pos
-	if strings.Count(pos, ":") < 2 {
+	if at, _, _ := strings.Cut(pos, " ("); strings.Count(at, ":") < 2 {
 		pos = file + ":" + pos // else the site is in an included file, named
 	}
 	fmt.Fprintf(b, "%s: %s -> %s\n", pos, c.From, c.To)

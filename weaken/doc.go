@@ -6,7 +6,10 @@
 // A site ([Sites], sites.go) is one ordering primitive of the source: every
 // instruction of the lowered [model.Program] that came from the primitive
 // at one source position. A helper inlined in several places, or a loop
-// unrolled, gives several instructions but one site. The sites are the
+// unrolled, gives several instructions but one site ([Options.PerCall],
+// `--per-call`, makes each call a site instead: one per CPU and chain of
+// inlined helpers, [SitesPerCall]; its weakenings are not source edits).
+// The sites are the
 // acquire loads (smp_load_acquire, atomic_read_acquire), the release
 // stores (smp_store_release, atomic_set_release, rcu_assign_pointer),
 // smp_store_mb (a write and a full fence), the barriers smp_mb, smp_rmb,

@@ -6,10 +6,15 @@ import "strings"
 // written and as weakened (the primitive's call rewritten, see
 // [Rewrite]). deleted says the weakened line is empty (a barrier alone on
 // its line, removed). ok is false when the site's line is not known (in
-// an included file, and Report.SourceLine cannot give it) or the call is
-// not on it.
+// an included file, and Report.SourceLine cannot give it), the call is
+// not on it, or the site is one call of a helper ([SitesPerCall]), whose
+// line is every call's.
 func Patch(r *Report, ch Change) (old, new string, deleted, ok bool) {
 	s := &r.Sites[ch.Site]
+	if len(s.Via) > 0 {
+		// One call of a helper: its line is every call's.
+		return "", "", false, false
+	}
 	switch {
 	case s.Pos.File == r.Prog.File:
 		old = r.Prog.Line(s.Pos.Line)

@@ -30,6 +30,9 @@ type Options struct {
 	// above); 0 or 1 means one at a time. The report is the same whatever
 	// the number.
 	Workers int
+	// PerCall makes each call of a helper a site of its own
+	// ([SitesPerCall]); by default a site is a source position ([Sites]).
+	PerCall bool
 	// Progress, if set, is called once the original program verified,
 	// after each site is decided, and when the minimal set's search
 	// starts, one call at a time.
@@ -117,6 +120,8 @@ type Report struct {
 	Minimal *Minimal
 	// Runs counts the explorations, the original's included.
 	Runs int
+	// PerCall: the sites are calls ([SitesPerCall]), not positions.
+	PerCall bool
 	// Interrupted: the context was cancelled during the search. The sites
 	// not decided then are unknown, and the minimal set is missing or
 	// incomplete (Minimal.Interrupted).
@@ -148,7 +153,7 @@ func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 	if opts.Explore.Model == nil {
 		opts.Explore.Model = memmodel.RA
 	}
-	r := &Report{Prog: p, Model: opts.Explore.Model}
+	r := &Report{Prog: p, Model: opts.Explore.Model, PerCall: opts.PerCall}
 	s := &search{r: r, opts: opts}
 	defer func() { r.Runs = int(s.runs.Load()) }()
 	base, err := s.explore(ctx, p, opts.Explore.Workers)
@@ -159,7 +164,7 @@ func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 	if base.Verdict != explorer.Pass {
 		return r, nil
 	}
-	sites := Sites(p)
+	sites := sites(p, opts.PerCall)
 	r.Sites = make([]SiteReport, len(sites))
 	s.mu.Lock()
 	s.prog.Sites = len(sites)

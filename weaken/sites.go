@@ -1,7 +1,9 @@
 package weaken
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"mmcheck/model"
 )
@@ -34,6 +36,11 @@ type Site struct {
 	Kind   Kind
 	Orig   Form  // the primitive as written (Prim, Order or Fence)
 	Instrs []Ref // every instruction from it: several when a helper is inlined several times
+	// Per call ([SitesPerCall]): the CPU and the chain of inlined helpers
+	// the instructions came through (outermost first); Thread is -1 and
+	// Via nil for a site of every call ([Sites]).
+	Thread int
+	Via    []string
 }
 
 // siteKind says whether an instruction is part of an ordering site, and
@@ -76,10 +83,21 @@ func siteKind(in *model.Instr) (Kind, bool) {
 
 // Sites returns the ordering sites of p in source order: one per
 // primitive at one source position, however many instructions it gave.
-func Sites(p *model.Program) []Site {
+func Sites(p *model.Program) []Site { return sites(p, false) }
+
+// SitesPerCall returns the ordering sites of p with each call of a helper
+// apart: one per primitive at one source position, CPU and chain of
+// inlined helpers (a loop unrolled still gives one site; two calls of a
+// helper from the same function on the same CPU, too, since the chain
+// names functions, not lines). In source order, then by CPU and chain.
+func SitesPerCall(p *model.Program) []Site { return sites(p, true) }
+
+func sites(p *model.Program, perCall bool) []Site {
 	type key struct {
-		pos  model.Pos
-		prim string
+		pos    model.Pos
+		prim   string
+		thread int
+		via    string
 	}
 	index := map[key]int{}
 	var sites []Site
@@ -90,7 +108,10 @@ func Sites(p *model.Program) []Site {
 			if !ok {
 				continue
 			}
-			k := key{in.Pos, in.Prim}
+			k := key{in.Pos, in.Prim, -1, ""}
+			if perCall {
+				k.thread, k.via = t, strings.Join(in.Call, "\x00")
+			}
 			n, seen := index[k]
 			if !seen {
 				n = len(sites)
@@ -99,11 +120,24 @@ func Sites(p *model.Program) []Site {
 				if kind == StoreMb {
 					orig = Form{Prim: in.Prim, Order: model.Once}
 				}
-				sites = append(sites, Site{Pos: in.Pos, Text: in.Text, Kind: kind, Orig: orig})
+				site := Site{Pos: in.Pos, Text: in.Text, Kind: kind, Orig: orig, Thread: -1}
+				if perCall {
+					site.Thread, site.Via = t, slices.Clone(in.Call)
+				}
+				sites = append(sites, site)
 			}
 			sites[n].Instrs = append(sites[n].Instrs, Ref{t, i})
 		}
 	}
-	sort.SliceStable(sites, func(i, j int) bool { return sites[i].Pos.Before(sites[j].Pos) })
+	sort.SliceStable(sites, func(i, j int) bool {
+		a, b := &sites[i], &sites[j]
+		if a.Pos != b.Pos {
+			return a.Pos.Before(b.Pos)
+		}
+		if a.Thread != b.Thread {
+			return a.Thread < b.Thread
+		}
+		return slices.Compare(a.Via, b.Via) < 0
+	})
 	return sites
 }

@@ -460,3 +460,79 @@ func TestSiteVerdict(t *testing.T) {
 		}
 	}
 }
+
+// A helper called on two CPUs: its release is needed on the CPU that
+// publishes buf, not on the other. By source position the site is the
+// helper's one line, needed; per call, the two calls part.
+const helperTwoCalls = `C helper-two-calls
+{}
+static void put(int *p, int v)
+{
+	smp_store_release(p, v);
+}
+
+P0(int *buf, int *flag)
+{
+	WRITE_ONCE(*buf, 1);
+	put(flag, 1);
+}
+
+P1(int *buf, int *flag)
+{
+	int r0;
+	int r1;
+
+	r0 = smp_load_acquire(flag);
+	r1 = READ_ONCE(*buf);
+}
+
+P2(int *z)
+{
+	put(z, 1);
+}
+
+exists (1:r0=1 /\ 1:r1=0)
+`
+
+func TestPerCall(t *testing.T) {
+	p := load(t, helperTwoCalls)
+	opts := Options{Explore: explorer.Options{Model: memmodel.RA, MaxStates: maxStates}}
+	r, err := Run(context.Background(), p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := wantVerdict(t, r, "smp_store_release", Needed)
+	if len(s.Instrs) != 2 || s.Thread != -1 || s.Via != nil {
+		t.Errorf("by position: %d instructions, thread %d, via %q; want 2, -1, none", len(s.Instrs), s.Thread, s.Via)
+	}
+	opts.PerCall = true
+	r, err = Run(context.Background(), p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.PerCall {
+		t.Error("Report.PerCall not set")
+	}
+	want := map[int]Verdict{0: Needed, 2: Redundant}
+	n := 0
+	for i, s := range r.Sites {
+		if !strings.HasPrefix(s.Text, "smp_store_release") {
+			continue
+		}
+		n++
+		if len(s.Instrs) != 1 || len(s.Via) != 1 || s.Via[0] != "put" {
+			t.Errorf("per call, P%d: %d instructions, via %q; want 1, [put]", s.Thread, len(s.Instrs), s.Via)
+		}
+		if v, ok := want[s.Thread]; !ok || s.Verdict != v {
+			t.Errorf("per call, the release on P%d: %s, want %s", s.Thread, s.Verdict, v)
+		}
+		if s.Verdict == Redundant {
+			if _, _, _, ok := Patch(r, Change{i, s.Tries[s.Weakest].Form}); ok {
+				t.Errorf("a patch of one call of a helper: its line is every call's")
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("per call: %d release sites, want 2 (P0's call and P2's)", n)
+	}
+}
