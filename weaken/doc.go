@@ -26,9 +26,12 @@
 // (ladder.go, [Down]):
 //
 //	fully ordered RMW      -> its _acquire form, and its _release form
-//	_acquire/_release RMW  -> its _relaxed form
-//	acquire load           -> READ_ONCE (atomic_read)
-//	release store          -> WRITE_ONCE (atomic_set)
+//	_acquire/_release RMW  -> its _relaxed form (clear_bit_unlock -> clear_bit)
+//	smp_load_acquire       -> READ_ONCE
+//	other acquire loads    -> their relaxed form (atomic_read, atomic_long_read,
+//	                          test_bit; smp_cond_load_relaxed, atomic_cond_read_relaxed)
+//	smp_store_release, rcu_assign_pointer -> WRITE_ONCE
+//	other release stores   -> their relaxed form (atomic_set, atomic_long_set, refcount_set)
 //	smp_store_mb           -> WRITE_ONCE (the fence dropped)
 //	READ_ONCE/WRITE_ONCE   -> a plain access
 //	smp_mb                 -> smp_wmb, and smp_rmb

@@ -53,8 +53,14 @@ func splitSuffix(prim string) (base, suffix string) {
 // hasOrderedForms reports whether an RMW primitive has _relaxed,
 // _acquire and _release forms in the kernel (and in the language).
 func hasOrderedForms(base string) bool {
+	// atomic_long_t has every form atomic_t has.
+	if rest, ok := strings.CutPrefix(base, "atomic_long_"); ok {
+		base = "atomic_" + rest
+	}
 	switch base {
-	case "xchg", "atomic_xchg", "cmpxchg", "atomic_cmpxchg",
+	case "smp_cond_load", "atomic_cond_read": // _relaxed and _acquire only
+		return true
+	case "xchg", "atomic_xchg", "cmpxchg", "atomic_cmpxchg", "try_cmpxchg", "atomic_try_cmpxchg",
 		"atomic_add_return", "atomic_sub_return", "atomic_inc_return", "atomic_dec_return",
 		"atomic_fetch_add", "atomic_fetch_sub", "atomic_fetch_and", "atomic_fetch_or",
 		"atomic_fetch_xor", "atomic_fetch_andnot", "atomic_fetch_inc", "atomic_fetch_dec":
@@ -79,8 +85,13 @@ func Down(kind Kind, f Form) []Form {
 		}
 	case Load:
 		switch {
-		case f.Order == model.Acquire && f.Prim == "atomic_read_acquire":
-			return []Form{{Prim: "atomic_read", Order: model.Once}}
+		case f.Order == model.Acquire && (f.Prim == "smp_cond_load_acquire" || f.Prim == "atomic_cond_read_acquire"):
+			// An await: its relaxed form, which stays one.
+			return []Form{{Prim: strings.TrimSuffix(f.Prim, "_acquire") + "_relaxed", Order: model.Once}}
+		case f.Order == model.Acquire && f.Prim != "smp_load_acquire" && strings.HasSuffix(f.Prim, "_acquire"):
+			// atomic_read_acquire, atomic_long_read_acquire, test_bit_acquire:
+			// the same access, relaxed (and no further: it is not an lvalue).
+			return []Form{{Prim: strings.TrimSuffix(f.Prim, "_acquire"), Order: model.Once}}
 		case f.Order == model.Acquire:
 			return []Form{{Prim: "READ_ONCE", Order: model.Once}}
 		case f.Order == model.Once && f.Prim == "READ_ONCE":
@@ -90,14 +101,18 @@ func Down(kind Kind, f Form) []Form {
 		switch {
 		case f.Prim == "smp_store_mb":
 			return []Form{{Prim: "WRITE_ONCE", Order: model.Once}}
-		case f.Order == model.Release && f.Prim == "atomic_set_release":
-			return []Form{{Prim: "atomic_set", Order: model.Once}}
+		case f.Order == model.Release && f.Prim != "smp_store_release" && strings.HasSuffix(f.Prim, "_release"):
+			// atomic_set_release, atomic_long_set_release, refcount_set_release.
+			return []Form{{Prim: strings.TrimSuffix(f.Prim, "_release"), Order: model.Once}}
 		case f.Order == model.Release:
 			return []Form{{Prim: "WRITE_ONCE", Order: model.Once}}
 		case f.Order == model.Once && f.Prim == "WRITE_ONCE":
 			return []Form{{Order: model.Plain}}
 		}
 	case RMW:
+		if f.Prim == "clear_bit_unlock" && f.Order == model.Release {
+			return []Form{{Prim: "clear_bit", Order: model.Once}}
+		}
 		base, _ := splitSuffix(f.Prim)
 		switch f.Order {
 		case model.Mb:

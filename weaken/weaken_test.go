@@ -536,3 +536,70 @@ func TestPerCall(t *testing.T) {
 		t.Errorf("per call: %d release sites, want 2 (P0's call and P2's)", n)
 	}
 }
+
+// The kernel's other ordered primitives go down to their own relaxed
+// forms (not to READ_ONCE/WRITE_ONCE, which take other arguments), and
+// the forms the kernel has are not starred.
+func TestDownOtherPrimitives(t *testing.T) {
+	p := load(t, `C prims
+{}
+P0(long *a, long *b, int *c, int *d, int *e)
+{
+	long r0;
+	int r1;
+	int r2;
+
+	r0 = atomic_long_read_acquire(a);
+	atomic_long_set_release(a, 2);
+	r1 = test_bit_acquire(1, b);
+	clear_bit_unlock(2, b);
+	refcount_set_release(c, 3);
+	r1 = try_cmpxchg(d, &r2, 4);
+	r1 = atomic_long_xchg(a, 6);
+	r1 = smp_cond_load_acquire(d, VAL != 7);
+}
+P1(int *d)
+{
+	WRITE_ONCE(*d, 8);
+}
+exists (0:r1=9)
+`)
+	want := map[string][]string{
+		"atomic_long_read_acquire": {"atomic_long_read"},
+		"atomic_long_set_release":  {"atomic_long_set"},
+		"test_bit_acquire":         {"test_bit"},
+		"clear_bit_unlock":         {"clear_bit"},
+		"refcount_set_release":     {"refcount_set"},
+		"try_cmpxchg":              {"try_cmpxchg_acquire", "try_cmpxchg_release"},
+		"atomic_long_xchg":         {"atomic_long_xchg_acquire", "atomic_long_xchg_release"},
+		"smp_cond_load_acquire":    {"smp_cond_load_relaxed"},
+		"WRITE_ONCE":               {"plain"},
+	}
+	seen := 0
+	for _, s := range Sites(p) {
+		w, ok := want[s.Orig.Prim]
+		if !ok {
+			t.Errorf("unexpected site %s", s.Text)
+			continue
+		}
+		seen++
+		var got []string
+		for _, f := range Down(s.Kind, s.Orig) {
+			got = append(got, f.String())
+			if !f.Kernel() {
+				t.Errorf("%s -> %s: not a kernel primitive?", s.Orig.Prim, f)
+			}
+			for _, g := range Down(s.Kind, f) {
+				if !g.Kernel() {
+					t.Errorf("%s -> %s -> %s: not a kernel primitive?", s.Orig.Prim, f, g)
+				}
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(w, " ") {
+			t.Errorf("%s goes down to %q, want %q", s.Orig.Prim, got, w)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d sites, want %d", seen, len(want))
+	}
+}
