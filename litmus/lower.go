@@ -364,6 +364,10 @@ func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
 		return tVoid
 	case "atomic_t":
 		return tAtomic
+	case "atomic_long_t":
+		return tAtomicLong
+	case "refcount_t":
+		return tRefcount
 	case "spinlock_t":
 		return tLock
 	case "int":
@@ -1109,9 +1113,9 @@ func (l *lowerer) staticValue(x Expr) (model.Value, bool) {
 		}
 		return v, ok
 	case *CallExpr:
-		if x.Fun.Name == "ATOMIC_INIT" {
+		if n := x.Fun.Name; n == "ATOMIC_INIT" || n == "ATOMIC_LONG_INIT" || n == "REFCOUNT_INIT" {
 			if len(x.Args) != 1 {
-				l.errorf(x.Pos(), "ATOMIC_INIT expects 1 argument, found %d", len(x.Args))
+				l.errorf(x.Pos(), "%s expects 1 argument, found %d", n, len(x.Args))
 				return 0, false
 			}
 			return l.staticValue(x.Args[0])

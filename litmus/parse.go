@@ -689,7 +689,7 @@ var typeWords = map[string]bool{
 	"void": true, "_Bool": true, "bool": true,
 	"intptr_t": true, "uintptr_t": true, "size_t": true,
 	"u8": true, "u16": true, "u32": true, "u64": true, "s8": true, "s16": true, "s32": true, "s64": true,
-	"atomic_t": true, "spinlock_t": true,
+	"atomic_t": true, "atomic_long_t": true, "refcount_t": true, "spinlock_t": true,
 }
 
 var qualifiers = map[string]bool{"volatile": true, "const": true}

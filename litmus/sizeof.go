@@ -62,7 +62,10 @@ func (l *lowerer) cSize(pos model.Pos, t *ctype) (size, align int64, ok bool) {
 	case kPtr:
 		return 8, 8, true
 	case kAtomic, kLock:
-		return 4, 4, true // struct { int counter; }, arch_spinlock_t
+		if t == tAtomicLong {
+			return 8, 8, true // struct { long counter; }
+		}
+		return 4, 4, true // struct { int counter; } (refcount_t wraps one), arch_spinlock_t
 	case kVoid:
 		return 1, 1, true // GNU C, which the kernel is written in
 	case kArray:

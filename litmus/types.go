@@ -59,10 +59,14 @@ var (
 	tBad    = &ctype{kind: kBad}
 	tInt    = &ctype{kind: kInt, name: "int"}
 	tAtomic = &ctype{kind: kAtomic}
-	tLock   = &ctype{kind: kLock}
-	tSrcu   = &ctype{kind: kInt, name: "struct srcu_struct"}
-	tVoid   = &ctype{kind: kVoid}
-	tVoidP  = &ctype{kind: kPtr, elem: tVoid}
+	// atomic_long_t and refcount_t hold a counter as atomic_t does; they
+	// differ only in name and C size (refcount_t wraps an atomic_t).
+	tAtomicLong = &ctype{kind: kAtomic, name: "atomic_long_t"}
+	tRefcount   = &ctype{kind: kAtomic, name: "refcount_t"}
+	tLock       = &ctype{kind: kLock}
+	tSrcu       = &ctype{kind: kInt, name: "struct srcu_struct"}
+	tVoid       = &ctype{kind: kVoid}
+	tVoidP      = &ctype{kind: kPtr, elem: tVoid}
 )
 
 func ptrTo(t *ctype) *ctype { return &ctype{kind: kPtr, elem: t, depth: t.depth + 1} }
@@ -105,6 +109,9 @@ func (t *ctype) String() string {
 	case kInt:
 		return t.name
 	case kAtomic:
+		if t.name != "" {
+			return t.name
+		}
 		return "atomic_t"
 	case kLock:
 		return "spinlock_t"
