@@ -68,6 +68,9 @@ func (g *gen) inline(x *CallExpr, gl *global, want int, discard bool) opnd {
 	vals := make([]opnd, len(x.Args))
 	for i, a := range x.Args {
 		vals[i] = g.rv(a, -1)
+		if isBool(gl.params[i]) {
+			vals[i] = g.toBool(a, vals[i], -1) // as C converts to _Bool
+		}
 	}
 	calls := append(append([]string(nil), g.frame.calls...), fd.Name.Name)
 	top := newScope(nil)
