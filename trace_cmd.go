@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -37,7 +36,7 @@ type traceCmd struct {
 // real execution, and rendering the replay instead would show something
 // else than the file says.
 func (c *traceCmd) run(stdout, stderr io.Writer) int {
-	data, err := readTraceFile(c.File)
+	data, err := litmus.ReadLimited(c.File, maxTraceSize)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
@@ -152,19 +151,3 @@ func (c *traceCmd) findLitmus(st *explorer.SavedTrace, stderr io.Writer) (path s
 // maxTraceSize bounds a saved trace: the biggest counterexample of the
 // protocol suite saves to well under a megabyte.
 const maxTraceSize = 64 << 20
-
-// readTraceFile reads a regular file of at most maxTraceSize bytes, and
-// refuses anything else (a directory, /dev/zero, a FIFO) before reading.
-func readTraceFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	case fi.Size() > maxTraceSize:
-		return nil, fmt.Errorf("%s: %d bytes, more than a saved trace can be (%d)", path, fi.Size(), maxTraceSize)
-	}
-	return os.ReadFile(path)
-}
