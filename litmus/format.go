@@ -150,15 +150,8 @@ func (p *printer) decl(d Decl) {
 		p.sp()
 		p.str(d.Name.Name)
 		p.sp()
-		p.str("{")
-		p.nl()
-		p.indent++
-		for _, f := range d.Fields {
-			p.declStmt(f)
-			p.nl()
-		}
-		p.indent--
-		p.str("};")
+		p.fields(d.Fields)
+		p.str(";")
 		p.nl()
 	case *TypedefDecl:
 		p.str("typedef")
@@ -170,15 +163,7 @@ func (p *printer) decl(d Decl) {
 				p.str(d.Type.Name)
 				p.sp()
 			}
-			p.str("{")
-			p.nl()
-			p.indent++
-			for _, f := range d.Fields {
-				p.declStmt(f)
-				p.nl()
-			}
-			p.indent--
-			p.str("}")
+			p.fields(d.Fields)
 		} else {
 			p.typeSpec(d.Type)
 		}
@@ -654,4 +639,18 @@ func (p *printer) prop(x Prop) {
 	case *BadProp:
 		p.str("/* bad condition */")
 	}
+}
+
+// fields prints a struct's body, "{", a field a line, "}", for struct
+// declarations and typedefs of structs alike.
+func (p *printer) fields(fields []*DeclStmt) {
+	p.str("{")
+	p.nl()
+	p.indent++
+	for _, f := range fields {
+		p.declStmt(f)
+		p.nl()
+	}
+	p.indent--
+	p.str("}")
 }
