@@ -182,7 +182,13 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 	}
-	switch res.Verdict {
+	return verdictExit(res.Verdict)
+}
+
+// verdictExit is the exit status of a verdict: 0 verified, 1
+// counterexample, 3 inconclusive.
+func verdictExit(v explorer.Verdict) int {
+	switch v {
 	case explorer.Pass:
 		return exitVerified
 	case explorer.Fail:

@@ -100,10 +100,7 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 			return exitInconclusive
 		}
 		fmt.Fprintf(stderr, "mmcheck: %s is not verified under %s (%s): nothing to weaken\n", c.File, rep.Model.Name, rep.Base.Verdict)
-		if rep.Base.Verdict == explorer.Fail {
-			return exitCounterexample
-		}
-		return exitInconclusive
+		return verdictExit(rep.Base.Verdict)
 	}
 	if c.JSON {
 		err = reports.WeakenJSON(stdout, rep)

@@ -35,7 +35,7 @@ func heldMemory(s []metrics.Sample) uint64 {
 type memoryError struct{ limit, held int64 }
 
 func (m *memoryError) Error() string {
-	return fmt.Sprintf("--max-memory %s reached (%s held)", FormatBytes(m.limit), FormatBytes(m.held))
+	return fmt.Sprintf("--max-memory %s reached (%s held)", formatBytes(m.limit), formatBytes(m.held))
 }
 
 // watchMemory returns a context that is cancelled, with a *memoryError
@@ -72,8 +72,8 @@ func watchMemory(parent context.Context, limit int64) (context.Context, func()) 
 	}
 }
 
-// FormatBytes writes n bytes in binary units, as --max-memory takes them.
-func FormatBytes(n int64) string {
+// formatBytes writes n bytes in binary units, as --max-memory takes them.
+func formatBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%dB", n)
