@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -44,7 +43,8 @@ type exploreCmd struct {
 	SaveTrace     string        `name:"save-trace" help:"Write each counterexample as a JSON trace file into this directory (see 'mmcheck trace')." placeholder:"DIR"`
 	Files         []string      `arg:"" name:"file" help:"Litmus files (.lit, .litmus) or directories of them."`
 
-	jsonAll *[]*explorer.Result // --json with several files: the reports so far
+	jsonAll  *[]*explorer.Result // --json with several files: the reports so far
+	memLimit int64               // --max-memory in bytes, or its default
 }
 
 // several reports whether the arguments name more than one file or a
@@ -62,13 +62,12 @@ func (c *exploreCmd) several() bool {
 }
 
 func (c *exploreCmd) run(stdout, stderr io.Writer) int {
-	// The search keeps little live memory (a depth-first path of graphs)
-	// but allocates fast; a lazier collector leaves the CPUs to it.
-	debug.SetGCPercent(400)
 	if err := c.check(); err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
 		return exitBadInput
 	}
+	c.memLimit = c.maxMemory()
+	tuneRuntime(c.memLimit)
 	files, err := expandFiles(c.Files)
 	if err != nil {
 		fmt.Fprintln(stderr, "mmcheck:", err)
@@ -142,7 +141,7 @@ func (c *exploreCmd) one(ctx context.Context, file string, m *memmodel.Model, st
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates, MaxMemory: c.maxMemory(), SpecStates: c.SpecStates,
+	opts := explorer.Options{Model: m, LoopBound: c.LoopBound, Workers: workers, MaxStates: c.MaxStates, MaxMemory: c.memLimit, SpecStates: c.SpecStates,
 		AllViolations: c.AllViolations, CheckLeaks: c.CheckLeaks, CheckRaces: c.CheckRaces}
 	switch c.Search {
 	case "interleave":

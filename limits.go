@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -43,6 +44,18 @@ func (c *exploreCmd) check() error {
 		}
 	}
 	return nil
+}
+
+// tuneRuntime sets the collector for a search, once for the process: the
+// search keeps little live memory (a depth-first path of graphs) but
+// allocates fast, so a lazier collector leaves the CPUs to it; near the
+// memory limit (0: none) the runtime collects harder before the
+// explorer's watchdog stops the search.
+func tuneRuntime(maxMemory int64) {
+	debug.SetGCPercent(400)
+	if maxMemory > 0 {
+		debug.SetMemoryLimit(maxMemory)
+	}
 }
 
 // maxMemory is the memory limit in bytes: --max-memory, or by default

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,14 +59,15 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	debug.SetGCPercent(400) // as explore: little live memory, fast allocation
+	memLimit := ex.maxMemory()
+	tuneRuntime(memLimit)
 	// SIGTERM as SIGINT: either stops every exploration, and the report
 	// says what was decided.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := weaken.Options{
 		Explore: explorer.Options{Model: memmodel.Lookup(c.Model), LoopBound: c.LoopBound, Workers: workers,
-			MaxStates: c.MaxStates, SpecStates: c.SpecStates, MaxMemory: ex.maxMemory()},
+			MaxStates: c.MaxStates, SpecStates: c.SpecStates, MaxMemory: memLimit},
 		Timeout: c.Timeout,
 		Workers: workers,
 		PerCall: c.PerCall,

@@ -3,7 +3,6 @@ package explorer
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"runtime/metrics"
 	"time"
 )
@@ -11,11 +10,13 @@ import (
 // The memory limit (Options.MaxMemory). A search that keeps more live
 // memory than the limit stops, inconclusive, with what it explored, rather
 // than dying in the runtime's out-of-memory error (a goroutine dump and
-// exit 2, the status of bad input). The runtime's own soft limit
-// (debug.SetMemoryLimit) makes the collector work harder as the heap
-// nears it; a watchdog samples the memory the process holds and stops the
-// search at 90% of the limit, which leaves room for the report. Every
-// phase of a search checks its context, so each stops promptly.
+// exit 2, the status of bad input). A watchdog samples the memory the
+// process holds and stops the search at 90% of the limit, which leaves
+// room for the report. Every phase of a search checks its context, so
+// each stops promptly. The runtime's soft limit (debug.SetMemoryLimit),
+// which makes the collector work harder as the heap nears it, is the
+// process's to set, once (the CLI does): searches run side by side
+// (mmcheck weaken) must not set and restore it under each other.
 
 // memSample is how often the watchdog looks.
 const memSample = 50 * time.Millisecond
@@ -40,10 +41,9 @@ func (m *memoryError) Error() string {
 
 // watchMemory returns a context that is cancelled, with a *memoryError
 // as its cause, when the process holds more than 90% of limit bytes, and
-// a function that ends the watch and restores the runtime's limit.
+// a function that ends the watch.
 func watchMemory(parent context.Context, limit int64) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(parent)
-	old := debug.SetMemoryLimit(limit)
 	stop, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -68,7 +68,6 @@ func watchMemory(parent context.Context, limit int64) (context.Context, func()) 
 		close(stop)
 		<-done
 		cancel(nil)
-		debug.SetMemoryLimit(old)
 	}
 }
 
