@@ -259,6 +259,7 @@ func (ip *interp) withDeps(s *tstate, in *model.Instr, a action, nev int) action
 		}
 	}
 	a.ctrl = s.ctrl
+	dropDeps(in, &a)
 	return a
 }
 
@@ -562,6 +563,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 				a := ip.withDeps(s, in, action{kind: actWrite, instr: s.pc, loc: s.rmwLoc, val: s.rmwVal, order: o, rmw: true, lock: lock}, nev)
 				if ip.deps {
 					a.addr, a.data = s.rmwAddrT, s.rmwDataT
+					dropDeps(in, &a)
 				}
 				return a
 			}

@@ -1210,6 +1210,8 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 			if acc.rmw {
 				addrT, dataT, addrVN = at.wAddrT, at.wDataT, at.wAddrVN
 			}
+			addrT, dataT = addrT && depKept(in, model.DepAddr), dataT && depKept(in, model.DepData)
+			ctrlT := len(at.joins) > 0 && depKept(in, model.DepCtrl)
 			ordered := false
 			switch {
 			case r.order == model.Plain || acc.order == model.Plain:
@@ -1218,7 +1220,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 				ordered = true
 			case acc.rmw && at.rmwHB:
 				ordered = true // r's own RMW, or an RMW whose read is hb-after r (fr ∩ int)
-			case len(at.joins) > 0, addrT, dataT:
+			case ctrlT, addrT, dataT:
 				ordered = true
 			case len(r.locs) == 1 && slices.Equal(acc.locs, r.locs):
 				ordered = true // fr ∩ int
@@ -1537,7 +1539,7 @@ func (c *lbChecker) access(t *model.Thread, s *lbState, in *model.Instr, track b
 		return nil, nil // NULL or wild dereference: the thread stops
 	}
 	acc := &lbAccess{locs: locs, order: in.Order, instr: s.pc}
-	addrHB := track && (s.full || s.taintOf(in.A))
+	addrHB := track && (s.full || s.taintOf(in.A) && depKept(in, model.DepAddr))
 	write := func(v aval) {
 		if !track {
 			c.store(locs, v)

@@ -207,4 +207,5 @@ type Instr struct {
 	Pos    Pos      // where the operation is in the source
 	Text   string   // the source text of the operation ("atomic_dec_and_test(&mm->mm_count)")
 	Call   []string // inlined helper functions, outermost first: ["finish_cpu", "mmdrop"]
+	NoDeps DepKinds // dependencies of this instruction's events the model is not told of (see DepKinds)
 }
