@@ -45,6 +45,10 @@ type SavedTrace struct {
 	CO        []SavedCO      `json:"co"`      // per location with writes
 	Steps     []Ref          `json:"steps"`   // the linearization shown
 	Status    []string       `json:"status"`  // per CPU: done, blocked, ...
+	// Weakened: a trace of a program `mmcheck weaken` weakened lists
+	// the weakenings, which the reader makes before Replay; absent in a
+	// trace of the program as written.
+	Weakened []SavedWeakening `json:"weakened,omitempty"`
 }
 
 // Ref names an event: [cpu, index in program order]; cpu -1 is an initial write.
