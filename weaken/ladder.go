@@ -12,12 +12,18 @@ type Form struct {
 	Order model.Order     // accesses: the ordering (the write's, for smp_store_mb)
 	Fence model.FenceKind // barriers: the fence
 	None  bool            // barriers: removed
+	// Broken: a dependency site's access with the dependency broken
+	// (model.Instr.NoDeps): the same primitive, whose dependency on the
+	// read no longer orders.
+	Broken bool
 }
 
 // String names the form as the report shows it: the primitive, "plain"
 // or "nothing".
 func (f Form) String() string {
 	switch {
+	case f.Broken:
+		return "no dependency"
 	case f.None:
 		return "nothing"
 	case f.Prim == "":
@@ -30,8 +36,15 @@ func (f Form) String() string {
 // _acquire and _release forms of atomic_dec_and_test, atomic_inc_not_zero
 // and the like are not (they are tried all the same, see the package doc).
 func (f Form) Kernel() bool {
+	if f.Broken {
+		return false // not a source edit (see [Kind.IsDep])
+	}
 	if f.None || f.Prim == "" {
 		return true
+	}
+	switch f.Prim {
+	case "test_and_set_bit_release", "test_and_set_bit_relaxed":
+		return false
 	}
 	base, suffix := splitSuffix(f.Prim)
 	return suffix == "" || hasOrderedForms(base)
@@ -73,6 +86,12 @@ func hasOrderedForms(base string) bool {
 // the given kind (see the package doc); nil at the bottom.
 func Down(kind Kind, f Form) []Form {
 	switch kind {
+	case AddrDep, DataDep, CtrlDep:
+		if f.Broken {
+			return nil
+		}
+		f.Broken = true
+		return []Form{f}
 	case Fence:
 		if f.None {
 			return nil
@@ -110,8 +129,20 @@ func Down(kind Kind, f Form) []Form {
 			return []Form{{Order: model.Plain}}
 		}
 	case RMW:
-		if f.Prim == "clear_bit_unlock" && f.Order == model.Release {
+		switch {
+		case NoWeakerForm(f):
+			return nil
+		case f.Prim == "clear_bit_unlock" && f.Order == model.Release:
 			return []Form{{Prim: "clear_bit", Order: model.Once}}
+		case f.Prim == "test_and_set_bit" && f.Order == model.Mb:
+			// Its acquire form is the kernel's bit lock; a release form
+			// it has not, tried all the same.
+			return []Form{{Prim: "test_and_set_bit_lock", Order: model.Acquire}, {Prim: "test_and_set_bit_release", Order: model.Release}}
+		case strings.HasPrefix(f.Prim, "refcount_") && f.Order == model.Acquire:
+			// refcount_inc_not_zero_acquire -> refcount_inc_not_zero.
+			return []Form{{Prim: strings.TrimSuffix(f.Prim, "_acquire"), Order: model.Once}}
+		case f.Prim == "test_and_set_bit_lock" && f.Order == model.Acquire:
+			return []Form{{Prim: "test_and_set_bit_relaxed", Order: model.Once}}
 		}
 		base, _ := splitSuffix(f.Prim)
 		switch f.Order {
@@ -122,6 +153,27 @@ func Down(kind Kind, f Form) []Form {
 		}
 	}
 	return nil
+}
+
+// NoWeakerForm reports whether a site's form is a primitive with no
+// weaker form to try: refcount_t's operations (refcount_dec_and_test,
+// refcount_inc_not_zero, ...), whose kernel API has none; the search
+// reports them without exploring ([NoWeaker]). Their _acquire forms
+// (refcount_inc_not_zero_acquire) go down to the plain operation.
+func NoWeakerForm(f Form) bool {
+	return strings.HasPrefix(f.Prim, "refcount_") && !strings.HasSuffix(f.Prim, "_acquire")
+}
+
+// Note says what a step down the ladder means beyond its name, for the
+// report: "" for most.
+func Note(from, to Form) string {
+	switch {
+	case from.Prim == "clear_bit_unlock" && to.Prim == "clear_bit":
+		return "clear_bit() orders nothing: a bit lock's unlock needs clear_bit_unlock() (or smp_mb__before_atomic(); clear_bit())"
+	case from.Prim == "test_and_set_bit" && to.Prim == "test_and_set_bit_lock":
+		return "test_and_set_bit_lock() is test_and_set_bit() with acquire ordering only"
+	}
+	return ""
 }
 
 // Change is one site weakened to one form.
@@ -150,10 +202,22 @@ func Apply(p *model.Program, sites []Site, changes []Change) *model.Program {
 
 // weakenInstr turns one instruction of site s into form f.
 func weakenInstr(in *model.Instr, s *Site, f Form) {
+	if s.Kind.IsDep() {
+		if f.Broken {
+			in.NoDeps |= s.Kind.Dep()
+		}
+		return
+	}
 	text := Rewrite(in.Text, s.Orig.Prim, f)
 	if in.Op == model.OpFence && (s.Kind == Fence && f.None || s.Kind == StoreMb && f.Prim != "smp_store_mb") {
 		// The barrier goes: a no-op in its place keeps the jump targets.
 		*in = model.Instr{Op: model.OpNop, Dst: -1, Pos: in.Pos, Text: text, Call: in.Call}
+		return
+	}
+	if in.Op == model.OpFence && s.Kind == RMW {
+		// The fence of an RMW's lowering (refcount_dec_and_test's
+		// acquire on zero) is not what the form changes.
+		in.Text = text
 		return
 	}
 	in.Prim, in.Text = f.Prim, text

@@ -44,6 +44,7 @@ type Progress struct {
 	Sites                      int  // ordering sites in all
 	Done                       int  // sites decided (or given up)
 	Needed, Redundant, Unknown int  // of those done
+	NoWeaker                   int  // of those done: sites with no weaker form
 	Explorations               int  // so far, the original's included
 	Minimal                    bool // the sites are done; the minimal set is being searched
 }
@@ -55,9 +56,12 @@ const (
 	Needed    Verdict = iota // the weakened program has a counterexample: keep the ordering
 	Redundant                // the weakened program verifies
 	Unknown                  // the exploration was inconclusive
+	// NoWeaker: a site with no weaker form to try (refcount_t's
+	// operations, [NoWeakerForm]): listed, not explored, and decided.
+	NoWeaker
 )
 
-var verdictNames = [...]string{"needed", "redundant", "unknown"}
+var verdictNames = [...]string{"needed", "redundant", "unknown", "no weaker form"}
 
 func (v Verdict) String() string { return verdictNames[v] }
 
@@ -77,7 +81,8 @@ type SiteReport struct {
 	Site
 	Tries []Try // in the order explored: one step down first, then further down from redundant forms
 	// Verdict: Needed when every form one step down is needed, Redundant
-	// when some weaker form verifies, Unknown otherwise.
+	// when some weaker form verifies, NoWeaker when there is no weaker
+	// form, Unknown otherwise.
 	Verdict Verdict
 	// Weakest is the index in Tries of the weakest form that verifies
 	// (the deepest down the ladder, the first of equals); -1 if none.
@@ -164,7 +169,7 @@ func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 	if base.Verdict != explorer.Pass {
 		return r, nil
 	}
-	sites := sites(p, opts.PerCall)
+	sites := sites(p, opts.PerCall, opts.Explore.Model.NeedsDeps)
 	r.Sites = make([]SiteReport, len(sites))
 	s.mu.Lock()
 	s.prog.Sites = len(sites)
@@ -220,6 +225,8 @@ func (s *search) done(v Verdict) {
 		s.prog.Needed++
 	case Redundant:
 		s.prog.Redundant++
+	case NoWeaker:
+		s.prog.NoWeaker++
 	default:
 		s.prog.Unknown++
 	}
@@ -303,6 +310,9 @@ func (sc *search) site(ctx context.Context, p *model.Program, sites []Site, i in
 		}
 	}
 	sr.Verdict = siteVerdict(sr.Tries, first)
+	if first == 0 {
+		sr.Verdict = NoWeaker
+	}
 	return sr
 }
 
@@ -337,8 +347,8 @@ func (sc *search) minimal(ctx context.Context, p *model.Program, sites []Site) {
 	}
 	var cands []cand
 	for i, sr := range r.Sites {
-		if sr.Verdict != Redundant {
-			continue
+		if sr.Verdict != Redundant || sr.Kind.IsDep() {
+			continue // a dependency broken is not a source edit
 		}
 		// Only kernel primitives: the set is a patch one can apply.
 		c := cand{site: i}

@@ -2,6 +2,7 @@ package weaken
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -294,6 +295,149 @@ func TestAddressDependencyReplacesAcquire(t *testing.T) {
 	wantVerdict(t, r, "smp_store_release", Needed)
 	r = run(t, addrDep, "ra")
 	wantVerdict(t, r, "smp_load_acquire", Needed)
+}
+
+// depSite returns the dependency site of the given kind whose access's
+// text starts with prefix.
+func depSite(t *testing.T, r *Report, kind Kind, prefix string) *SiteReport {
+	t.Helper()
+	for i := range r.Sites {
+		if s := &r.Sites[i]; s.Kind == kind && strings.HasPrefix(s.Text, prefix) {
+			return s
+		}
+	}
+	t.Fatalf("under %s: no %s site of %q", r.Model.Name, kind, prefix)
+	return nil
+}
+
+// The address dependency that replaces the acquire, written out: the
+// reader loads the pointer with READ_ONCE and dereferences it. Under lkmm
+// the program verifies; nothing on the reader is weaker (READ_ONCE ->
+// plain: a plain read of the pointer carries no dependency lkmm heeds),
+// and the dependency is a site of its own, needed: broken, the reader may
+// see the pointer and the data's old value. It is reported, not put in
+// the minimal set.
+const addrDepOnce = `C MP+addr-once
+{
+p=y;
+}
+
+P0(int *x, int **p)
+{
+	WRITE_ONCE(*x, 1);
+	smp_store_release(p, x);
+}
+
+P1(int *x, int **p)
+{
+	int *r0;
+	int r1;
+
+	r0 = READ_ONCE(*p);
+	r1 = READ_ONCE(*r0);
+}
+
+exists (1:r0=x /\ 1:r1=0)
+`
+
+func TestAddressDependencySite(t *testing.T) {
+	r := run(t, addrDepOnce, "lkmm")
+	dep := depSite(t, r, AddrDep, "READ_ONCE(*r0)")
+	if dep.Verdict != Needed || len(dep.Tries) != 1 || !dep.Tries[0].Form.Broken || dep.Tries[0].Result == nil || dep.Tries[0].Result.Verdict != explorer.Fail {
+		t.Errorf("the address dependency: %s, tries %+v; want needed, one try (broken) with a counterexample", dep.Verdict, dep.Tries)
+	}
+	if len(dep.On) != 1 || dep.On[0].Text != "READ_ONCE(*p)" || dep.On[0].Pos.Line != 17 {
+		t.Errorf("the address dependency is on %+v, want READ_ONCE(*p) at line 17", dep.On)
+	}
+	once := site(t, r, "READ_ONCE(*p)")
+	if once.Verdict != Needed || len(once.Tries) != 1 || once.Tries[0].Form.String() != "plain" {
+		t.Errorf("READ_ONCE(*p): %s, tries %+v; want needed (plain)", once.Verdict, once.Tries)
+	}
+	wantVerdict(t, r, "smp_store_release", Needed)
+	// The one dependency of the program: the pointer's value is written
+	// by P0 as a constant, and nothing else depends on a read.
+	n := 0
+	for _, s := range r.Sites {
+		if s.Kind.IsDep() {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d dependency sites, want 1", n)
+	}
+	// With the acquire, the dependency adds nothing: redundant, and still
+	// not in the minimal set (which weakens the acquire to READ_ONCE).
+	r = run(t, addrDep, "lkmm")
+	dep = depSite(t, r, AddrDep, "READ_ONCE(*r0)")
+	if dep.Verdict != Redundant {
+		t.Errorf("the address dependency after smp_load_acquire: %s, want redundant", dep.Verdict)
+	}
+	if r.Minimal == nil {
+		t.Fatal("no minimal set")
+	}
+	for _, ch := range r.Minimal.Changes {
+		if r.Sites[ch.Site].Kind.IsDep() {
+			t.Errorf("a dependency in the minimal set: %+v", ch)
+		}
+	}
+	// ra heeds no dependency: no dependency sites.
+	r = run(t, addrDep, "ra")
+	for _, s := range r.Sites {
+		if s.Kind.IsDep() {
+			t.Errorf("under ra, a dependency site %s %s", s.Kind, s.Text)
+		}
+	}
+}
+
+// The dependency sites a static analysis of the code finds: address,
+// data and control, through arithmetic and a helper, from marked reads
+// only, and a control dependency that ends where the branches join.
+func TestDepSites(t *testing.T) {
+	p := load(t, `C deps
+{}
+static int get(int *a)
+{
+	return READ_ONCE(*a);
+}
+
+P0(int *x, int *y, int *z, int *w)
+{
+	int r0;
+	int r1;
+	int r2;
+
+	r0 = get(x);
+	r1 = *y;
+	WRITE_ONCE(*z, r0 + 1);
+	WRITE_ONCE(*w, r1);
+	if (r0 == 1)
+		WRITE_ONCE(*y, 2);
+	WRITE_ONCE(*x, 3);
+	r2 = xchg(w, r0);
+	if (r2)
+		WRITE_ONCE(*y, 4);
+}
+`)
+	var got []string
+	for _, s := range DepSites(p, false) {
+		if !s.Kind.IsDep() {
+			continue
+		}
+		var on []string
+		for _, d := range s.On {
+			on = append(on, fmt.Sprintf("%d:%s", d.Pos.Line, d.Text))
+		}
+		got = append(got, fmt.Sprintf("%d %s %s on %s", s.Pos.Line, s.Kind, s.Text, strings.Join(on, ",")))
+	}
+	want := []string{
+		"16 data-dep WRITE_ONCE(*z, r0 + 1) on 5:READ_ONCE(*a)",
+		"19 ctrl-dep WRITE_ONCE(*y, 2) on 5:READ_ONCE(*a)",
+		"21 data-dep xchg(w, r0) on 5:READ_ONCE(*a)",
+		"23 ctrl-dep WRITE_ONCE(*y, 4) on 21:xchg(w, r0)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("dependency sites:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 func TestNotVerifiedIsNotWeakened(t *testing.T) {
@@ -601,5 +745,121 @@ exists (0:r1=9)
 	}
 	if seen != len(want) {
 		t.Errorf("%d sites, want %d", seen, len(want))
+	}
+}
+
+// refcount_t and bit operations as sites: refcount_t's operations have no
+// weaker kernel form (listed, not explored, decided); a bit lock's
+// test_and_set_bit_lock and clear_bit_unlock go down their kernel
+// ladder, and both are needed for a counter under the lock; the fully
+// ordered test_and_set_bit goes down to test_and_set_bit_lock.
+func TestRefcountBitops(t *testing.T) {
+	src := `C bitlock
+{
+x=0;
+rc=2;
+}
+
+P0(unsigned long *lock, int *x, refcount_t *rc)
+{
+	int r0;
+	int r1;
+
+	r1 = test_and_set_bit_lock(0, lock);
+	if (!r1) {
+		r0 = READ_ONCE(*x);
+		WRITE_ONCE(*x, r0 + 1);
+		clear_bit_unlock(0, lock);
+	}
+	r0 = refcount_dec_and_test(rc);
+}
+
+P1(unsigned long *lock, int *x, refcount_t *rc)
+{
+	int r0;
+	int r1;
+
+	r1 = test_and_set_bit(0, lock);
+	if (!r1) {
+		r0 = READ_ONCE(*x);
+		WRITE_ONCE(*x, r0 + 1);
+		clear_bit_unlock(0, lock);
+	}
+	r0 = refcount_inc_not_zero(rc);
+}
+
+exists (0:r1=0 /\ 1:r1=0 /\ x=1)
+`
+	r := run(t, src, "ra")
+	wantVerdict(t, r, "test_and_set_bit_lock", Needed)
+	// test_and_set_bit needs only its acquire half: test_and_set_bit_lock
+	// verifies, the (not kernel) release form does not, and the minimal
+	// set takes the lock form.
+	tas := wantVerdict(t, r, "test_and_set_bit(", Redundant)
+	if len(tas.Tries) < 2 || tas.Tries[0].Form.Prim != "test_and_set_bit_lock" || !tas.Tries[0].Form.Kernel() ||
+		tas.Tries[1].Form.Kernel() || tas.Tries[1].Verdict != Needed || tas.Weakest != 0 {
+		t.Errorf("test_and_set_bit tried as %+v, want test_and_set_bit_lock (redundant), then test_and_set_bit_release* (needed)", tas.Tries)
+	}
+	found := false
+	for _, ch := range r.Minimal.Changes {
+		if r.Sites[ch.Site].Orig.Prim != "test_and_set_bit" {
+			continue
+		}
+		found = true
+		if _, nw, _, ok := Patch(r, ch); ch.Form.Prim != "test_and_set_bit_lock" || !ok || !strings.Contains(nw, "r1 = test_and_set_bit_lock(0, lock);") {
+			t.Errorf("the minimal set's test_and_set_bit: %s, patched %q", ch.Form, nw)
+		}
+	}
+	if !found {
+		t.Errorf("minimal set %+v, without test_and_set_bit -> test_and_set_bit_lock", r.Minimal)
+	}
+	var unlocks int
+	for i := range r.Sites {
+		s := &r.Sites[i]
+		if s.Orig.Prim != "clear_bit_unlock" {
+			continue
+		}
+		unlocks++
+		if s.Verdict != Needed || len(s.Tries) != 1 || s.Tries[0].Form.Prim != "clear_bit" || !s.Tries[0].Form.Kernel() {
+			t.Errorf("clear_bit_unlock at %s: %s, %+v; want needed, tried as clear_bit", s.Pos, s.Verdict, s.Tries)
+		}
+		if Note(s.Orig, s.Tries[0].Form) == "" {
+			t.Error("clear_bit_unlock -> clear_bit has no note")
+		}
+	}
+	if unlocks != 2 {
+		t.Errorf("%d clear_bit_unlock sites, want 2", unlocks)
+	}
+	for _, p := range []string{"refcount_dec_and_test", "refcount_inc_not_zero"} {
+		s := wantVerdict(t, r, p, NoWeaker)
+		if len(s.Tries) != 0 {
+			t.Errorf("%s: tried %+v, want nothing (no weaker kernel form)", p, s.Tries)
+		}
+	}
+	if !r.Decided() {
+		t.Error("a site with no weaker form leaves the report undecided")
+	}
+	// The kernel ladders of the other forms.
+	for _, c := range []struct {
+		kind Kind
+		from Form
+		want string
+	}{
+		{RMW, Form{Prim: "refcount_inc_not_zero_acquire", Order: model.Acquire}, "refcount_inc_not_zero"},
+		{RMW, Form{Prim: "refcount_inc_not_zero", Order: model.Once}, ""},
+		{RMW, Form{Prim: "refcount_dec_and_test", Order: model.Release}, ""},
+		{RMW, Form{Prim: "atomic_long_add_return", Order: model.Mb}, "atomic_long_add_return_acquire atomic_long_add_return_release"},
+		{RMW, Form{Prim: "atomic_long_add_return_release", Order: model.Release}, "atomic_long_add_return_relaxed"},
+		{RMW, Form{Prim: "try_cmpxchg", Order: model.Mb}, "try_cmpxchg_acquire try_cmpxchg_release"},
+		{RMW, Form{Prim: "try_cmpxchg_acquire", Order: model.Acquire}, "try_cmpxchg_relaxed"},
+		{RMW, Form{Prim: "test_and_set_bit_lock", Order: model.Acquire}, "test_and_set_bit_relaxed"},
+	} {
+		var got []string
+		for _, f := range Down(c.kind, c.from) {
+			got = append(got, f.String())
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s goes down to %q, want %q", c.from, got, c.want)
+		}
 	}
 }
