@@ -15,6 +15,7 @@ import (
 	"mmcheck/litmus"
 	"mmcheck/memmodel"
 	"mmcheck/reports"
+	"mmcheck/weaken"
 )
 
 type traceCmd struct {
@@ -60,6 +61,11 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 		printErrors(stderr, err, path, src, false)
 		return exitBadInput
 	}
+	// A trace of 'mmcheck weaken' is of the program weakened.
+	if prog, err = weaken.ApplySaved(prog, st.Weakened); err != nil {
+		fmt.Fprintf(stderr, "mmcheck: %s: %v\n", c.File, err)
+		return exitBadInput
+	}
 	cx, err := explorer.Replay(prog, m, st)
 	if c.Verify {
 		if err != nil {
@@ -77,11 +83,28 @@ func (c *traceCmd) run(stdout, stderr io.Writer) int {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		err = enc.Encode(cx.Save(prog, m, st.LoopBound, src))
+		saved := cx.Save(prog, m, st.LoopBound, src)
+		saved.File, saved.Weakened = st.File, st.Weakened
+		err = enc.Encode(saved)
 	case "dot":
 		err = reports.DOT(stdout, prog, cx)
 	default:
 		fmt.Fprintf(stdout, "%s under %s:\n", prog.Name, m.Name)
+		for _, w := range st.Weakened {
+			call := ""
+			if w.CPU != nil {
+				call = fmt.Sprintf(" (P%d", *w.CPU)
+				if len(w.Via) > 0 {
+					call += ": " + strings.Join(w.Via, " > ")
+				}
+				call += ")"
+			}
+			what := w.Prim
+			if strings.HasSuffix(w.Kind, "-dep") {
+				what += " " + w.Kind // the access whose dependency is broken
+			}
+			fmt.Fprintf(stdout, "weakened (mmcheck weaken): %s%s %s -> %s\n", w.Pos, call, what, w.Form)
+		}
 		err = reports.Trace(stdout, prog, cx)
 	}
 	if err != nil {

@@ -4,10 +4,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -30,6 +32,7 @@ type weakenCmd struct {
 	Workers    int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
 	PerCall    bool          `name:"per-call" help:"Make each call of a helper (each CPU and chain of inlined functions) a site of its own; by default a site is a source position, every call of the helper at once."`
 	JSON       bool          `name:"json" help:"Print the report as JSON."`
+	Traces     string        `name:"traces" help:"Write the counterexample of each weakening that did not verify (T1, T2, ... in the report) as a trace file into this directory, for 'mmcheck trace'." placeholder:"DIR"`
 	File       string        `arg:"" name:"file" help:"A litmus file (.lit, .litmus) that verifies under the model."`
 }
 
@@ -86,6 +89,14 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	rep.SourceLine = sourceLines()
+	if c.Traces != "" && rep.Base.Verdict == explorer.Pass {
+		files, err := saveWeakenTraces(c.Traces, rep, src)
+		if err != nil {
+			fmt.Fprintln(stderr, "mmcheck: --traces:", err)
+			return exitBadInput
+		}
+		rep.TraceFiles = files
+	}
 	if rep.Base.Verdict != explorer.Pass {
 		if c.JSON {
 			err = reports.WeakenJSON(stdout, rep)
@@ -192,6 +203,31 @@ func (p *weakenProgress) stop() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+}
+
+// saveWeakenTraces writes each trace of the report as
+// DIR/<test>-<model>-T<n>.json and returns the files by trace ID.
+func saveWeakenTraces(dir string, r *weaken.Report, src []byte) (map[string]string, error) {
+	files := map[string]string{}
+	traces := r.Traces()
+	if len(traces) == 0 {
+		return files, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, tr := range traces {
+		data, err := json.MarshalIndent(r.Save(tr, dir, src), "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		name := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.json", sanitizeName(r.Prog.Name), r.Model.Name, tr.ID))
+		if err := os.WriteFile(name, append(data, '\n'), 0o644); err != nil {
+			return nil, err
+		}
+		files[tr.ID] = name
+	}
+	return files, nil
 }
 
 // sourceLines returns a function that quotes line n of a file (an

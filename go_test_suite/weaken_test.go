@@ -1,8 +1,13 @@
 package go_test_suite
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -337,5 +342,103 @@ func TestWeakenInterrupted(t *testing.T) {
 	text, _ := weakenReports(t, r)
 	if !strings.Contains(text, "not searched (interrupted)") {
 		t.Errorf("the report does not say the minimal set was interrupted:\n%s", text)
+	}
+}
+
+// mmcheckRun runs the built mmcheck in dir and returns its exit status
+// and output.
+func mmcheckRun(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(mmcheckBin, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode(), stdout.String(), stderr.String()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+// TestWeakenTraces: `weaken --traces DIR` saves the counterexample of each
+// weakening that did not verify, the report names each (T1, T2, ...) at
+// its row and file, and `mmcheck trace` replays each: the trace of a
+// program weakened, which it weakens again from the trace's list (an
+// ordering made weaker, a dependency broken). Without that list the
+// trace does not replay: the original program forbids the execution.
+func TestWeakenTraces(t *testing.T) {
+	dir := t.TempDir()
+	src := `C MP+addr
+{
+p=y;
+}
+
+P0(int *x, int **p)
+{
+	WRITE_ONCE(*x, 1);
+	smp_store_release(p, x);
+}
+
+P1(int *x, int **p)
+{
+	int *r0;
+	int r1;
+
+	r0 = READ_ONCE(*p);
+	r1 = READ_ONCE(*r0);
+}
+
+exists (1:r0=x /\ 1:r1=0)
+`
+	if err := os.WriteFile(filepath.Join(dir, "mp.lit"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := mmcheckRun(t, dir, "weaken", "--model", "lkmm", "--workers", "1", "--max-states", "100000", "--traces", "out", "mp.lit")
+	if code != 0 {
+		t.Fatalf("weaken: exit %d\n%s%s", code, out, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "out", "*.json"))
+	// The release, READ_ONCE(*p) -> plain and the address dependency.
+	if len(files) != 3 {
+		t.Fatalf("%d traces saved, want 3:\n%s", len(files), out)
+	}
+	for _, want := range []string{"T1", "T3", "out/MP+addr-lkmm-T3.json", "address dependency on 17:7"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not name %s:\n%s", want, out)
+		}
+	}
+	for _, f := range files {
+		rel, _ := filepath.Rel(dir, f)
+		code, out, errOut := mmcheckRun(t, dir, "trace", "--verify", rel)
+		if code != 0 {
+			t.Errorf("trace --verify %s: exit %d\n%s%s", rel, code, out, errOut)
+		}
+		code, out, _ = mmcheckRun(t, dir, "trace", rel)
+		if code != 0 || !strings.Contains(out, "weakened (mmcheck weaken): mp.lit:") {
+			t.Errorf("trace %s: exit %d, without the weakening:\n%s", rel, code, out)
+		}
+		// The trace without its weakenings: of the program as written,
+		// which does not have that execution.
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := explorer.ReadTrace(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Weakened = nil
+		data, _ = json.Marshal(st)
+		bare := filepath.Join(dir, "out", "bare.json")
+		if err := os.WriteFile(bare, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, errOut := mmcheckRun(t, dir, "trace", "--verify", "out/bare.json"); code != 1 {
+			t.Errorf("%s without its weakenings: exit %d, want 1 (does not replay)\n%s%s", rel, code, out, errOut)
+		}
 	}
 }

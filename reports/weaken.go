@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"mmcheck/model"
 	"mmcheck/weaken"
 )
 
@@ -30,17 +31,19 @@ type weakenView struct {
 }
 
 type weakenSiteView struct {
-	Pos       string          `json:"pos"`           // line:col, or file:line:col for an included file
-	CPU       *int            `json:"cpu,omitempty"` // --per-call: the CPU of this call
-	Via       []string        `json:"via,omitempty"` // --per-call: the helpers inlined, outermost first
-	Line      int             `json:"line"`
-	Col       int             `json:"col"`
-	Primitive string          `json:"primitive"`
-	Text      string          `json:"text"`
-	Kind      string          `json:"kind"`
-	Instrs    int             `json:"instructions"` // instructions of the lowered program it gave
-	Verdict   string          `json:"verdict"`
-	Weakest   string          `json:"weakest,omitempty"` // the weakest form that verifies
+	Pos       string   `json:"pos"`           // line:col, or file:line:col for an included file
+	CPU       *int     `json:"cpu,omitempty"` // --per-call: the CPU of this call
+	Via       []string `json:"via,omitempty"` // --per-call: the helpers inlined, outermost first
+	Line      int      `json:"line"`
+	Col       int      `json:"col"`
+	Primitive string   `json:"primitive"`
+	Text      string   `json:"text"`
+	Kind      string   `json:"kind"`
+	Instrs    int      `json:"instructions"` // instructions of the lowered program it gave
+	Verdict   string   `json:"verdict"`
+	Weakest   string   `json:"weakest,omitempty"` // the weakest form that verifies
+	// DependsOn: a dependency site's reads, "line:col text".
+	DependsOn []string        `json:"depends_on,omitempty"`
 	Tries     []weakenTryView `json:"tries"`
 }
 
@@ -51,6 +54,11 @@ type weakenTryView struct {
 	Verdict string `json:"verdict"`
 	Reason  string `json:"reason,omitempty"`
 	At      string `json:"at,omitempty"` // needed: where the counterexample's violation is
+	Note    string `json:"note,omitempty"`
+	// Trace: needed, the counterexample's reference ("T1"), and the
+	// file it was saved in, if it was.
+	Trace     string `json:"trace,omitempty"`
+	TraceFile string `json:"trace_file,omitempty"`
 }
 
 type weakenMinView struct {
@@ -72,8 +80,10 @@ type weakenChangeView struct {
 
 type weakenRejectView struct {
 	weakenChangeView
-	With   []string `json:"with"` // the set kept so far: "pos from -> to"
-	Reason string   `json:"reason"`
+	With      []string `json:"with"` // the set kept so far: "pos from -> to"
+	Reason    string   `json:"reason"`
+	Trace     string   `json:"trace,omitempty"`
+	TraceFile string   `json:"trace_file,omitempty"`
 }
 
 func buildWeakenView(r *weaken.Report) *weakenView {
@@ -81,7 +91,12 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 	v.Original.Verdict, v.Original.Reason = r.Base.Verdict.String(), r.Base.Reason
 	v.Decided = r.Sites != nil && r.Decided()
 	v.Interrupted = r.Interrupted
-	for _, s := range r.Sites {
+	type tk struct{ site, try int }
+	traces := map[tk]string{}
+	for _, tr := range r.Traces() {
+		traces[tk{tr.Site, tr.Try}] = tr.ID
+	}
+	for i, s := range r.Sites {
 		sv := weakenSiteView{Pos: sitePos(r, &s.Site), Line: s.Pos.Line, Col: s.Pos.Col, Primitive: s.Orig.Prim,
 			Text: s.Text, Kind: s.Kind.String(), Instrs: len(s.Instrs), Verdict: s.Verdict.String(), Tries: []weakenTryView{}}
 		if r.PerCall {
@@ -91,8 +106,15 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 		if s.Weakest >= 0 {
 			sv.Weakest = s.Tries[s.Weakest].Form.String()
 		}
-		for _, t := range s.Tries {
-			tv := weakenTryView{From: t.From.String(), Form: t.Form.String(), Kernel: t.Form.Kernel(), Verdict: t.Verdict.String(), Reason: t.Reason}
+		for _, d := range s.On {
+			sv.DependsOn = append(sv.DependsOn, posIn(r, d.Pos)+" "+d.Text)
+		}
+		for k, t := range s.Tries {
+			tv := weakenTryView{From: t.From.String(), Form: t.Form.String(), Kernel: t.Form.Kernel(), Verdict: t.Verdict.String(), Reason: t.Reason,
+				Note: weaken.Note(t.From, t.Form)}
+			if id := traces[tk{i, k}]; id != "" {
+				tv.Trace, tv.TraceFile = id, r.TraceFiles[id]
+			}
 			if t.Verdict == weaken.Needed && t.Result != nil && len(t.Result.Violations) > 0 {
 				at := t.Result.Violations[0].Violation.Pos
 				at.File = base(at.File)
@@ -107,8 +129,11 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 		for _, ch := range m.Changes {
 			mv.Changes = append(mv.Changes, changeView(r, ch))
 		}
-		for _, rj := range m.Rejected {
+		for k, rj := range m.Rejected {
 			rv := weakenRejectView{weakenChangeView: changeView(r, rj.Change), Reason: rj.Reason, With: []string{}}
+			if id := traces[tk{-1, k}]; id != "" {
+				rv.Trace, rv.TraceFile = id, r.TraceFiles[id]
+			}
 			for _, w := range rj.With {
 				c := changeView(r, w)
 				rv.With = append(rv.With, fmt.Sprintf("%s %s -> %s", c.Pos, c.From, c.To))
@@ -120,22 +145,28 @@ func buildWeakenView(r *weaken.Report) *weakenView {
 	return v
 }
 
-func sitePos(r *weaken.Report, s *weaken.Site) string {
-	p := s.Pos
+// posIn is a position as the report shows it: line:col in the program's
+// own file, file:line:col in an included one.
+func posIn(r *weaken.Report, p model.Pos) string {
 	if p.File == r.Prog.File {
 		p.File = ""
 	} else {
 		p.File = base(p.File)
 	}
+	return p.String()
+}
+
+func sitePos(r *weaken.Report, s *weaken.Site) string {
+	p := posIn(r, s.Pos)
 	if r.PerCall {
 		// One call: say which, "lazymm.h:178:6 (P1: mmput > mmdrop)".
 		call := fmt.Sprintf("P%d", s.Thread)
 		if len(s.Via) > 0 {
 			call += ": " + strings.Join(s.Via, " > ")
 		}
-		return p.String() + " (" + call + ")"
+		return p + " (" + call + ")"
 	}
-	return p.String()
+	return p
 }
 
 func changeView(r *weaken.Report, ch weaken.Change) weakenChangeView {
@@ -167,33 +198,62 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	count := map[string]int{}
+	// The header counts the ordering sites and the dependencies apart.
+	count := map[bool]map[string]int{false: {}, true: {}}
+	deps := 0
 	for _, s := range v.Sites {
-		count[s.Verdict]++
-	}
-	var parts []string
-	for _, k := range []string{"needed", "redundant", "unknown"} {
-		if count[k] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", count[k], k))
+		dep := strings.HasSuffix(s.Kind, "-dep")
+		count[dep][s.Verdict]++
+		if dep {
+			deps++
 		}
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "none")
+	summary := func(c map[string]int) string {
+		var parts []string
+		for _, k := range []string{"needed", "redundant", "no weaker form", "unknown"} {
+			if c[k] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c[k], k))
+			}
+		}
+		if len(parts) == 0 {
+			return "none"
+		}
+		return strings.Join(parts, ", ")
 	}
-	fmt.Fprintf(b, "%s: %s under %s: %d ordering sites: %s (%d explorations)\n", v.File, v.Test, v.Model, len(v.Sites), strings.Join(parts, ", "), v.Explorations)
+	head := fmt.Sprintf("%d ordering sites: %s", len(v.Sites)-deps, summary(count[false]))
+	if deps > 0 {
+		noun := "dependencies"
+		if deps == 1 {
+			noun = "dependency"
+		}
+		head += fmt.Sprintf("; %d %s: %s", deps, noun, summary(count[true]))
+	}
+	fmt.Fprintf(b, "%s: %s under %s: %s (%d explorations)\n", v.File, v.Test, v.Model, head, v.Explorations)
 	if len(v.Sites) == 0 {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "site\tprimitive\tweaker form\tverdict\twhy")
+	fmt.Fprintln(tw, "site\tprimitive\tweaker form\tverdict\ttrace\twhy")
 	nonKernel := false
+	var traces []string
 	for _, s := range v.Sites {
+		dep := strings.HasSuffix(s.Kind, "-dep")
+		text := s.Text
+		if dep {
+			// "READ_ONCE(*r0): address dependency on 17:7"
+			var on []string
+			for _, d := range s.DependsOn {
+				at, _, _ := strings.Cut(d, " ")
+				on = append(on, at)
+			}
+			text = fmt.Sprintf("%s: %s dependency on %s", s.Text, depNoun(s.Kind), strings.Join(on, ", "))
+		}
 		chain := map[string]string{s.Primitive: ""}
 		for i, t := range s.Tries {
 			form := t.Form
-			if !t.Kernel {
+			if !t.Kernel && !dep {
 				form += "*"
 				nonKernel = true
 			}
@@ -201,7 +261,7 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 				form = c + " -> " + form
 			}
 			chain[t.Form] = form
-			pos, text := s.Pos, s.Text
+			pos, text := s.Pos, text
 			if i > 0 {
 				pos, text = "", ""
 			}
@@ -209,10 +269,20 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 			if t.At != "" {
 				why += " (at " + t.At + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", pos, text, form, t.Verdict, why)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", pos, text, form, t.Verdict, t.Trace, why)
+			if t.Note != "" {
+				fmt.Fprintf(tw, "\t\t\t\t\tnote: %s\n", t.Note)
+			}
+			if t.TraceFile != "" {
+				traces = append(traces, t.Trace+"  "+t.TraceFile)
+			}
 		}
 		if len(s.Tries) == 0 {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Pos, s.Text, "-", s.Verdict, "not tried")
+			why := "not tried"
+			if s.Verdict == weaken.NoWeaker.String() {
+				why = "no weaker kernel form"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t%s\n", s.Pos, text, "-", s.Verdict, why)
 		}
 	}
 	tw.Flush()
@@ -227,6 +297,9 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 	b = b2
 	if nonKernel {
 		b.WriteString("* not a kernel primitive: tried to see which half of the ordering the site needs\n")
+	}
+	if deps > 0 {
+		b.WriteString("dependencies: reported, never in the minimal set (breaking one, the model told of no such dependency there, is not a source edit)\n")
 	}
 	b.WriteString("\n")
 	m := v.Minimal
@@ -253,12 +326,39 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 				if len(rj.With) > 0 {
 					with = strings.Join(rj.With, ", ")
 				}
-				fmt.Fprintf(b, "  %s %s -> %s, with %s: %s\n", rj.Pos, rj.From, rj.To, with, rj.Reason)
+				ref := ""
+				if rj.Trace != "" {
+					ref = " [" + rj.Trace + "]"
+				}
+				fmt.Fprintf(b, "  %s %s -> %s, with %s: %s%s\n", rj.Pos, rj.From, rj.To, with, rj.Reason, ref)
+				if rj.TraceFile != "" {
+					traces = append(traces, rj.Trace+"  "+rj.TraceFile)
+				}
 			}
+		}
+	}
+	if len(traces) == 0 && r.TraceFiles == nil && len(r.Traces()) > 0 {
+		b.WriteString("\ntrace T<n>: the counterexample of that weakening (--traces DIR saves each for 'mmcheck trace')\n")
+	}
+	if len(traces) > 0 {
+		b.WriteString("\ntraces saved (render or replay each with 'mmcheck trace FILE'):\n")
+		for _, t := range traces {
+			fmt.Fprintf(b, "  %s\n", t)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// depNoun names a dependency site's kind: "address", "data", "control".
+func depNoun(kind string) string {
+	switch kind {
+	case "addr-dep":
+		return "address"
+	case "data-dep":
+		return "data"
+	}
+	return "control"
 }
 
 func writeChange(b *strings.Builder, file string, c weakenChangeView) {

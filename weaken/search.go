@@ -127,6 +127,9 @@ type Report struct {
 	Runs int
 	// PerCall: the sites are calls ([SitesPerCall]), not positions.
 	PerCall bool
+	// LoopBound is the explorations' loop bound (0: the explorer's
+	// default), which a saved trace records.
+	LoopBound int
 	// Interrupted: the context was cancelled during the search. The sites
 	// not decided then are unknown, and the minimal set is missing or
 	// incomplete (Minimal.Interrupted).
@@ -135,6 +138,9 @@ type Report struct {
 	// program includes, for [Patch] (the program's own lines are in
 	// Prog.Lines); "" if it cannot.
 	SourceLine func(file string, n int) string
+	// TraceFiles, if set by the caller, maps a trace's ID ([Trace]) to
+	// the file it was saved in, for the report to name.
+	TraceFiles map[string]string
 }
 
 // Decided reports whether every site was classified needed or redundant
@@ -158,7 +164,7 @@ func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 	if opts.Explore.Model == nil {
 		opts.Explore.Model = memmodel.RA
 	}
-	r := &Report{Prog: p, Model: opts.Explore.Model, PerCall: opts.PerCall}
+	r := &Report{Prog: p, Model: opts.Explore.Model, PerCall: opts.PerCall, LoopBound: opts.Explore.LoopBound}
 	s := &search{r: r, opts: opts}
 	defer func() { r.Runs = int(s.runs.Load()) }()
 	base, err := s.explore(ctx, p, opts.Explore.Workers)
