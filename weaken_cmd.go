@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"mmcheck/explorer"
 	"mmcheck/litmus"
 	"mmcheck/memmodel"
+	"mmcheck/model"
 	"mmcheck/reports"
 	"mmcheck/weaken"
 )
@@ -89,6 +91,9 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	rep.SourceLine = sourceLines()
+	if c.PerCall {
+		rep.CallLines = callLines(c.File, src)
+	}
 	if c.Traces != "" && rep.Base.Verdict == explorer.Pass {
 		files, err := saveWeakenTraces(c.Traces, rep, src)
 		if err != nil {
@@ -246,5 +251,64 @@ func sourceLines() func(file string, n int) string {
 			return ""
 		}
 		return strings.TrimSuffix(lines[n-1], "\r")
+	}
+}
+
+// callLines returns where, in the litmus file at path and the headers it
+// includes, each function's body calls another: calls(caller, callee)
+// lists the positions of the calls of callee in caller's body (a CPU is
+// caller "P0", "P1", ...). It reads the source text, so a call a macro
+// makes is not found (the list is then empty).
+func callLines(path string, src []byte) func(caller, callee string) []model.Pos {
+	type body struct {
+		src      []byte
+		from, to model.Pos
+	}
+	bodies := map[string]body{}
+	var visit func(f *litmus.File)
+	visit = func(f *litmus.File) {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *litmus.FuncDecl:
+				if d.Body != nil && d.Name != nil {
+					bodies[d.Name.Name] = body{f.Src, d.Body.Pos(), d.Body.End()}
+				}
+			case *litmus.ProcDecl:
+				if d.Body != nil && d.Name != nil {
+					bodies[d.Name.Name] = body{f.Src, d.Body.Pos(), d.Body.End()}
+				}
+			case *litmus.IncludeDecl:
+				if d.File != nil {
+					visit(d.File)
+				}
+			}
+		}
+	}
+	if f, err := litmus.Parse(path, src); err == nil {
+		litmus.Config{}.ResolveIncludes(f) // the headers it can read
+		visit(f)
+	}
+	return func(caller, callee string) []model.Pos {
+		b, ok := bodies[caller]
+		if !ok {
+			return nil
+		}
+		var out []model.Pos
+		lines := strings.Split(string(b.src), "\n")
+		re := regexp.MustCompile(`\b` + regexp.QuoteMeta(callee) + `\s*\(`)
+		for n := b.from.Line; n <= b.to.Line && n <= len(lines); n++ {
+			line := lines[n-1]
+			if i := strings.Index(line, "//"); i >= 0 {
+				line = line[:i]
+			}
+			for _, m := range re.FindAllStringIndex(line, -1) {
+				pos := model.Pos{File: b.from.File, Line: n, Col: m[0] + 1}
+				if pos.Before(b.from) || b.to.Before(pos) {
+					continue
+				}
+				out = append(out, pos)
+			}
+		}
+		return out
 	}
 }

@@ -76,6 +76,10 @@ type weakenChangeView struct {
 	Old     string `json:"old,omitempty"` // the source line
 	New     string `json:"new,omitempty"` // the line weakened
 	Deleted bool   `json:"deleted,omitempty"`
+	// Calls: a site of one call of a helper (--per-call): the chain of
+	// calls that leads to it, outermost first, "P2 calls put at 24:2"
+	// (the line is the helper's, every call's).
+	Calls []string `json:"calls,omitempty"`
 }
 
 type weakenRejectView struct {
@@ -174,6 +178,17 @@ func changeView(r *weaken.Report, ch weaken.Change) weakenChangeView {
 	c := weakenChangeView{Pos: sitePos(r, &s.Site), From: s.Orig.String(), To: ch.Form.String()}
 	if old, new, deleted, ok := weaken.Patch(r, ch); ok {
 		c.Old, c.New, c.Deleted = old, new, deleted
+	}
+	for _, l := range r.CallChain(&s.Site) {
+		var at []string
+		for _, p := range l.At {
+			at = append(at, posIn(r, p))
+		}
+		where := "at a line not found in the source (a macro's call?)"
+		if len(at) > 0 {
+			where = "at " + strings.Join(at, " and ")
+		}
+		c.Calls = append(c.Calls, fmt.Sprintf("%s calls %s %s", l.Caller, l.Callee, where))
 	}
 	return c
 }
@@ -367,6 +382,13 @@ func writeChange(b *strings.Builder, file string, c weakenChangeView) {
 		pos = file + ":" + pos // else the site is in an included file, named
 	}
 	fmt.Fprintf(b, "%s: %s -> %s\n", pos, c.From, c.To)
+	if len(c.Calls) > 0 {
+		// The line is the helper's: say which call the edit is for.
+		b.WriteString("  for this call only (the line is the helper's, every call's):\n")
+		for _, l := range c.Calls {
+			fmt.Fprintf(b, "    %s\n", l)
+		}
+	}
 	if c.Old == "" {
 		return
 	}

@@ -1,20 +1,21 @@
 package weaken
 
-import "strings"
+import (
+	"strings"
+
+	"mmcheck/model"
+)
 
 // Patch returns a change as an edit of one source line: the line as
 // written and as weakened (the primitive's call rewritten, see
 // [Rewrite]). deleted says the weakened line is empty (a barrier alone on
 // its line, removed). ok is false when the site's line is not known (in
-// an included file, and Report.SourceLine cannot give it), the call is
-// not on it, or the site is one call of a helper ([SitesPerCall]), whose
-// line is every call's.
+// an included file, and Report.SourceLine cannot give it) or the call is
+// not on it. For a site of one call of a helper ([SitesPerCall]) the line
+// is the helper's, every call's: [Report.CallChain] says which call the
+// edit is meant for.
 func Patch(r *Report, ch Change) (old, new string, deleted, ok bool) {
 	s := &r.Sites[ch.Site]
-	if len(s.Via) > 0 {
-		// One call of a helper: its line is every call's.
-		return "", "", false, false
-	}
 	switch {
 	case s.Pos.File == r.Prog.File:
 		old = r.Prog.Line(s.Pos.Line)
@@ -46,4 +47,33 @@ func Patch(r *Report, ch Change) (old, new string, deleted, ok bool) {
 		return old, "", true, true
 	}
 	return old, new, false, true
+}
+
+// A CallLink is one call of the chain that leads to a site of one call:
+// Caller calls Callee at the positions At (several when Caller calls it
+// more than once; none when the call is not found in the source text).
+type CallLink struct {
+	Caller, Callee string
+	At             []model.Pos
+}
+
+// CallChain returns, for a site of one call of a helper ([SitesPerCall]),
+// the chain of calls from its CPU's code to the helper, outermost first,
+// with where each call is ([Report.CallLines]); nil for a site of every
+// call, or of a CPU's own code.
+func (r *Report) CallChain(s *Site) []CallLink {
+	if s.Thread < 0 || len(s.Via) == 0 {
+		return nil
+	}
+	caller := r.Prog.Threads[s.Thread].Name
+	var out []CallLink
+	for _, callee := range s.Via {
+		l := CallLink{Caller: caller, Callee: callee}
+		if r.CallLines != nil {
+			l.At = r.CallLines(caller, callee)
+		}
+		out = append(out, l)
+		caller = callee
+	}
+	return out
 }

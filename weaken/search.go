@@ -138,6 +138,10 @@ type Report struct {
 	// program includes, for [Patch] (the program's own lines are in
 	// Prog.Lines); "" if it cannot.
 	SourceLine func(file string, n int) string
+	// CallLines, if set by the caller, lists where the body of function
+	// caller (a CPU: "P0") calls function callee in the source, for the
+	// report of a site of one call ([SitesPerCall]) to say which.
+	CallLines func(caller, callee string) []model.Pos
 	// TraceFiles, if set by the caller, maps a trace's ID ([Trace]) to
 	// the file it was saved in, for the report to name.
 	TraceFiles map[string]string

@@ -671,8 +671,21 @@ func TestPerCall(t *testing.T) {
 			t.Errorf("per call, the release on P%d: %s, want %s", s.Thread, s.Verdict, v)
 		}
 		if s.Verdict == Redundant {
-			if _, _, _, ok := Patch(r, Change{i, s.Tries[s.Weakest].Form}); ok {
-				t.Errorf("a patch of one call of a helper: its line is every call's")
+			// The patch is of the helper's line; the chain says which
+			// call it is for.
+			old, nw, _, ok := Patch(r, Change{i, s.Tries[s.Weakest].Form})
+			if !ok || old != "\tsmp_store_release(p, v);" || nw != "\t*p = v;" {
+				t.Errorf("the patch of P2's call: %q -> %q (ok %v)", old, nw, ok)
+			}
+			r.CallLines = func(caller, callee string) []model.Pos {
+				if caller == "P2" && callee == "put" {
+					return []model.Pos{{File: "t.lit", Line: 25, Col: 2}}
+				}
+				return nil
+			}
+			chain := r.CallChain(&s.Site)
+			if len(chain) != 1 || chain[0].Caller != "P2" || chain[0].Callee != "put" || len(chain[0].At) != 1 {
+				t.Errorf("P2's call chain: %+v", chain)
 			}
 		}
 	}
