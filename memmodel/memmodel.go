@@ -33,6 +33,10 @@ type Model struct {
 	// NeedsDeps asks the explorer to fill model.Execution.Deps.
 	NeedsDeps bool
 
+	// Incremental says which incremental rules an explorer may use
+	// instead of Check for one-event extensions (views.go).
+	Incremental Incremental
+
 	// Supports reports whether the model gives a meaning to a primitive
 	// (e.g. "rcu_read_lock"); nil means every primitive but the RCU ones.
 	Supports func(prim string) bool

@@ -61,6 +61,7 @@ and eco = (rf ∪ co ∪ fr)+, an execution is consistent when
 An access is ordered before a kfree (a relaxed write) when hb relates them.`,
 	Axioms:            []string{"coherence", "atomicity", "sc", "no-thin-air"},
 	MaximalConsistent: true,
+	Incremental:       IncrHB,
 	NewChecker:        func() Checker { return new(raChecker) },
 }
 

@@ -40,6 +40,7 @@ smp_rmb, smp_wmb, acquire and release add nothing.
 An access is ordered before a kfree (a plain write) when ghb+ relates them.`,
 	Axioms:            []string{"uniproc", "atomicity", "ghb"},
 	MaximalConsistent: true,
+	Incremental:       IncrPorf,
 	NewChecker:        func() Checker { return new(tsoChecker) },
 }
 

@@ -1,0 +1,83 @@
+package memmodel
+
+import "mmcheck/model"
+
+// Incremental says which rules an explorer that keeps per-event views
+// (package explorer, views.go) may use to judge the extension of a
+// consistent execution by one po-maximal event (a read with its source,
+// a write with its coherence position) without calling [Checker.Check].
+// The rules are sound for every model that states them: a candidate the
+// rules reject is inconsistent, and one they accept without asking for a
+// check is consistent. Check stays the definition, and the oracle of the
+// explorer's differential tests.
+type Incremental uint8
+
+const (
+	// IncrNone: no incremental rules; every extension is checked.
+	IncrNone Incremental = iota
+	// IncrPorf: coherence along po ∪ rf is necessary: a new access must
+	// be coherence-after (or read a write coherence-after-or-equal) every
+	// access of its location in its (po ∪ rf)+ prefix, and no write may
+	// come between an RMW and the write it read. Extensions that pass
+	// are still checked unless they are maximal. sc and tso: every cross-CPU
+	// path of po ∪ rf from a write to an access is in their global
+	// order (tso: a path leaves a write by a W→W or R→* edge of ppo),
+	// and same-CPU pairs are po-loc.
+	IncrPorf
+	// IncrHB: ra. The same rules with happens-before views ([RAHBRole]
+	// says how each event takes part in hb) decide coherence,
+	// atomicity and no-thin-air exactly for a po-maximal event (nothing
+	// is hb-after it, so the only new hb; eco? cycles go through it). The
+	// sc axiom (psc over SC fences) can change only when an SC fence is
+	// hb-before the new event and the event is not coherence-maximal:
+	// only then is the extension checked.
+	IncrHB
+)
+
+// HBRole says how an event takes part in ra's happens-before: which of
+// release, acquire and SC fence it is, and whether ra adds a virtual SC
+// fence right before or right after it (a fully ordered access, see
+// [RA]).
+type HBRole uint8
+
+const (
+	RoleRelease     HBRole = 1 << iota // a release write, or a fence with release semantics
+	RoleAcquire                        // an acquire read, or a fence with acquire semantics
+	RoleSCFence                        // an SC fence event (smp_mb and the smp_mb__* barriers)
+	RoleFenceBefore                    // a virtual SC fence right before the event
+	RoleFenceAfter                     // a virtual SC fence right after the event
+)
+
+// RAHBRole returns e's role in ra's happens-before, as raChecker builds it.
+func RAHBRole(e *model.Event) HBRole {
+	var r HBRole
+	switch e.Kind {
+	case model.EvFence:
+		fl := raFenceFlags(e)
+		if fl&raRel != 0 {
+			r |= RoleRelease
+		}
+		if fl&raAcq != 0 {
+			r |= RoleAcquire
+		}
+		if fl&raSC != 0 {
+			r |= RoleSCFence
+		}
+	case model.EvRead:
+		if e.Order == model.Acquire || e.Order == model.Mb {
+			r |= RoleAcquire
+		}
+	case model.EvWrite:
+		if e.Order == model.Release || e.Order == model.Mb {
+			r |= RoleRelease
+		}
+	}
+	before, after := mbFences(e)
+	if before {
+		r |= RoleFenceBefore
+	}
+	if after {
+		r |= RoleFenceAfter
+	}
+	return r
+}
