@@ -263,6 +263,10 @@ func WeakenText(w io.Writer, r *weaken.Report) error {
 				at, _, _ := strings.Cut(d, " ")
 				on = append(on, at)
 			}
+			if len(on) > 3 {
+				// The JSON has them all.
+				on = append(on[:3], fmt.Sprintf("%d more", len(on)-3))
+			}
 			text = fmt.Sprintf("%s: %s dependency on %s", s.Text, depNoun(s.Kind), strings.Join(on, ", "))
 		}
 		chain := map[string]string{s.Primitive: ""}
