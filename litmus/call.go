@@ -487,6 +487,12 @@ func (g *gen) prim(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return opnd{mode: oVal, arg: model.R(d), t: tInt, isBool: true}
 	case pNop:
 		return voidOp
+	case pPerCPU, pPerCPUPtr, pThisCPUPtr:
+		return g.perCPU(x, p, want)
+	case pThisCPURead, pThisCPUWrite, pThisCPUOp:
+		return g.thisCPUOp(x, p, want)
+	case pCPUOnline, pSetCPUOnline, pNumOnline, pMaskEmpty, pMaskWeight, pForEachCPU:
+		return g.cpumask(x, p, want, discard)
 	}
 	panic(fmt.Sprintf("litmus: unhandled primitive %s", name))
 }
@@ -713,7 +719,7 @@ func (g *gen) refcount(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 	name := x.Fun.Name
 	nr := g.rv(x.Args[0], -1)
-	a, elem, ok := g.ptrArg(x, x.Args[1])
+	a, elem, ok := g.maskPtr(x, x.Args[1])
 	if !ok || nr.t.kind == kBad {
 		return badOp
 	}

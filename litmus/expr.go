@@ -71,6 +71,9 @@ func (g *gen) value(o opnd, n Node, want int) opnd {
 	case kStruct:
 		g.errorf(n.Pos(), "cannot use %s (type %s) as a value", g.text(n), o.t)
 		return badOp
+	case kPerCPU:
+		g.errorf(n.Pos(), "cannot use per-CPU variable %s as a value (use per_cpu(%s, cpu) or this_cpu_read(%s))", g.text(n), g.text(n), g.text(n))
+		return badOp
 	case kVoid:
 		g.errorf(n.Pos(), "cannot dereference void pointer in %s", g.text(n))
 		return badOp
@@ -183,6 +186,9 @@ func (g *gen) ident(x *Ident) opnd {
 			if gl.obj.t.kind == kBad {
 				return badOp
 			}
+			if gl.obj.t.kind == kPerCPU {
+				return g.perCPUVar(x, gl.obj)
+			}
 			return mem(model.Imm(model.Ptr(gl.obj.base)), gl.obj.t)
 		case gDefine:
 			v, ok := g.l.defineValue(gl)
@@ -202,6 +208,9 @@ func (g *gen) ident(x *Ident) opnd {
 		return opnd{mode: oVal, arg: model.Imm(1), t: tInt, isBool: true}
 	case "false":
 		return opnd{mode: oVal, arg: model.Imm(0), t: tInt, isBool: true}
+	}
+	if o, ok := g.builtinValue(x); ok {
+		return o
 	}
 	if prims[x.Name] != nil {
 		g.errorf(x.Pos(), "%s is a primitive, not a value", x.Name)

@@ -217,6 +217,8 @@ func (p *printer) decl(d Decl) {
 		p.nl()
 		p.body0(d.Body)
 		p.nl()
+	case *PerCPUDecl:
+		p.perCPUDecl(d)
 	case *BadDecl:
 		p.str("/* bad declaration */")
 		p.nl()

@@ -34,18 +34,20 @@ type gen struct {
 	declRegs  map[Node]int // register of each declaration (helpers are never active twice)
 	frame     *frame
 	loops     []*loopCtx
-	loopDepth int            // enclosing loops that jump back (their counters need resetting)
-	halts     []int          // jumps to the final halt
-	tooBig    bool           // the code exceeded maxCode: stop generating
-	depth     int            // statements and expressions being lowered, counting inlined helpers
-	tooDeep   bool           // depth exceeded maxDepth: stop generating
-	probes    []*probe       // the spin loops tryAwait is lowering, innermost last
-	probeHits int            // how many of them saw an instruction that rules them out
-	rest      []Stmt         // the statements after the current one in its block
-	gotos     []*pendingGoto // forward gotos, patched when their label is reached
-	switches  []*switchCtx   // the switches being lowered, innermost last
-	gotoLoops bool           // a backward goto's label has been lowered: loops reset their counters
-	dead      int            // dead code being checked (deadCode), nested
+	loopDepth int                // enclosing loops that jump back (their counters need resetting)
+	halts     []int              // jumps to the final halt
+	tooBig    bool               // the code exceeded maxCode: stop generating
+	depth     int                // statements and expressions being lowered, counting inlined helpers
+	tooDeep   bool               // depth exceeded maxDepth: stop generating
+	probes    []*probe           // the spin loops tryAwait is lowering, innermost last
+	probeHits int                // how many of them saw an instruction that rules them out
+	rest      []Stmt             // the statements after the current one in its block
+	gotos     []*pendingGoto     // forward gotos, patched when their label is reached
+	switches  []*switchCtx       // the switches being lowered, innermost last
+	gotoLoops bool               // a backward goto's label has been lowered: loops reset their counters
+	dead      int                // dead code being checked (deadCode), nested
+	cpu       *cpuCtx            // the CPU per-CPU names stand for, in per_cpu() and this_cpu_*() (percpu.go)
+	eachOK    map[*CallExpr]bool // the for_each calls that are the tests of their loops (cpumask.go)
 }
 
 // A frame is the process body or an inlined helper function.

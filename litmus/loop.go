@@ -9,6 +9,12 @@ import (
 func (g *gen) loop(s Stmt) {
 	switch s := s.(type) {
 	case *ForStmt:
+		if c := forEachTest(s); c != nil {
+			if g.eachOK == nil {
+				g.eachOK = map[*CallExpr]bool{}
+			}
+			g.eachOK[c] = true
+		}
 		g.pushScope()
 		defer g.popScope()
 		if g.fixedFor(s) {

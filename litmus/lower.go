@@ -67,6 +67,12 @@ type lowerer struct {
 	gotoInfo   *gotoInfo                  // built on first use
 	labelLoops map[*DoStmt]string         // the loops made of a label and a backward goto, and the label
 	cur        *gen                       // the thread being generated, for sizeof in constants
+
+	nCPUs        int        // the number of CPUs, once known (ncpus)
+	staticCPU    *staticCPU // the instance per_cpu() names in the init block or a condition
+	cpumask      *ctype     // struct cpumask, once made (cpumask.go)
+	builtinMask  *object    // the built-in __cpu_online_mask, if any
+	builtinCount *object    // the built-in __num_online_cpus, if any
 }
 
 type gkind uint8
@@ -195,7 +201,7 @@ func (l *lowerer) collectDecls(f *File, depth int) {
 			}
 			l.collectDecls(d.File, depth+1)
 			continue
-		case *DefineDecl, *StructDecl, *TypedefDecl, *FuncDecl:
+		case *DefineDecl, *StructDecl, *TypedefDecl, *FuncDecl, *PerCPUDecl:
 			l.strict = true
 		case *ProcDecl:
 			if f.Header {
@@ -231,7 +237,7 @@ func (l *lowerer) declareGlobals() {
 		case *DefineDecl:
 			l.declareGlobal(&global{kind: gDefine, name: d.Name.Name, pos: d.Name.Pos(), def: d})
 		case *FuncDecl:
-			if prims[d.Name.Name] != nil {
+			if p := prims[d.Name.Name]; p != nil && !p.soft {
 				l.errorf(d.Name.Pos(), "cannot redefine primitive %s", d.Name.Name)
 				continue
 			}
@@ -348,6 +354,9 @@ func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
 	}
 	if spec.Struct {
 		st := l.structs[spec.Name]
+		if st == nil && spec.Name == "cpumask" {
+			return l.cpumaskType()
+		}
 		if st == nil && spec.Name == "srcu_struct" {
 			// The kernel's SRCU domain: one location, which
 			// srcu_read_lock() reads and srcu_read_unlock() writes.
@@ -370,6 +379,11 @@ func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
 		return tRefcount
 	case "spinlock_t":
 		return tLock
+	case "cpumask_t":
+		if l.structs["cpumask"] == nil {
+			return l.cpumaskType()
+		}
+		return &ctype{kind: kStruct, st: l.structs["cpumask"]}
 	case "int":
 		return tInt
 	}
@@ -502,6 +516,8 @@ func (l *lowerer) globalConst(id *Ident) (model.Value, bool) {
 		return 0, true
 	case "true":
 		return 1, true
+	case "nr_cpu_ids":
+		return model.Value(l.ncpus()), true
 	}
 	return 0, false
 }
@@ -637,6 +653,7 @@ func isPredeclared(name string) bool {
 // assignments in the init block, then process parameters, then (herd7
 // files) variables only mentioned in initial values or conditions.
 func (l *lowerer) collectObjects() {
+	l.perCPUObjects()
 	if l.initDecl != nil {
 		for _, s := range l.initDecl.List {
 			switch s := s.(type) {
@@ -651,6 +668,9 @@ func (l *lowerer) collectObjects() {
 					l.newObject(v.Name.Name, t, v.Name.Pos(), false)
 				}
 			case *ExprStmt:
+				if isInitCall(s.X) {
+					continue // set_cpu_online(cpu, online);
+				}
 				a, ok := s.X.(*AssignExpr)
 				if !ok || a.Op != "=" {
 					l.errorf(s.Pos(), "expected declaration or assignment in the init block, found %s", l.text(s))
@@ -670,6 +690,7 @@ func (l *lowerer) collectObjects() {
 			l.paramObject(pd, p)
 		}
 	}
+	l.onlineObjects()
 	if !l.strict {
 		l.implicitObjects()
 	}
@@ -817,7 +838,7 @@ func (l *lowerer) layout() {
 		l.flatten(o.name, o.t, o.idx)
 		p.Objects = append(p.Objects, model.Object{
 			Name: o.name, Type: o.t.String(), Base: o.base, Size: len(p.Locs) - o.base,
-			IsArray: o.t.kind == kArray, Pos: o.pos,
+			IsArray: o.t.kind == kArray || o.t.kind == kPerCPU, Pos: o.pos,
 		})
 	}
 	p.Init = make([]model.Value, len(p.Locs))
@@ -849,6 +870,14 @@ func nameBytes(t *ctype) int64 {
 			idx += int64(len(strconv.Itoa(i)) + 2)
 		}
 		return int64(t.n)*nameBytes(t.elem) + idx*int64(t.elem.size())
+	case kPerCPU:
+		// "per_cpu(" + ", i)" around the object's name, which layout
+		// counts once per location
+		var idx int64
+		for i := 0; i < t.n; i++ {
+			idx += int64(len(strconv.Itoa(i)) + len("per_cpu(, )"))
+		}
+		return int64(t.n)*nameBytes(t.elem) + idx*int64(t.elem.size())
 	}
 	return 0
 }
@@ -863,6 +892,10 @@ func (l *lowerer) flatten(name string, t *ctype, obj int) {
 		for i := 0; i < t.n; i++ {
 			l.flatten(fmt.Sprintf("%s[%d]", name, i), t.elem, obj)
 		}
+	case kPerCPU:
+		for i := 0; i < t.n; i++ {
+			l.flatten(perCPUName(name, i), t.elem, obj)
+		}
 	default:
 		l.prog.Locs = append(l.prog.Locs, model.Loc{Name: name, Obj: obj, IsPtr: t.kind == kPtr, Lock: t.kind == kLock})
 	}
@@ -871,6 +904,9 @@ func (l *lowerer) flatten(name string, t *ctype, obj int) {
 // ---- initial values ----
 
 func (l *lowerer) initValues() {
+	l.initPerCPU()
+	l.initOnline()
+	defer l.initOnlineCount()
 	if l.initDecl == nil {
 		return
 	}
@@ -885,6 +921,10 @@ func (l *lowerer) initValues() {
 				l.initObject(v.Init, g.obj.t, g.obj.base)
 			}
 		case *ExprStmt:
+			if isInitCall(s.X) {
+				l.initSetOnline(s.X.(*CallExpr))
+				continue
+			}
 			a, ok := s.X.(*AssignExpr)
 			if !ok || a.Op != "=" {
 				continue
@@ -1020,7 +1060,12 @@ func (l *lowerer) staticLoc(x Expr) (int, *ctype, bool) {
 		if g.obj.t.kind == kBad {
 			return 0, nil, false
 		}
+		if c := l.staticCPU; c != nil && c.obj == g.obj {
+			return g.obj.base + c.cpu*g.obj.t.elem.size(), g.obj.t.elem, true
+		}
 		return g.obj.base, g.obj.t, true
+	case *CallExpr:
+		return l.staticPerCPU(x)
 	case *ParenExpr:
 		return l.staticLoc(x.X)
 	case *SelectorExpr:
@@ -1357,7 +1402,7 @@ func (l *lowerer) term(x Expr, lhs bool) model.Term {
 			return nil
 		}
 		return &model.ConstTerm{Val: v}
-	case *SelectorExpr, *IndexExpr:
+	case *SelectorExpr, *IndexExpr, *CallExpr:
 		return l.locTerm(x)
 	case *IntLit, *UnaryExpr, *ParenExpr:
 		v, ok := l.staticValue(x)

@@ -298,6 +298,9 @@ func (p *parser) parseDecl() Decl {
 		if p.lit == "typedef" {
 			return p.parseTypedef()
 		}
+		if p.isPerCPUDecl() {
+			return p.parsePerCPUDecl()
+		}
 		if p.lit == "static" || p.lit == "inline" || funcSpecs[p.lit] != "" || p.isTypeStart() {
 			return p.parseFunc(nil)
 		}
@@ -689,7 +692,7 @@ var typeWords = map[string]bool{
 	"void": true, "_Bool": true, "bool": true,
 	"intptr_t": true, "uintptr_t": true, "size_t": true,
 	"u8": true, "u16": true, "u32": true, "u64": true, "s8": true, "s16": true, "s32": true, "s64": true,
-	"atomic_t": true, "atomic_long_t": true, "refcount_t": true, "spinlock_t": true,
+	"atomic_t": true, "atomic_long_t": true, "refcount_t": true, "spinlock_t": true, "cpumask_t": true,
 }
 
 var qualifiers = map[string]bool{"volatile": true, "const": true}
@@ -976,6 +979,9 @@ func (p *parser) parseStmt() Stmt {
 	if _, bad := x.(*BadExpr); bad {
 		p.expectSemi()
 		return &BadStmt{span{pos, p.prev}}
+	}
+	if c, ok := x.(*CallExpr); ok && forEachLoops[c.Fun.Name] {
+		return p.forEachCPU(c) // for_each_cpu(cpu, mask) Body
 	}
 	p.expectSemi()
 	return &ExprStmt{span{pos, p.prev}, x}
@@ -1378,6 +1384,11 @@ func (p *parser) parseTerm() Expr {
 				p.expect("]")
 				x = &IndexExpr{span{x.Pos(), p.prev}, x, i}
 				continue
+			case "(":
+				if id, ok := x.(*Ident); ok && id.Name == "per_cpu" {
+					x = p.parsePostfix(x) // per_cpu(x, 1).f
+					continue
+				}
 			}
 			return x
 		}

@@ -372,7 +372,7 @@ func (pp *preproc) define(hash, name ppTok) {
 		return
 	}
 	pp.raw()
-	if prims[id.lit] != nil {
+	if p := prims[id.lit]; p != nil && !p.soft {
 		pp.errf(id.pos, "cannot redefine primitive "+id.lit)
 		pp.line()
 		return

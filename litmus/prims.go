@@ -49,7 +49,19 @@ const (
 	pTestAndSetLock                 // test_and_set_bit_lock(nr, p): READ_ONCE; if clear, an acquire fetch_or
 	pPlainBit                       // __set_bit(nr, p): plain read and write of the word
 	pNumCPUs                        // num_possible_cpus(): the number of processes
-	pCPUIn                          // cpu_online(cpu): 0 <= cpu < the number of processes
+	pCPUIn                          // cpu_possible(cpu): 0 <= cpu < the number of processes
+	pPerCPU                         // per_cpu(var, cpu): CPU cpu's instance of var, an lvalue (percpu.go)
+	pPerCPUPtr                      // per_cpu_ptr(ptr, cpu): a pointer to CPU cpu's instance
+	pThisCPUPtr                     // this_cpu_ptr(ptr): a pointer to this CPU's instance
+	pThisCPURead                    // this_cpu_read(pcp): READ_ONCE of this CPU's instance
+	pThisCPUWrite                   // this_cpu_write(pcp, v): WRITE_ONCE to it
+	pThisCPUOp                      // this_cpu_add(pcp, v) & co: READ_ONCE, then WRITE_ONCE of the sum
+	pCPUOnline                      // cpu_online(cpu), cpu_is_offline(cpu): test_bit of the online mask (cpumask.go)
+	pSetCPUOnline                   // set_cpu_online(cpu, online)
+	pNumOnline                      // num_online_cpus(): atomic_read of the count of online CPUs
+	pMaskEmpty                      // cpumask_empty(mask): plain reads of the mask's words
+	pMaskWeight                     // cpumask_weight(mask): plain reads of the mask's words
+	pForEachCPU                     // for_each_cpu(cpu, mask) & co: the test of one CPU in the loop they make
 )
 
 // primInfo describes a primitive.
@@ -66,6 +78,14 @@ type primInfo struct {
 	// pRefDec: refcount_dec_and_test, whose result is old == 1 (with an
 	// acquire fence on success), not refcount_dec.
 	andTest bool
+	// soft: a helper function the program defines with the primitive's
+	// name takes its place, silently (the kernel's own functions and
+	// macros that files written before they were built in define
+	// themselves, such as cpu_online()).
+	soft bool
+	// pCPUOnline: cpu_is_offline, the negation; pForEachCPU: which loop.
+	negate bool
+	each   eachKind
 }
 
 type testKind uint8
@@ -195,11 +215,45 @@ var prims = map[string]*primInfo{
 	"__cpumask_set_cpu":          {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWOr},
 	"__cpumask_clear_cpu":        {kind: pPlainBit, nargs: 2, order: model.Plain, rmw: model.RMWAndNot},
 
-	// The test's CPUs (its processes) are the possible ones. Which are
-	// online is the program's business (set_cpu_online is not built in;
-	// a program may define cpu_online over its own mask).
+	// The test's CPUs (its processes) are the possible ones.
 	"num_possible_cpus": {kind: pNumCPUs},
 	"cpu_possible":      {kind: pCPUIn, nargs: 1},
+
+	// include/linux/percpu-defs.h (percpu.go): per_cpu() is an lvalue
+	// (plain accesses); this_cpu_*() are not ordered (READ_ONCE and
+	// WRITE_ONCE; the RMWs are not atomic against other CPUs).
+	"per_cpu":          {kind: pPerCPU, nargs: 2, soft: true},
+	"per_cpu_ptr":      {kind: pPerCPUPtr, nargs: 2, soft: true},
+	"this_cpu_ptr":     {kind: pThisCPUPtr, nargs: 1, soft: true},
+	"raw_cpu_ptr":      {kind: pThisCPUPtr, nargs: 1, soft: true},
+	"this_cpu_read":    {kind: pThisCPURead, nargs: 1, soft: true},
+	"__this_cpu_read":  {kind: pThisCPURead, nargs: 1, soft: true},
+	"raw_cpu_read":     {kind: pThisCPURead, nargs: 1, soft: true},
+	"this_cpu_write":   {kind: pThisCPUWrite, nargs: 2, soft: true},
+	"__this_cpu_write": {kind: pThisCPUWrite, nargs: 2, soft: true},
+	"raw_cpu_write":    {kind: pThisCPUWrite, nargs: 2, soft: true},
+	"this_cpu_add":     {kind: pThisCPUOp, nargs: 2, rmw: model.RMWAdd, soft: true},
+	"this_cpu_sub":     {kind: pThisCPUOp, nargs: 2, rmw: model.RMWSub, soft: true},
+	"this_cpu_inc":     {kind: pThisCPUOp, nargs: 1, rmw: model.RMWAdd, imm: true, val: 1, soft: true},
+	"this_cpu_dec":     {kind: pThisCPUOp, nargs: 1, rmw: model.RMWSub, imm: true, val: 1, soft: true},
+	"__this_cpu_add":   {kind: pThisCPUOp, nargs: 2, rmw: model.RMWAdd, soft: true},
+	"__this_cpu_sub":   {kind: pThisCPUOp, nargs: 2, rmw: model.RMWSub, soft: true},
+	"__this_cpu_inc":   {kind: pThisCPUOp, nargs: 1, rmw: model.RMWAdd, imm: true, val: 1, soft: true},
+	"__this_cpu_dec":   {kind: pThisCPUOp, nargs: 1, rmw: model.RMWSub, imm: true, val: 1, soft: true},
+
+	// include/linux/cpumask.h and kernel/cpu.c (cpumask.go): the online
+	// mask, built in unless the program declares __cpu_online_mask (or
+	// defines these functions) itself.
+	"cpu_online":      {kind: pCPUOnline, nargs: 1, order: model.Once, soft: true},
+	"cpu_is_offline":  {kind: pCPUOnline, nargs: 1, order: model.Once, soft: true, negate: true},
+	"set_cpu_online":  {kind: pSetCPUOnline, nargs: 2, soft: true},
+	"num_online_cpus": {kind: pNumOnline, order: model.Once, soft: true},
+	"cpumask_empty":   {kind: pMaskEmpty, nargs: 1, order: model.Plain, soft: true},
+	"cpumask_weight":  {kind: pMaskWeight, nargs: 1, order: model.Plain, soft: true},
+
+	"for_each_cpu":          {kind: pForEachCPU, nargs: 2, order: model.Plain, soft: true, each: eachMask},
+	"for_each_online_cpu":   {kind: pForEachCPU, nargs: 1, order: model.Plain, soft: true, each: eachOnline},
+	"for_each_possible_cpu": {kind: pForEachCPU, nargs: 1, soft: true, each: eachPossible},
 }
 
 func init() {

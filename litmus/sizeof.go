@@ -71,6 +71,8 @@ func (l *lowerer) cSize(pos model.Pos, t *ctype) (size, align int64, ok bool) {
 	case kArray:
 		n, a, ok := l.cSize(pos, t.elem)
 		return int64(t.n) * n, a, ok
+	case kPerCPU:
+		return l.cSize(pos, t.elem) // sizeof(x) is the size of one instance
 	case kStruct:
 		l.resolveStruct(t.st)
 		if t.st.state != 2 || t.st.bad {

@@ -19,14 +19,15 @@ const (
 	kAtomic             // atomic_t
 	kLock               // spinlock_t
 	kVoid               // void (function results, void *)
+	kPerCPU             // a DEFINE_PER_CPU variable: n instances of elem, one per CPU (percpu.go)
 )
 
 // ctype is a C type.
 type ctype struct {
 	kind kind
 	name string      // kInt: its spelling
-	elem *ctype      // kPtr, kArray
-	n    int         // kArray: length
+	elem *ctype      // kPtr, kArray, kPerCPU
+	n    int         // kArray: length; kPerCPU: the number of CPUs
 	st   *structType // kStruct
 	// depth is how many pointers, arrays and (by value) structs the type
 	// is made of, at most maxTypeDepth for a declared type: the recursion
@@ -82,7 +83,7 @@ func (t *ctype) size() int {
 	switch t.kind {
 	case kStruct:
 		return t.st.size
-	case kArray:
+	case kArray, kPerCPU:
 		return t.n * t.elem.size()
 	case kVoid:
 		return 1 // pointer arithmetic on void * steps by one location
@@ -117,6 +118,8 @@ func (t *ctype) String() string {
 		return "spinlock_t"
 	case kVoid:
 		return "void"
+	case kPerCPU:
+		return t.elem.String() + " __percpu"
 	case kStruct:
 		if t.st.anon {
 			return t.st.name
@@ -153,7 +156,7 @@ func identical(a, b *ctype) bool {
 		return true // all integer types are alike here
 	case kPtr:
 		return identical(a.elem, b.elem)
-	case kArray:
+	case kArray, kPerCPU:
 		return a.n == b.n && identical(a.elem, b.elem)
 	case kStruct:
 		return a.st == b.st

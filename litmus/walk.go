@@ -167,6 +167,8 @@ func children(dst []Node, n Node) []Node {
 		for _, d := range n.Dims {
 			expr(d)
 		}
+	case *PerCPUDecl:
+		expr(n.Init)
 	case *InitDecl:
 		for _, s := range n.List {
 			if s != nil {

@@ -66,10 +66,11 @@ func (p *Program) PtrName(l int) string {
 			return o.Name
 		}
 	}
-	// The first field of an array element: name the element ("idle[1]"
-	// rather than "idle[1].mm"), as a pointer to a struct usually is.
+	// The first field of an array element, or of a CPU's instance of a
+	// per-CPU variable: name the element ("idle[1]" rather than
+	// "idle[1].mm", "per_cpu(rq, 1)"), as a pointer to a struct usually is.
 	name := loc.Name
-	if i := strings.LastIndex(name, "]."); i >= 0 {
+	if i := max(strings.LastIndex(name, "]."), strings.LastIndex(name, ").")); i >= 0 {
 		elem := name[:i+1]
 		if l == 0 || !strings.HasPrefix(p.Locs[l-1].Name, elem+".") {
 			return elem
