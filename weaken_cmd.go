@@ -33,6 +33,7 @@ type weakenCmd struct {
 	SpecStates int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give each exploration's proof search with speculated reads this many states; 0 means 500000, -1 no limit (see explore)." default:"0"`
 	Workers    int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
 	PerCall    bool          `name:"per-call" help:"Make each call of a helper (each CPU and chain of inlined functions) a site of its own; by default a site is a source position, every call of the helper at once."`
+	NoDeps     bool          `name:"no-deps" help:"Under lkmm, leave the dependencies out (each is one more exploration): weaken the ordering sites only."`
 	JSON       bool          `name:"json" help:"Print the report as JSON."`
 	Traces     string        `name:"traces" help:"Write the counterexample of each weakening that did not verify (T1, T2, ... in the report) as a trace file into this directory, for 'mmcheck trace'." placeholder:"DIR"`
 	File       string        `arg:"" name:"file" help:"A litmus file (.lit, .litmus) that verifies under the model."`
@@ -76,6 +77,7 @@ func (c *weakenCmd) run(stdout, stderr io.Writer) int {
 		Timeout: c.Timeout,
 		Workers: workers,
 		PerCall: c.PerCall,
+		NoDeps:  c.NoDeps,
 	}
 	var prog_ *weakenProgress
 	if isTerminal(stderr) {

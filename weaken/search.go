@@ -33,6 +33,9 @@ type Options struct {
 	// PerCall makes each call of a helper a site of its own
 	// ([SitesPerCall]); by default a site is a source position ([Sites]).
 	PerCall bool
+	// NoDeps leaves the dependency sites out (deps.go): under a model
+	// that heeds dependencies they cost one exploration each.
+	NoDeps bool
 	// Progress, if set, is called once the original program verified,
 	// after each site is decided, and when the minimal set's search
 	// starts, one call at a time.
@@ -179,7 +182,7 @@ func Run(ctx context.Context, p *model.Program, opts Options) (*Report, error) {
 	if base.Verdict != explorer.Pass {
 		return r, nil
 	}
-	sites := sites(p, opts.PerCall, opts.Explore.Model.NeedsDeps)
+	sites := sites(p, opts.PerCall, opts.Explore.Model.NeedsDeps && !opts.NoDeps)
 	r.Sites = make([]SiteReport, len(sites))
 	s.mu.Lock()
 	s.prog.Sites = len(sites)

@@ -380,6 +380,16 @@ func TestAddressDependencySite(t *testing.T) {
 			t.Errorf("a dependency in the minimal set: %+v", ch)
 		}
 	}
+	// Options.NoDeps leaves them out.
+	nr, err := Run(context.Background(), load(t, addrDepOnce), Options{Explore: explorer.Options{Model: memmodel.LKMM, MaxStates: maxStates}, NoDeps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range nr.Sites {
+		if s.Kind.IsDep() {
+			t.Errorf("with NoDeps, a dependency site %s %s", s.Kind, s.Text)
+		}
+	}
 	// ra heeds no dependency: no dependency sites.
 	r = run(t, addrDep, "ra")
 	for _, s := range r.Sites {
