@@ -42,13 +42,14 @@
 // A file is
 //
 //	File     = "C" Name [String] {Key "=" Value} [Comment]
-//	           { Define | Include | Struct | Typedef | Init | Func | Proc }
+//	           { Define | Include | Struct | Typedef | PerCPU | Init | Func | Proc }
 //	           { Clause } .
 //	Define   = "#define" Name Expr .           // integer constant, one line
 //	Include  = "#include" String .             // a header of Defines, Structs, Funcs
 //	Struct   = "struct" Name "{" { Decl } "}" ";" .
 //	Typedef  = "typedef" (Type | "struct" [Name] "{" { Decl } "}") {"*"} Name {"[" Expr "]"} ";" .
-//	Init     = "{" { Decl | Path "=" Value ";" | N ":" Reg "=" Value ";" } "}" .
+//	PerCPU   = ["static"] ("DEFINE_PER_CPU" | "DECLARE_PER_CPU") "(" Type {"*"} "," Name ")" ["=" (Expr | InitList)] ";" .
+//	Init     = "{" { Decl | Path "=" Value ";" | N ":" Reg "=" Value ";" | "set_cpu_online" "(" Expr "," Expr ")" ";" } "}" .
 //	Func     = {"static" | "inline" | Attr} Type Name "(" [Params] ")" (Block | ";") .
 //	Attr     = "__always_inline" | "__inline" | "__inline__" | "noinline" | "notrace" | "__maybe_unused" | "__cold" .
 //	Proc     = "P" N "(" [Params] ")" Block .
@@ -62,7 +63,7 @@
 //	Prop     = Prop "\/" Prop | Prop "/\" Prop | "~" Prop | "(" Prop ")"
 //	         | "true" | "false" | "freed" "(" Name ")" | Term ("=" | "==" | "!=") Term .
 //	Term     = N ":" Reg | Path | ["-"] Int | "NULL" | "&" Path .
-//	Path     = Name { "." Field | "[" Expr "]" } .
+//	Path     = (Name | "per_cpu" "(" Path "," Expr ")") { "." Field | "[" Expr "]" } .
 //
 // That is the file after preprocessing (see Preprocessor below): the
 // other directives are gone by then, and so are the lines of groups not
@@ -80,7 +81,9 @@
 // Types are int and the other C integer types (intptr_t, long, unsigned,
 // u32, bool, ...; all 64 bits wide in the model, but bool holds 0 or 1:
 // a value converted to it, by an initialisation, assignment, cast or
-// return, becomes !!v, bool.go), atomic_t, spinlock_t, void (results and void *),
+// return, becomes !!v, bool.go), atomic_t, spinlock_t, cpumask_t and
+// struct cpumask (the kernel's { unsigned long bits[W]; }, W words for a
+// bit per CPU of the test, cpumask.go), void (results and void *),
 // struct Name, the names declared by typedef (typedef.go; a name is a
 // type from its typedef on, and after the #include of the header that
 // declares it), pointers, and fixed arrays; const and volatile are accepted
@@ -92,6 +95,7 @@
 //	Case     = ("case" Expr ["..." Expr] | "default") ":" [Stmt] .  // GNU's ranges; Stmt absent before "}"
 //	Label    = Name ":" [Stmt] .
 //	Goto     = "goto" Name ";" .
+//	ForEach  = ("for_each_cpu" "(" Name "," Expr ")" | ("for_each_online_cpu" | "for_each_possible_cpu") "(" Name ")") Stmt .
 //
 // A switch is a chain of compares and jumps (switch.go), or, on a
 // constant tag and with every case label heading a statement of the
@@ -158,11 +162,22 @@
 // register may be dereferenced (herd7's registers are untyped). Files
 // that use an extension are typed C: those are errors.
 //
+// DEFINE_PER_CPU(T, x) (and DECLARE_PER_CPU, and their _ALIGNED,
+// _SHARED_ALIGNED, _READ_MOSTLY and _PAGE_ALIGNED forms, at the top level
+// and in headers, percpu.go) defines a per-CPU variable: one object of
+// type T __percpu, an instance of T for each CPU of the test (each
+// process). Its initialiser initialises every instance; per_cpu(x, cpu)
+// paths in the init block and in conditions name one. In code its name is
+// no value (an error), only per_cpu(), this_cpu_*() and &x (a T __percpu
+// *, for per_cpu_ptr() and this_cpu_ptr()) use it. nr_cpu_ids is the
+// number of CPUs, a constant.
+//
 // # Lowering
 //
 // Every scalar (int, pointer, atomic_t, spinlock_t) field, array element
 // or variable of a shared object is one [model.Loc], named "x",
-// "mm.mm_count", "rq[1].lazy_mm" or "arr[2]"; an object's locations are
+// "mm.mm_count", "rq[1].lazy_mm", "arr[2]" or (CPU 1's instance of a
+// per-CPU variable) "per_cpu(rq, 1).lazy_mm"; an object's locations are
 // contiguous (fields in order, nested structs and arrays flattened), and
 // pointers count in locations, so p + i advances by i elements of the
 // pointed-to type. &obj is a pointer to the object's first location.
@@ -208,6 +223,16 @@
 // entry when the loop is inside another loop). do { } while (0) runs its
 // body once.
 //
+// for_each_cpu(cpu, mask) S, for_each_online_cpu(cpu) S and
+// for_each_possible_cpu(cpu) S are read as the kernel's macros expand,
+// "for (cpu = 0; cpu < nr_cpu_ids; cpu++) if (for_each_cpu(cpu, mask))
+// S", the call being the test of one CPU: a plain read of the mask's word
+// (find_next_bit() reads it so; each CPU's bit is read anew, so the bits
+// of one word may come from different writes, where the kernel's single
+// read of a run of clear bits could not: no execution fewer), and
+// always true for for_each_possible_cpu (the possible CPUs are the
+// test's, a constant). The loop is unrolled; cpu is nr_cpu_ids after it.
+//
 // # Primitives
 //
 // The names of the kernel's linux-kernel.def, with their LKMM ordering
@@ -252,9 +277,32 @@
 // bit operations {set,clear,change}_bit, test_bit[_acquire],
 // test_and_{set,clear,change}_bit, test_and_set_bit_lock,
 // clear_bit_unlock and __{set,clear,change}_bit on the word nr/64 with the
-// mask 1 << nr%64, and the cpumask_* forms of seven of them;
-// num_possible_cpus() (the number of processes, a constant) and
-// cpu_possible(cpu).
+// mask 1 << nr%64, and the cpumask_* forms of seven of them (on a
+// struct cpumask * or a bitmap); num_possible_cpus() (the number of
+// processes, a constant) and cpu_possible(cpu).
+//
+// Per-CPU variables (percpu.go): per_cpu(var, cpu), CPU cpu's instance
+// of var, an lvalue (plain accesses), per_cpu_ptr(ptr, cpu) and
+// this_cpu_ptr(ptr) (ptr is &var, var any lvalue path over per-CPU
+// names, or a T __percpu * value), and this_cpu_{read,write,add,sub,inc,
+// dec} (with the __this_cpu_ and raw_cpu_ forms): a Once load, a Once
+// store, or a Once load and a Once store (not atomic against other CPUs,
+// as in the kernel). A CPU number out of range is an error if constant,
+// else an OpBoundsCheck.
+//
+// CPU masks and the online mask (cpumask.go): cpu_online(cpu) and
+// cpu_is_offline(cpu) (test_bit: a Once load of the word of
+// __cpu_online_mask), set_cpu_online(cpu, online) (test_and_set_bit or
+// test_and_clear_bit, Mb, then if the bit changed a relaxed RMW of the
+// count __num_online_cpus), num_online_cpus() (a Once load of the
+// count), cpumask_empty(mask) and cpumask_weight(mask) (plain loads of
+// the words, as bitmap_empty() and bitmap_weight()), and cpu_online_mask,
+// the online mask's address. __cpu_online_mask (a struct cpumask, every
+// CPU online) and __num_online_cpus are objects created when the program
+// uses them and declares no object of that name; set_cpu_online(cpu, v);
+// in the init block sets the initial mask. These names, and those of the
+// per-CPU primitives and loops, are soft: a helper the program defines
+// with one of them (or a macro) takes its place, silently.
 //
 // # Programs
 //
@@ -267,7 +315,7 @@
 // # Extensions
 //
 // Beyond herd7: the C preprocessor; #define of integer constants; struct
-// declarations; typedefs; typed shared objects of struct and array type, with
+// declarations; typedefs; per-CPU variables and CPU masks; typed shared objects of struct and array type, with
 // designated initialisers
 // ({ .a = 1, .b = &x }, { [1] = &mm }) and assignments to any location
 // path in the init block (rq[1].lazy_mm = &mm); helper functions (static,
