@@ -20,7 +20,8 @@ type Expr interface {
 
 // A Stmt is a statement: *DeclStmt, *ExprStmt, *BlockStmt, *IfStmt,
 // *ForStmt, *WhileStmt, *DoStmt, *SwitchStmt, *CaseStmt, *LabelStmt,
-// *GotoStmt, *BranchStmt, *ReturnStmt, *EmptyStmt or *BadStmt.
+// *GotoStmt, *BranchStmt, *ReturnStmt, *EmptyStmt, *RegDeclStmt (init
+// block only) or *BadStmt.
 type Stmt interface {
 	Node
 	stmtNode()
@@ -221,7 +222,7 @@ type (
 	}
 
 	// A RegRef is Proc ":" Name, a register of a process, in the init
-	// block and in conditions.
+	// block and in conditions; Proc is written N or PN ("0:r1", "P0:r1").
 	RegRef struct {
 		span
 		Proc int
@@ -374,6 +375,20 @@ type (
 		span
 	}
 
+	// A RegDeclStmt is herd7's typed declaration of a register in the
+	// init block, with its initial value (0 if none):
+	//
+	//	RegDeclStmt = TypeSpec {"*"} Reg ["=" (Expr | InitList)] ";" .
+	//
+	// ("int 0:r1;", "int *1:r2 = x;"). The untyped "0:r1 = 3;" is an
+	// *ExprStmt assigning to a *RegRef.
+	RegDeclStmt struct {
+		span
+		Type  *TypeName
+		Reg   *RegRef
+		Value Expr // or nil
+	}
+
 	// A BadStmt stands for a statement with a syntax error.
 	BadStmt struct {
 		span
@@ -391,21 +406,22 @@ type VarSpec struct {
 	Init  Expr // or nil
 }
 
-func (*DeclStmt) stmtNode()   {}
-func (*ExprStmt) stmtNode()   {}
-func (*BlockStmt) stmtNode()  {}
-func (*IfStmt) stmtNode()     {}
-func (*ForStmt) stmtNode()    {}
-func (*WhileStmt) stmtNode()  {}
-func (*DoStmt) stmtNode()     {}
-func (*SwitchStmt) stmtNode() {}
-func (*CaseStmt) stmtNode()   {}
-func (*LabelStmt) stmtNode()  {}
-func (*GotoStmt) stmtNode()   {}
-func (*BranchStmt) stmtNode() {}
-func (*ReturnStmt) stmtNode() {}
-func (*EmptyStmt) stmtNode()  {}
-func (*BadStmt) stmtNode()    {}
+func (*DeclStmt) stmtNode()    {}
+func (*ExprStmt) stmtNode()    {}
+func (*BlockStmt) stmtNode()   {}
+func (*IfStmt) stmtNode()      {}
+func (*ForStmt) stmtNode()     {}
+func (*WhileStmt) stmtNode()   {}
+func (*DoStmt) stmtNode()      {}
+func (*SwitchStmt) stmtNode()  {}
+func (*CaseStmt) stmtNode()    {}
+func (*LabelStmt) stmtNode()   {}
+func (*GotoStmt) stmtNode()    {}
+func (*BranchStmt) stmtNode()  {}
+func (*ReturnStmt) stmtNode()  {}
+func (*EmptyStmt) stmtNode()   {}
+func (*RegDeclStmt) stmtNode() {}
+func (*BadStmt) stmtNode()     {}
 
 // ---- Declarations ----
 
@@ -504,7 +520,11 @@ func (*BadDecl) declNode()     {}
 // ---- Clauses and conditions ----
 
 type (
-	// A CondClause is ("exists" | "~exists" | "forall") Prop.
+	// A CondClause is ("exists" | "~exists" | "forall") Prop, or one of
+	// herd7's older spellings of exists: "final" Prop, and "observed"
+	// {Atom ";"} {"and" {Atom ";"}} (a disjunction of conjunctions).
+	// herd7's trailing "with" Name ":" Kind {";" ...} is parsed and
+	// ignored, as herd7 ignores it.
 	CondClause struct {
 		span
 		Kind model.CondKind
@@ -537,9 +557,13 @@ func (*LeakCheckClause) clauseNode() {}
 
 // Terms of propositions are expressions: *RegRef (N:reg), a location path
 // (*Ident, *SelectorExpr, *IndexExpr), a number (*IntLit, or "-" *IntLit as
-// a *UnaryExpr), NULL (*Ident), or an address "&" path (*UnaryExpr).
+// a *UnaryExpr), NULL (*Ident), an address "&" path (*UnaryExpr), or the
+// value of a location, "*" path or "*" N:reg (*UnaryExpr). On the left
+// of a comparison a path is a location, on the right its address (as in
+// herd7); herd7's "[x]" is the path x on the left and "*x" on the right.
 type (
-	// A PropBinary is X "/\" Y or X "\/" Y.
+	// A PropBinary is X "/\" Y, X "\/" Y or X "=>" Y. "=>" binds
+	// tighter than "/\" and "\/", and to the right, as in herd7.
 	PropBinary struct {
 		span
 		Op    string
@@ -547,7 +571,7 @@ type (
 		X, Y  Prop
 	}
 
-	// A PropNot is "~" X.
+	// A PropNot is "~" X or "not" X.
 	PropNot struct {
 		span
 		X Prop
@@ -559,7 +583,7 @@ type (
 		X Prop
 	}
 
-	// A PropCmp is L Op R, Op one of = == !=.
+	// A PropCmp is L Op R, Op one of = == != (herd7's "<>" is "!=").
 	PropCmp struct {
 		span
 		L     Expr

@@ -327,6 +327,19 @@ func (p *printer) stmt(s Stmt) {
 	case *ExprStmt:
 		p.expr(s.X)
 		p.str(";")
+	case *RegDeclStmt:
+		p.typeName(s.Type)
+		if s.Type.Stars == 0 {
+			p.sp()
+		}
+		p.expr(s.Reg)
+		if s.Value != nil {
+			p.sp()
+			p.str("=")
+			p.sp()
+			p.expr(s.Value)
+		}
+		p.str(";")
 	case *BlockStmt:
 		p.block(s)
 	case *IfStmt:

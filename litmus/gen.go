@@ -349,6 +349,7 @@ func (l *lowerer) genProc(pd *ProcDecl) *model.Thread {
 			v.konst, v.val = true, model.Ptr(gl.obj.base)
 		}
 	}
+	l.declareInitRegs(g, pd)
 	g.stmtList(pd.Body.List)
 	g.checkGotos()
 	end := pd.Body.End()

@@ -59,7 +59,8 @@ type lowerer struct {
 	objects    []*object
 	procs      []*ProcDecl // by process number
 	initDecl   *InitDecl
-	regInits   []*AssignExpr // "N:reg = v" in the init block
+	regInits   []*AssignExpr             // "N:reg = v" in the init block
+	regTypes   map[*AssignExpr]*TypeName // the types of registers declared with one there (herdInit)
 	features   map[string]bool
 	used       map[*FuncDecl]bool         // helpers inlined somewhere
 	sizes      map[*SizeofExpr]sizeResult // each sizeof, computed once
@@ -254,7 +255,7 @@ func (l *lowerer) declareGlobals() {
 				l.errorf(d.Pos(), "duplicate init block; previous at %s", l.initDecl.Pos())
 				continue
 			}
-			l.initDecl = d
+			l.initDecl = l.herdInit(d)
 		}
 	}
 	for _, d := range l.decls {
@@ -1332,8 +1333,11 @@ func (l *lowerer) prop(x Prop, terms *[]model.Term) model.BoolExpr {
 	switch x := x.(type) {
 	case *PropBinary:
 		a, b := l.prop(x.X, terms), l.prop(x.Y, terms)
-		if x.Op == `/\` {
+		switch x.Op {
+		case `/\`:
 			return &model.And{L: a, R: b}
+		case "=>":
+			return &model.Or{L: &model.Not{X: a}, R: b, Implies: true}
 		}
 		return &model.Or{L: a, R: b}
 	case *PropNot:
@@ -1387,6 +1391,9 @@ func (l *lowerer) term(x Expr, lhs bool) model.Term {
 			return nil
 		}
 		reg, ok := l.regByName(th, x.Name)
+		if !ok && l.herdFile() {
+			reg, ok = l.herdReg(th, x.Name), true
+		}
 		if !ok {
 			l.errorf(x.Pos(), "undefined: register %d:%s", x.Proc, x.Name)
 			return nil
@@ -1404,7 +1411,16 @@ func (l *lowerer) term(x Expr, lhs bool) model.Term {
 		return &model.ConstTerm{Val: v}
 	case *SelectorExpr, *IndexExpr, *CallExpr:
 		return l.locTerm(x)
-	case *IntLit, *UnaryExpr, *ParenExpr:
+	case *UnaryExpr:
+		if x.Op == "*" {
+			return l.derefTerm(x)
+		}
+		v, ok := l.staticValue(x)
+		if !ok {
+			return nil
+		}
+		return &model.ConstTerm{Val: v}
+	case *IntLit, *ParenExpr:
 		v, ok := l.staticValue(x)
 		if !ok {
 			return nil

@@ -186,6 +186,12 @@ func (p *parser) parseFile() {
 			f.Test, f.TestPos = name, pos
 			p.end = end
 			p.next()
+			if p.tok == "(" && p.pos.Line == pos.Line {
+				// herd7's "(texname)", the name for LaTeX output
+				p.next()
+				p.ident()
+				p.expect(")")
+			}
 		} else {
 			p.error(p.pos, "expected 'C name' line, found "+p.found())
 		}
@@ -290,6 +296,15 @@ func (p *parser) parseDecl() Decl {
 		if id, ok := isProcName(p.lit); ok {
 			if t, _ := p.peek(); t == "(" {
 				return p.parseProc(id)
+			}
+		}
+		if p.lit == "void" {
+			// herd7's "void P0(...)"
+			if t, lit := p.peek(); t == tokIdent {
+				if id, ok := isProcName(lit); ok {
+					p.next()
+					return p.parseProc(id)
+				}
 			}
 		}
 		if p.lit == "struct" {
@@ -404,8 +419,8 @@ func (p *parser) parseInitDecl() Decl {
 		case p.tok == ";":
 			s = &EmptyStmt{span{p.pos, p.end}}
 			p.next()
-		case p.isTypeStart():
-			s = p.parseDeclStmt(true, true)
+		case p.isTypeStart() || p.isKeyword("_Atomic"):
+			s = p.parseInitTyped()
 		default:
 			spos := p.pos
 			x := p.parseExpr()
@@ -771,14 +786,31 @@ func (p *parser) parseTypeName() *TypeName {
 func (p *parser) parseDeclStmt(inits, lenient bool) *DeclStmt {
 	pos := p.pos
 	spec := p.parseTypeSpec()
+	return p.parseDeclRest(pos, spec, p.pos, p.stars(), inits, lenient)
+}
+
+// stars parses the stars of a declarator, and the qualifiers after them.
+func (p *parser) stars() int {
+	n := 0
+	for p.tok == "*" {
+		n++
+		p.next()
+		p.skipQualifiers()
+	}
+	return n
+}
+
+// parseDeclRest parses the declarators of a declaration after its type,
+// the first one's stars (from vpos) already parsed.
+func (p *parser) parseDeclRest(pos model.Pos, spec *TypeSpec, vpos model.Pos, stars int, inits, lenient bool) *DeclStmt {
 	d := &DeclStmt{span{pos, pos}, spec, nil}
-	for {
-		vpos := p.pos
+	for first := true; ; first = false {
 		v := &VarSpec{}
-		for p.tok == "*" {
-			v.Stars++
-			p.next()
-			p.skipQualifiers()
+		if first {
+			v.Stars = stars
+		} else {
+			vpos = p.pos
+			v.Stars = p.stars()
 		}
 		v.Name = p.ident()
 		for p.tok == "[" {
@@ -806,6 +838,65 @@ func (p *parser) parseDeclStmt(inits, lenient bool) *DeclStmt {
 	p.expectSemi()
 	d.To = p.prev
 	return d
+}
+
+// parseInitTyped parses a declaration in the init block: of shared
+// objects, or herd7's of a register ("int 0:r1;", "int *1:r2 = x;").
+// herd7's _Atomic before the type means nothing to an initial value.
+func (p *parser) parseInitTyped() Stmt {
+	pos := p.pos
+	if p.isKeyword("_Atomic") {
+		p.next()
+	}
+	spec := p.parseTypeSpec()
+	vpos := p.pos
+	stars := p.stars()
+	if !p.atRegRef() {
+		return p.parseDeclRest(pos, spec, vpos, stars, true, true)
+	}
+	t := &TypeName{span{spec.From, p.prev}, spec, stars}
+	reg := p.parseRegRef()
+	d := &RegDeclStmt{span{pos, pos}, t, reg, nil}
+	if p.got("=") {
+		d.Value = p.parseInitializer()
+	}
+	if p.tok != "}" {
+		p.expectSemi()
+	}
+	d.To = p.prev
+	return d
+}
+
+// atRegRef reports whether a register N:reg or PN:reg starts here.
+func (p *parser) atRegRef() bool {
+	if t, _ := p.peek(); t != ":" {
+		return false
+	}
+	if p.tok == tokInt {
+		return true
+	}
+	_, ok := isProcName(p.lit)
+	return p.tok == tokIdent && ok
+}
+
+// parseRegRef parses N:reg or PN:reg, at atRegRef.
+func (p *parser) parseRegRef() *RegRef {
+	pos := p.pos
+	var n int64
+	if p.tok == tokInt {
+		n, _ = parseInt(p.lit) // errors reported by the scanner
+	} else {
+		id, _ := isProcName(p.lit)
+		n = int64(id)
+	}
+	p.next()
+	p.next() // :
+	name := p.ident()
+	if n < 0 || n > 1<<16 {
+		p.error(pos, fmt.Sprintf("no process P%d", n))
+		n = 0
+	}
+	return &RegRef{span{pos, p.prev}, int(n), name.Name}
 }
 
 func (p *parser) parseInitializer() Expr {
@@ -1140,17 +1231,26 @@ func (p *parser) parsePrimary() Expr {
 	pos := p.pos
 	switch p.tok {
 	case tokIdent:
+		if p.inInit && p.atRegRef() {
+			return p.parseRegRef()
+		}
 		return p.ident()
 	case tokInt:
+		if p.inInit && p.atRegRef() {
+			return p.parseRegRef()
+		}
 		lit := p.lit
 		v, _ := parseInt(lit) // errors reported by the scanner
 		p.next()
-		if p.inInit && p.tok == ":" {
-			p.next()
-			name := p.ident()
-			return &RegRef{span{pos, p.prev}, int(v), name.Name}
-		}
 		return &IntLit{span{pos, p.prev}, lit, v}
+	case "[":
+		if p.inInit {
+			// herd7's [x], the location x
+			p.next()
+			x := p.parseTerm()
+			p.expect("]")
+			return x
+		}
 	case "(":
 		p.next()
 		x := p.parseExpr()
@@ -1218,7 +1318,9 @@ func (p *parser) parseClause() Clause {
 		}
 		p.next()
 		kind = model.NotExists
-	case p.isKeyword("exists"):
+	case p.isKeyword("exists"), p.isKeyword("final"):
+		kind = model.Exists
+	case p.isKeyword("observed"), p.isKeyword("Observed"):
 		kind = model.Exists
 	case p.isKeyword("forall"):
 		kind = model.Forall
@@ -1229,6 +1331,13 @@ func (p *parser) parseClause() Clause {
 		for p.tok != "]" && p.tok != tokEOF {
 			start := p.ntok
 			terms = append(terms, p.parseTerm())
+			// herd7's type of a location ("x*", "x int", "0:r0 int*"),
+			// which only says how herd7 prints its values: mmcheck
+			// knows the type.
+			if p.tok == tokIdent && p.isTypeWord(p.lit) {
+				p.next()
+			}
+			p.got("*")
 			if !p.got(";") && p.tok != "]" {
 				p.errorExpected("';' or ']'")
 				if p.ntok == start {
@@ -1260,15 +1369,119 @@ func (p *parser) parseClause() Clause {
 	if p.header {
 		p.error(pos, "conditions not allowed in an included file")
 	}
-	p.next() // exists / forall
-	x := p.parseProp()
-	return p.clauseEnd(&CondClause{span{pos, p.prev}, kind, x})
+	observed := p.isKeyword("observed") || p.isKeyword("Observed")
+	p.next() // exists / forall / final / observed
+	var x Prop
+	if observed {
+		x = p.parseObserved(pos)
+	} else {
+		x = p.parseProp()
+	}
+	c := &CondClause{span{pos, p.prev}, kind, x}
+	p.parseWith()
+	return p.clauseEnd(c)
 }
 
 func (p *parser) clauseEnd(c Clause) Clause {
 	p.got(";")
 	return c
 }
+
+// parseObserved parses the body of herd7's "observed" clause: conjunctions
+// of atoms each followed by ";", separated by "and"; the clause is their
+// disjunction, and an empty conjunction is true.
+func (p *parser) parseObserved(pos model.Pos) Prop {
+	var or Prop
+	for {
+		var and Prop
+		for p.tok != tokEOF && !p.isKeyword("and") && !p.isKeyword("with") && !p.startsClause() {
+			start := p.ntok
+			a := p.parsePropAtom()
+			if and == nil {
+				and = a
+			} else {
+				and = &PropBinary{span{and.Pos(), a.End()}, `/\`, a.Pos(), and, a}
+			}
+			if !p.got(";") {
+				p.errorExpected("';'")
+				if p.ntok == start {
+					break
+				}
+			}
+		}
+		if and == nil {
+			and = &PropConst{span{p.pos, p.pos}, true}
+		} else {
+			and = &PropParen{span{and.Pos(), and.End()}, and}
+		}
+		if or == nil {
+			or = and
+		} else {
+			or = &PropBinary{span{or.Pos(), and.End()}, `\/`, and.Pos(), or, and}
+		}
+		if !p.isKeyword("and") {
+			return or
+		}
+		p.next()
+	}
+}
+
+// startsClause reports whether a clause starts here (ending an
+// "observed" clause).
+func (p *parser) startsClause() bool {
+	if p.tok == "~" {
+		t, lit := p.peek()
+		return t == tokIdent && lit == "exists"
+	}
+	if p.tok != tokIdent {
+		return false
+	}
+	switch p.lit {
+	case "exists", "forall", "final", "observed", "Observed", "locations", "filter", "leak_check":
+		return true
+	}
+	return false
+}
+
+// parseWith parses and drops herd7's "with" Name ":" Kind {";" ...}
+// after a condition, which herd7 parses and ignores too.
+func (p *parser) parseWith() {
+	if !p.isKeyword("with") {
+		return
+	}
+	p.next()
+	for {
+		p.ident()
+		p.expect(":")
+		switch {
+		case p.isKeyword("exists"), p.isKeyword("forall"):
+			p.next()
+		case p.tok == "~" || p.isKeyword("not"):
+			p.next()
+			if !p.isKeyword("exists") {
+				p.errorExpected("'exists'")
+				return
+			}
+			p.next()
+		default:
+			p.errorExpected("'exists', 'forall' or '~exists'")
+			return
+		}
+		if p.tok != ";" {
+			return
+		}
+		if t, _ := p.peek(); t != tokIdent {
+			return
+		}
+		p.next()
+		if p.startsClause() {
+			return
+		}
+	}
+}
+
+// Propositions: "\/" binds loosest, then "/\", then "=>" (to the
+// right), then "~" and "not", as in herd7's grammar.
 
 func (p *parser) parseProp() Prop {
 	x := p.parsePropAnd()
@@ -1282,12 +1495,28 @@ func (p *parser) parseProp() Prop {
 }
 
 func (p *parser) parsePropAnd() Prop {
-	x := p.parsePropUnary()
+	x := p.parsePropImplies()
 	for p.tok == `/\` {
 		op := p.pos
 		p.next()
-		y := p.parsePropUnary()
+		y := p.parsePropImplies()
 		x = &PropBinary{span{x.Pos(), y.End()}, `/\`, op, x, y}
+	}
+	return x
+}
+
+func (p *parser) parsePropImplies() Prop {
+	x := p.parsePropUnary()
+	if p.tok == "=" {
+		if t, _ := p.peek(); t == ">" {
+			op := p.pos
+			p.next()
+			p.next()
+			p.nest("condition")
+			y := p.parsePropImplies()
+			p.unnest()
+			return &PropBinary{span{x.Pos(), y.End()}, "=>", op, x, y}
+		}
 	}
 	return x
 }
@@ -1297,7 +1526,7 @@ func (p *parser) parsePropUnary() Prop {
 	defer p.unnest()
 	pos := p.pos
 	switch {
-	case p.tok == "~":
+	case p.tok == "~" || p.isKeyword("not"):
 		p.next()
 		x := p.parsePropUnary()
 		return &PropNot{span{pos, x.End()}, x}
@@ -1321,19 +1550,51 @@ func (p *parser) parsePropUnary() Prop {
 			return &PropFreed{span{pos, p.prev}, x}
 		}
 	}
+	return p.parsePropAtom()
+}
+
+// parsePropAtom parses a comparison L Op R.
+func (p *parser) parsePropAtom() Prop {
+	pos := p.pos
 	l := p.parseTerm()
 	if _, bad := l.(*BadExpr); bad {
 		p.skipProp()
 		return &BadProp{span{pos, p.prev}}
 	}
-	if p.tok != "=" && p.tok != "==" && p.tok != "!=" {
+	op, opPos := string(p.tok), p.pos
+	if id, ok := l.(*Ident); ok && (id.Name == "true" || id.Name == "false") && p.tok == "=" {
+		if t, _ := p.peek(); t == ">" {
+			return &PropConst{id.span, id.Name == "true"} // true => P
+		}
+	}
+	switch {
+	case p.tok == "=" || p.tok == "==" || p.tok == "!=":
+		p.next()
+	case p.tok == "<":
+		if t, _ := p.peek(); t != ">" {
+			p.errorExpected("'='")
+			p.skipProp()
+			return &BadProp{span{pos, p.prev}}
+		}
+		op = "!=" // herd7's "<>"
+		p.next()
+		p.next()
+	default:
 		p.errorExpected("'='")
 		p.skipProp()
 		return &BadProp{span{pos, p.prev}}
 	}
-	op, opPos := string(p.tok), p.pos
-	p.next()
-	r := p.parseTerm()
+	var r Expr
+	if p.tok == "[" {
+		// herd7's [x] on the right: the value of location x
+		rpos := p.pos
+		p.next()
+		x := p.parseTerm()
+		p.expect("]")
+		r = &UnaryExpr{span{rpos, p.prev}, "*", x}
+	} else {
+		r = p.parseTerm()
+	}
 	return &PropCmp{span{pos, p.prev}, l, op, opPos, r}
 }
 
@@ -1354,21 +1615,29 @@ func (p *parser) parseTerm() Expr {
 	pos := p.pos
 	switch p.tok {
 	case tokInt:
+		if p.atRegRef() {
+			return p.parseRegRef()
+		}
 		lit := p.lit
 		v, _ := parseInt(lit)
 		p.next()
-		if p.tok == ":" {
-			p.next()
-			name := p.ident()
-			return &RegRef{span{pos, p.prev}, int(v), name.Name}
-		}
 		return &IntLit{span{pos, p.prev}, lit, v}
-	case "-", "&":
+	case "-", "&", "*":
 		op := string(p.tok)
 		p.next()
 		x := p.parseTerm()
 		return &UnaryExpr{span{pos, x.End()}, op, x}
+	case "[":
+		// herd7's [x] on the left of a comparison, or in the init
+		// block: the location x
+		p.next()
+		x := p.parseTerm()
+		p.expect("]")
+		return x
 	case tokIdent:
+		if p.atRegRef() {
+			return p.parseRegRef()
+		}
 		x := Expr(p.ident())
 		for {
 			switch p.tok {

@@ -93,6 +93,11 @@ func children(dst []Node, n Node) []Node {
 		}
 	case *ExprStmt:
 		expr(n.X)
+	case *RegDeclStmt:
+		if n.Reg != nil {
+			add(n.Reg)
+		}
+		expr(n.Value)
 	case *BlockStmt:
 		for _, s := range n.List {
 			if s != nil {

@@ -28,8 +28,14 @@ type Cond struct {
 type BoolExpr interface{ boolExpr() }
 
 type (
-	And   struct{ L, R BoolExpr }
-	Or    struct{ L, R BoolExpr }
+	And struct{ L, R BoolExpr }
+	// Or is L \/ R. Implies marks herd7's P => Q, which is kept as
+	// not P \/ Q (L is the *Not of P), so that what evaluates a
+	// proposition need not know it, and printed as P => Q.
+	Or struct {
+		L, R    BoolExpr
+		Implies bool
+	}
 	Not   struct{ X BoolExpr }
 	Const struct{ V bool }
 	// Cmp is L = R (or L != R when Neq).

@@ -239,18 +239,23 @@ const (
 	opTop = iota
 	opAnd
 	opOr
+	opImplies
 )
 
-// herdProp prints a proposition as herd7 does: "/\" and "\/" with
-// parentheses only around a disjunction inside a conjunction, a negation
-// (and so a "!=") as "not (...)", memory locations as [x], values in
-// herd7's syntax.
+// herdProp prints a proposition as herd7 does: "/\", "\/" and "=>" with
+// parentheses only around a disjunction inside a conjunction, and around
+// a conjunction or disjunction inside an implication and the reverse; a
+// negation (and so a "!=") as "not (...)", memory locations as [x],
+// values in herd7's syntax.
 func herdProp(p *model.Program, e model.BoolExpr, above int) string {
 	switch e := e.(type) {
 	case *model.And:
-		return herdProp(p, e.L, opAnd) + ` /\ ` + herdProp(p, e.R, opAnd)
+		return herdParen(above == opImplies, herdProp(p, e.L, opAnd)+` /\ `+herdProp(p, e.R, opAnd))
 	case *model.Or:
-		return herdParen(above == opAnd, herdProp(p, e.L, opOr)+` \/ `+herdProp(p, e.R, opOr))
+		if not, ok := e.L.(*model.Not); ok && e.Implies {
+			return herdParen(above != opTop && above != opImplies, herdProp(p, not.X, opImplies)+` => `+herdProp(p, e.R, opImplies))
+		}
+		return herdParen(above == opAnd || above == opImplies, herdProp(p, e.L, opOr)+` \/ `+herdProp(p, e.R, opOr))
 	case *model.Not:
 		return "not (" + herdProp(p, e.X, opTop) + ")"
 	case *model.Const:
