@@ -15,9 +15,11 @@ type graph struct {
 	xs    model.Execution // x points here in clones
 	ts    []tstate
 	pend  []action
-	meta  [][]evMeta // per event: insertion order and DPOR flags
-	clock int32      // next stamp
-	lb    bool       // a load-buffering revisit made it (lb.go)
+	meta  [][]evMeta  // per event: insertion order and DPOR flags
+	clock int32       // next stamp
+	lb    bool        // a load-buffering revisit made it (lb.go)
+	vk    viewKind    // the views kept (views.go)
+	vw    [][][]int32 // per event: its view block (views.go), when vk is not viewsNone
 }
 
 func newGraph(p *model.Program) *graph {
@@ -44,7 +46,7 @@ func newGraph(p *model.Program) *graph {
 // keep the two apart.
 func (g *graph) clone() *graph {
 	n := len(g.ts)
-	h := &graph{clock: g.clock, lb: g.lb}
+	h := &graph{clock: g.clock, lb: g.lb, vk: g.vk}
 	// One allocation for the execution's per-thread and per-location
 	// slice headers; Status and Regs are only filled when a graph is
 	// finished or reported (see worker.finish, snapshotExec).
@@ -72,6 +74,12 @@ func (g *graph) clone() *graph {
 	h.meta = make([][]evMeta, n)
 	for i, s := range g.meta {
 		h.meta[i] = s[:len(s):len(s)]
+	}
+	if g.vw != nil {
+		h.vw = make([][][]int32, n)
+		for i, s := range g.vw {
+			h.vw[i] = s[:len(s):len(s)]
+		}
 	}
 	return h
 }
@@ -106,6 +114,9 @@ func (g *graph) add(t int, ev model.Event) model.EventID {
 	g.x.Events[t] = append(g.x.Events[t], ev)
 	g.meta[t] = append(g.meta[t], evMeta{stamp: g.clock, revisitable: true})
 	g.clock++
+	if g.vk != viewsNone {
+		g.addView(t)
+	}
 	return model.EventID{Thread: int32(t), Index: int32(len(g.x.Events[t]) - 1)}
 }
 

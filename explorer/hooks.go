@@ -24,6 +24,11 @@ package explorer
 //   - noPlainCycles: lbAnalyze does not try plainCycles (lbplain.go), for
 //     tests of the speculation that need programs it would rule out.
 //   - noSpecPruning: justifiable prunes nothing (spec.go).
+//   - fullCheck: no views and no incremental verdicts (views.go): the
+//     model's checker judges every candidate graph, the debug mode and
+//     the reference of the incremental check's differential tests.
+//   - incrOracle: every candidate graph is built and judged by the
+//     checker as well, and an incremental verdict that disagrees panics.
 //   - specPruned, if set, is called with each graph justifiable prunes,
 //     by the worker that prunes it (checkPruning's oracle: it searches
 //     the graph again with that worker's noSpecPruning set).
@@ -35,6 +40,8 @@ type hooks struct {
 	specReaders     bool
 	noPlainCycles   bool
 	noSpecPruning   bool
+	fullCheck       bool
+	incrOracle      bool
 	specPruned      func(w *worker, g *graph)
 }
 

@@ -1,0 +1,177 @@
+package explorer
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"mmcheck/litmus"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// incrAgree runs DPOR on p under m three ways: with the model's checker
+// judging every candidate (hooks.fullCheck), with the incremental
+// verdicts (views.go) cross-checked against the checker at every step
+// (hooks.incrOracle, which panics on a disagreement, and checks every
+// graph's views against views computed from scratch), and as a real run
+// does. All three must visit the same states and find the same
+// executions, final states and verdict.
+func incrAgree(t *testing.T, name string, p *model.Program, m *memmodel.Model, maxStates int64) {
+	t.Helper()
+	run := func(h hooks) *Result {
+		r, err := Explore(context.Background(), p, Options{Model: m, MaxStates: maxStates, AllViolations: true, hooks: &h})
+		if err != nil {
+			t.Fatalf("%s %s: %v", name, m.Name, err)
+		}
+		return r
+	}
+	full := run(hooks{fullCheck: true})
+	oracle := run(hooks{incrOracle: true})
+	incr := run(hooks{})
+	for _, r := range []struct {
+		what string
+		r    *Result
+	}{{"with the oracle", oracle}, {"incremental", incr}} {
+		if got, want := incrSummary(r.r), incrSummary(full); got != want {
+			t.Errorf("%s under %s: %s:\n%s\nfull check:\n%s", name, m.Name, r.what, got, want)
+		}
+	}
+}
+
+// incrSummary is what the searches must agree on.
+func incrSummary(r *Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q states %d executions %d blocked %d cut %d assumed %d violations %d\n", r.Verdict, r.Reason,
+		r.Stats.States, r.Stats.Executions, r.Stats.Blocked, r.Stats.Cut, r.Stats.Assumed, len(r.Violations))
+	var outs []string
+	for _, o := range r.Outcomes {
+		outs = append(outs, fmt.Sprintf("%v %d", o.Values, o.Count))
+	}
+	slices.Sort(outs)
+	b.WriteString(strings.Join(outs, "\n"))
+	return b.String()
+}
+
+// TestIncrementalRandom is the incremental check's differential test on
+// random programs (fuzz_test.go's: RMWs, fences, acquire/release, awaits,
+// BUG_ONs) under sc, tso and ra.
+func TestIncrementalRandom(t *testing.T) {
+	n := int64(300)
+	if !longTests() {
+		n = 80
+	}
+	for seed := int64(0); seed < n; seed++ {
+		p := randomProgram(seed)
+		for _, m := range memmodel.Chain {
+			incrAgree(t, fmt.Sprintf("seed %d", seed), p, m, 20000)
+		}
+		if t.Failed() {
+			t.Logf("program:\n%s", dumpProgram(p))
+			return
+		}
+	}
+}
+
+// TestIncrementalCorpus runs the same test on the kernel's litmus tests
+// (those without RCU, which only lkmm defines) and on the protocol files
+// of litmus/, bounded by states.
+func TestIncrementalCorpus(t *testing.T) {
+	var files []string
+	for _, root := range []string{"../testdata/lkmm/kernel", "../testdata/lkmm/paulmck", "../litmus/lazy-mm", "../bench/lit"} {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && (strings.HasSuffix(path, ".litmus") || strings.HasSuffix(path, ".lit")) {
+				files = append(files, path)
+			}
+			return nil
+		})
+	}
+	n := 0
+	for i, f := range files {
+		if !longTests() && i%3 != 0 {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := litmus.Load(f, src)
+		if err != nil {
+			continue // a file for another test (a parse error on purpose)
+		}
+		for _, m := range memmodel.Chain {
+			if checkSupported(p, m) != nil {
+				continue
+			}
+			incrAgree(t, f, p, m, 3000)
+			n++
+		}
+	}
+	t.Logf("%d file × model runs", n)
+	if n < 50 {
+		t.Errorf("only %d runs", n)
+	}
+}
+
+// pscProgram builds a random program in the shapes that exercise the sc
+// axiom (psc) of ra: 2–3 CPUs of 2–5 accesses to two or three locations,
+// most separated by smp_mb or fully ordered RMWs (store buffering,
+// IRIW, R and 2+2W with fences), which randomProgram seldom makes.
+func pscProgram(seed int64) *model.Program {
+	rng := rand.New(rand.NewSource(seed))
+	nloc := 2 + rng.Intn(2)
+	b := newTB([]string{"x", "y", "z"}[:nloc]...)
+	val := model.Value(1)
+	for i, nth := 0, 2+rng.Intn(2); i < nth; i++ {
+		nops := 2 + rng.Intn(4)
+		th := b.thread(nops)
+		for j := 0; j < nops; j++ {
+			loc := rng.Intn(nloc)
+			switch k := rng.Intn(8); {
+			case k < 3:
+				th.store(loc, val, []model.Order{model.Once, model.Once, model.Release}[rng.Intn(3)])
+				val++
+			case k < 5:
+				th.load(j, loc, []model.Order{model.Once, model.Once, model.Acquire}[rng.Intn(3)])
+			case k < 7:
+				th.fence(model.FenceMb)
+			default:
+				th.emit(model.Instr{Op: model.OpRMW, RMW: model.RMWXchg, Dst: int32(j), A: model.Imm(model.Ptr(loc)), B: model.Imm(val), Order: model.Mb})
+				val++
+			}
+		}
+		th.halt()
+	}
+	for t, th := range b.p.Threads {
+		for r := 0; r < th.NumRegs; r++ {
+			b.p.Observed = append(b.p.Observed, &model.RegTerm{Thread: t, Reg: r, Name: th.Regs[r].Name})
+		}
+	}
+	for l := range b.p.Locs {
+		b.p.Observed = append(b.p.Observed, &model.LocTerm{Loc: l})
+	}
+	return b.p
+}
+
+// TestIncrementalPSC is TestIncrementalRandom on pscProgram's shapes.
+func TestIncrementalPSC(t *testing.T) {
+	n := int64(400)
+	if !longTests() {
+		n = 100
+	}
+	for seed := int64(0); seed < n; seed++ {
+		p := pscProgram(seed)
+		for _, m := range memmodel.Chain {
+			incrAgree(t, fmt.Sprintf("seed %d", seed), p, m, 20000)
+		}
+		if t.Failed() {
+			t.Logf("program:\n%s", dumpProgram(p))
+			return
+		}
+	}
+}
