@@ -491,3 +491,35 @@ func checkViews(g *graph) {
 		}
 	}
 }
+
+// orderedFn returns how to ask whether access a is ordered before the
+// kfree b in the finished graph g (use after free): under ra it is hb,
+// which the views answer at once; otherwise the checker answers, once it
+// has judged g. Under hooks.incrOracle both answer, and must agree.
+func (w *worker) orderedFn(g *graph) func(a, b model.EventID) bool {
+	if g.vk == viewsHB && !w.hooks.incrOracle {
+		return g.hbOrdered
+	}
+	w.judge(g)
+	if g.vk != viewsHB {
+		return w.chk.Ordered
+	}
+	return func(a, b model.EventID) bool {
+		o := w.chk.Ordered(a, b)
+		if o != g.hbOrdered(a, b) {
+			panic(fmt.Sprintf("explorer: hb views say %v ordered before %v is %v, the checker %v", a, b, !o, o))
+		}
+		return o
+	}
+}
+
+// hbOrdered reports whether a is hb-before b (ra's Ordered).
+func (g *graph) hbOrdered(a, b model.EventID) bool {
+	if a == b || b.IsInit() {
+		return false
+	}
+	if a.IsInit() {
+		return true
+	}
+	return g.view(b, vHB)[a.Thread] > 3*a.Index+1
+}
