@@ -1,146 +1,8 @@
 package explorer
 
 import (
-	"context"
-	"sync"
-	"sync/atomic"
-
 	"mmcheck/model"
 )
-
-// runDPOR is the optimal search (TruSt, Kokologiannakis et al., POPL 2022,
-// as GenMC implements it): events are added one at a time, always for the
-// first CPU that can move (an RMW's write right after its read); a read
-// tries every write it may read from (forward revisits); a write takes
-// every coherence position and, in addition, may revisit each earlier read
-// of its location that is not in its po ∪ rf prefix: the read is changed
-// to read from it and every event added after the read that is not in
-// the write's prefix is deleted. A revisit is performed only from the one
-// graph in which the revisited read and every deleted event were added
-// "maximally" (see maximal), which makes every consistent graph reachable
-// exactly once. Memory is linear in the graph size: the search is a
-// depth-first recursion over graphs with no visited set.
-func (e *engine) runDPOR() {
-	if e.opts.Workers <= 1 {
-		w := e.newWorker()
-		defer w.done()
-		w.visit(w.initial())
-		return
-	}
-	// Parallel: subtrees are independent (graphs are never modified once
-	// built), so a worker that finds another one idle hands it a child
-	// graph instead of recursing into it.
-	p := &pool{n: e.opts.Workers}
-	p.cond = sync.NewCond(&p.mu)
-	first := e.newWorker()
-	p.queue = append(p.queue, first.initial())
-	var wg sync.WaitGroup
-	for i := 0; i < e.opts.Workers; i++ {
-		w := first
-		if i > 0 {
-			w = e.newWorker()
-		}
-		w.pool = p
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer w.done()
-			for {
-				g := p.get()
-				if g == nil {
-					return
-				}
-				w.visit(g)
-				p.finished()
-			}
-		}()
-	}
-	// Cancellation must wake idle workers.
-	stop := context.AfterFunc(e.ctx, func() {
-		p.mu.Lock()
-		p.closed = true
-		p.cond.Broadcast()
-		p.mu.Unlock()
-	})
-	wg.Wait()
-	stop()
-}
-
-// pool hands subtrees to idle workers.
-type pool struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	queue  []*graph
-	n      int          // workers
-	busy   int          // workers visiting a graph
-	idle   atomic.Int32 // workers waiting for work (read without the lock)
-	depth  atomic.Int64 // most events added to any finished graph
-	closed bool
-}
-
-// get returns the next graph to visit, or nil when the search is over:
-// the queue is empty and no worker is busy (so none can add to it).
-func (p *pool) get() *graph {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for {
-		if p.closed {
-			return nil
-		}
-		if len(p.queue) > 0 {
-			g := p.queue[len(p.queue)-1]
-			p.queue = p.queue[:len(p.queue)-1]
-			p.busy++
-			return g
-		}
-		if p.busy == 0 {
-			p.closed = true
-			p.cond.Broadcast()
-			return nil
-		}
-		p.idle.Add(1)
-		p.cond.Wait()
-		p.idle.Add(-1)
-	}
-}
-
-// finished marks the end of one visit started by get.
-func (p *pool) finished() {
-	p.mu.Lock()
-	p.busy--
-	if p.busy == 0 && len(p.queue) == 0 {
-		p.cond.Broadcast()
-	}
-	p.mu.Unlock()
-}
-
-// offer gives g to an idle worker if there is one. Only graphs in the
-// upper part of the search tree (fewer events than half of the largest
-// finished graph) are handed out: their subtrees are worth the handoff.
-func (p *pool) offer(g *graph) bool {
-	if p == nil || p.idle.Load() == 0 {
-		return false
-	}
-	if d := int64(g.clock); d*2 > p.depth.Load() && p.depth.Load() > 0 {
-		return false
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.queue) >= p.n {
-		return false
-	}
-	p.queue = append(p.queue, g)
-	p.cond.Signal()
-	return true
-}
-
-// descend visits g here or hands it to an idle worker.
-func (w *worker) descend(g *graph) {
-	if w.pool.offer(g) {
-		return
-	}
-	w.visit(g)
-}
 
 // nextThread picks the CPU whose event is added next: one in the middle of
 // an RMW, else the first that can move; -1 if none can.
@@ -160,6 +22,18 @@ func (g *graph) nextThread() int {
 	return t
 }
 
+// visit searches g's subtree, the optimal search (TruSt, Kokologiannakis et al., POPL 2022,
+// as GenMC implements it): events are added one at a time, always for the
+// first CPU that can move (an RMW's write right after its read); a read
+// tries every write it may read from (forward revisits); a write takes
+// every coherence position and, in addition, may revisit each earlier read
+// of its location that is not in its po ∪ rf prefix: the read is changed
+// to read from it and every event added after the read that is not in
+// the write's prefix is deleted. A revisit is performed only from the one
+// graph in which the revisited read and every deleted event were added
+// "maximally" (see maximal), which makes every consistent graph reachable
+// exactly once. Memory is linear in the graph size: the search is a
+// depth-first recursion over graphs with no visited set.
 func (w *worker) visit(g *graph) {
 	if w.stopped() || w.e.ctx.Err() != nil {
 		return
@@ -169,11 +43,6 @@ func (w *worker) visit(g *graph) {
 	}
 	if !w.justifiable(g) {
 		return
-	}
-	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
-		if g.vk = viewKindFor(w.e.opts.Model, &w.hooks); g.vk != viewsNone {
-			g.vw = make([][][]int32, len(g.x.Events))
-		}
 	}
 	t := g.nextThread()
 	if t < 0 {
@@ -204,21 +73,13 @@ func (w *worker) visit(g *graph) {
 			return
 		}
 		co := g.x.CO[a.loc]
-		rr := g.readRule(t)
 		for i := len(co) - 1; i >= -1; i-- {
 			src := model.InitID(a.loc)
 			if i >= 0 {
 				src = co[i]
 			}
-			v := vCheck
-			if rr != nil {
-				ev := w.ip.event(w.e.prog.Threads[t], &g.ts[t], a, g.x.WriteVal(src), src)
-				if v = rr.verdict(&ev, i); v == vNo && !w.hooks.incrOracle {
-					continue
-				}
-			}
 			h, id := w.addRead(g, t, src)
-			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
+			if w.consistentExt(h, i == len(co)-1) && !hopeless(h, id) {
 				w.descend(h)
 			}
 		}
@@ -234,12 +95,8 @@ func (w *worker) visit(g *graph) {
 			lo, hi = p, p
 		}
 		for pos := hi; pos >= lo; pos-- {
-			v := h.writeVerdict(id, pos)
-			if v == vNo && !w.hooks.incrOracle {
-				continue
-			}
 			h2 := place(h, id, pos)
-			if w.accept(h2, v, pos == len(h.x.CO[a.loc])) {
+			if w.consistentExt(h2, pos == len(h.x.CO[a.loc])) {
 				w.descend(h2)
 			}
 		}
@@ -285,9 +142,6 @@ const anyPos = -2
 // po ∪ rf prefix of event a (a included). The prefix is closed under po,
 // so a count per thread describes it.
 func porfPrefix(g *graph, a model.EventID) []int32 {
-	if g.vk != viewsNone && len(g.vw[a.Thread]) > int(a.Index) {
-		return g.view(a, vPorf) // never modified by callers
-	}
 	k := make([]int32, len(g.x.Events))
 	k[a.Thread] = a.Index + 1
 	stack := []model.EventID{a}
@@ -361,15 +215,11 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				}
 			}
 			for pos := hi; pos >= lo; pos-- {
-				v := h.revisitVerdict(r, a, pos)
-				if v == vNo && !w.hooks.incrOracle {
-					continue
-				}
 				h2 := place(h, a, pos)
 				m := h2.metaOf(r)
 				m.addedMax = pos == len(h.x.CO[loc])
 				h2.setMeta(r, m)
-				if w.accept(h2, v, false) && !hopeless(h2, r) {
+				if w.consistent(h2) && !hopeless(h2, r) {
 					w.descend(h2)
 				}
 			}
@@ -472,9 +322,6 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 			w.replay(h, t)
 		}
 	}
-	if h.vk != viewsNone {
-		h.addView(int(r.Thread)) // r reads from a now (cut dropped its views)
-	}
 	return h
 }
 
@@ -486,9 +333,6 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 		if keep[t] < int32(len(x.Events[t])) {
 			h.x.Events[t] = x.Events[t][:keep[t]:keep[t]]
 			h.meta[t] = g.meta[t][:keep[t]:keep[t]]
-			if h.vw != nil {
-				h.vw[t] = g.vw[t][:keep[t]:keep[t]]
-			}
 			if x.Deps != nil {
 				h.x.Deps[t] = x.Deps[t][:keep[t]:keep[t]]
 			}
@@ -516,16 +360,6 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 	ev.RF = a
 	ev.Val = x.Ev(a).Val
 	h.setEvent(r, ev)
-	if h.vw != nil {
-		// Nothing after r survives (every such event was added after it
-		// and is not in a's prefix, which does not hold r): only r's
-		// views change, and revisit computes them once r's CPU is
-		// replayed.
-		if keep[r.Thread] != r.Index+1 {
-			panic("explorer: a revisit kept events after the read")
-		}
-		h.vw[r.Thread] = h.vw[r.Thread][:r.Index:r.Index]
-	}
 	// Nothing in a's prefix may be revisited again in this subtree.
 	porf := porfPrefix(h, a)
 	for t := range h.meta {

@@ -251,6 +251,14 @@ type engine struct {
 	flags          map[string]bool
 	cutSeen        atomic.Bool
 	states         atomic.Int64
+
+	// A parallel search (workers.go): the positions of the first
+	// violations found in depth-first order (under mu), the one past which
+	// nothing counts once there are TraceBudget+1 of them, and whether the
+	// results were cut there.
+	found     [][]int32
+	bound     atomic.Pointer[[]int32]
+	truncated bool
 }
 
 func (e *engine) flag(f string) {
@@ -281,6 +289,15 @@ type worker struct {
 	buf   []byte
 	tick  int
 	pool  *pool // parallel DPOR; nil with one worker
+	// A parallel search logs what it finds in the task it runs, in
+	// segments (workers.go): seg is the current one, and mark the
+	// worker's stats when it began. Without a task, results go straight
+	// to the engine.
+	task  *task
+	seg   segment
+	mark  Stats
+	path  []int32   // the visited graph's path, then the ordinal of its last child (descend)
+	steer *replayer // replayPath's steering, nil in a search
 	// judged is the graph the checker last found consistent (nil if its
 	// last Check was of another state). Graphs are not modified once
 	// checked.
@@ -309,7 +326,9 @@ func (w *worker) done() {
 			break
 		}
 	}
-	e.stats.Add(w.stats)
+	if w.pool == nil {
+		e.stats.Add(w.stats) // a parallel search's stats are in its log (collect)
+	}
 	e.mu.Unlock()
 }
 
@@ -326,7 +345,7 @@ func (w *worker) stopped() bool {
 			return true
 		}
 	}
-	return false
+	return w.past()
 }
 
 func (w *worker) countState() bool {
@@ -378,6 +397,8 @@ func (e *engine) reset(ctx context.Context) {
 	e.outcomes = map[string]*Outcome{}
 	e.violations, e.witness = nil, nil
 	e.stopReason, e.seenViolations, e.flags = "", 0, nil
+	e.found, e.truncated = nil, false
+	e.bound.Store(nil)
 	e.mu.Unlock()
 	e.cutSeen.Store(false)
 	e.states.Store(0)
@@ -543,7 +564,11 @@ func (w *worker) finishComplete(g *graph) {
 	// execution is incomplete whatever the others did (even an assume).
 	if cut {
 		w.stats.Cut++
-		w.e.cutSeen.Store(true)
+		if w.task != nil {
+			w.seg.cut = true
+		} else {
+			w.e.cutSeen.Store(true)
+		}
 		return
 	}
 	for t := range g.ts {
@@ -602,7 +627,14 @@ func (w *worker) finishComplete(g *graph) {
 	if fl, ok := w.chk.(memmodel.Flagger); ok {
 		w.judge(g)
 		for _, f := range fl.Flags() {
-			w.e.flag(f)
+			if w.task == nil {
+				w.e.flag(f)
+				continue
+			}
+			if w.seg.flags == nil {
+				w.seg.flags = map[string]bool{}
+			}
+			w.seg.flags[f] = true
 		}
 	}
 	if v, ok := w.race(g); ok {
@@ -732,7 +764,7 @@ func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 					Msg: fmt.Sprintf("%s frees %s, which %s on P%d already frees", text(b), p.Objects[x.Ev(b).Loc].Name, text(a), a.Thread)}})
 			}
 		}
-		ordered := w.orderedFn(g)
+		w.judge(g)
 		for _, f := range frees {
 			obj := x.Ev(f).Loc
 			o := p.Objects[obj]
@@ -743,7 +775,7 @@ func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 						continue
 					}
 					a := model.EventID{Thread: int32(t), Index: int32(i)}
-					if ordered(a, f) {
+					if w.chk.Ordered(a, f) {
 						continue
 					}
 					why := "is not ordered before"
@@ -794,20 +826,19 @@ func (w *worker) checkLeaks(g *graph, fs *model.FinalState) (model.Violation, bo
 
 func (w *worker) violation(g *graph, v model.Violation) {
 	e := w.e
-	cx := newCounterexample(v, w.snapshotExec(g))
-	budget := e.opts.TraceBudget
-	if budget == 0 {
-		budget = 200
+	if w.task != nil {
+		// A parallel search: the violation ends a segment of the log,
+		// unless it comes after the one that ends the search.
+		if w.foundViolation() {
+			w.closeSegment(newCounterexample(v, w.snapshotExec(g)))
+		}
+		return
 	}
+	cx := newCounterexample(v, w.snapshotExec(g))
 	e.mu.Lock()
 	e.seenViolations++
-	switch {
-	case e.opts.AllViolations || len(e.violations) == 0:
-		e.violations = append(e.violations, cx)
-	case cx.simpler(e.violations[0]):
-		e.violations[0] = cx
-	}
-	stop := !e.opts.AllViolations && e.seenViolations > budget
+	e.keepViolation(cx)
+	stop := !e.opts.AllViolations && e.seenViolations > e.budget()
 	e.mu.Unlock()
 	if stop {
 		e.cancel()
@@ -822,14 +853,6 @@ func newCounterexample(v model.Violation, x *model.Execution) *Counterexample {
 		}
 	}
 	return cx
-}
-
-// simpler orders counterexamples: fewer context switches, then fewer steps.
-func (cx *Counterexample) simpler(o *Counterexample) bool {
-	if cx.Switches != o.Switches {
-		return cx.Switches < o.Switches
-	}
-	return len(cx.Order) < len(o.Order)
 }
 
 // snapshotExec copies a graph's execution for a report, with the final
@@ -861,11 +884,19 @@ func (w *worker) outcome(g *graph, fs *model.FinalState) {
 	}
 	k := sb.String()
 	e := w.e
-	e.mu.Lock()
-	o := e.outcomes[k]
+	outcomes, witness := &w.seg.outcomes, &w.seg.witness
+	if w.task == nil {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		outcomes, witness = &e.outcomes, &e.witness
+	}
+	if *outcomes == nil {
+		*outcomes = map[string]*Outcome{}
+	}
+	o := (*outcomes)[k]
 	if o == nil {
 		o = &Outcome{Values: vals, Satisfies: sat}
-		e.outcomes[k] = o
+		(*outcomes)[k] = o
 	}
 	o.Count++
 	refutes := false
@@ -880,11 +911,10 @@ func (w *worker) outcome(g *graph, fs *model.FinalState) {
 	if refutes {
 		cx := newCounterexample(model.Violation{Kind: model.CondWitness, Thread: -1,
 			Event: model.NoEvent, Other: model.NoEvent, Pos: p.Cond.Pos, Msg: condMsg(p.Cond)}, w.snapshotExec(g))
-		if e.witness == nil || cx.simpler(e.witness) {
-			e.witness = cx
+		if *witness == nil || cx.before(*witness) {
+			*witness = cx
 		}
 	}
-	e.mu.Unlock()
 }
 
 func condMsg(c *model.Cond) string {
@@ -977,7 +1007,7 @@ func (e *engine) stopped(parent context.Context, r *Result) string {
 			e.opts.Model.Name, e.underApprox)
 	case e.cutSeen.Load():
 		return fmt.Sprintf("%d executions were cut by --loop-bound %d", r.Stats.Cut, e.opts.LoopBound)
-	case e.ctx.Err() != nil:
+	case e.truncated || e.ctx.Err() != nil:
 		return fmt.Sprintf("stopped after %d violations", e.seenViolations)
 	}
 	return ""

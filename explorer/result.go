@@ -57,6 +57,20 @@ func (s *Stats) Add(o Stats) {
 	s.LoadBuffer += o.LoadBuffer
 }
 
+// minus returns s - o, field by field.
+func (s Stats) minus(o Stats) Stats {
+	return Stats{
+		Executions: s.Executions - o.Executions,
+		Blocked:    s.Blocked - o.Blocked,
+		Cut:        s.Cut - o.Cut,
+		Assumed:    s.Assumed - o.Assumed,
+		States:     s.States - o.States,
+		Revisits:   s.Revisits - o.Revisits,
+		Duplicates: s.Duplicates - o.Duplicates,
+		LoadBuffer: s.LoadBuffer - o.LoadBuffer,
+	}
+}
+
 // Outcome is one distinct final state: the values of Program.Observed.
 type Outcome struct {
 	Values    []model.Value
@@ -70,6 +84,19 @@ type Counterexample struct {
 	Exec      *model.Execution // the execution graph (a prefix of a complete one, if it stopped)
 	Order     []model.EventID  // a linearization of the events (see Linearize): the steps of the trace
 	Switches  int              // context switches between CPUs in Order
+}
+
+// before orders counterexamples, the simplest first: fewer context
+// switches, then fewer steps. Of two that tie, the one reported is the
+// one one worker meets first in its depth-first search (the search keeps
+// a counterexample unless a later one is before it, and a parallel
+// search's log is read in that order: workers.go), so that the one
+// reported does not depend on the number of workers or on timing.
+func (cx *Counterexample) before(o *Counterexample) bool {
+	if cx.Switches != o.Switches {
+		return cx.Switches < o.Switches
+	}
+	return len(cx.Order) < len(o.Order)
 }
 
 // Result is what an exploration found.
