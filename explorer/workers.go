@@ -80,6 +80,12 @@ func (e *engine) runDPOR() {
 		w.visit(w.initial())
 		return
 	}
+	e.collect(e.runPool())
+}
+
+// runPool runs the parallel search and returns its root task, whose log
+// holds what it found.
+func (e *engine) runPool() *task {
 	p := &pool{n: e.opts.Workers, e: e}
 	p.cond = sync.NewCond(&p.mu)
 	first := e.newWorker()
@@ -116,7 +122,7 @@ func (e *engine) runDPOR() {
 	})
 	wg.Wait()
 	stop()
-	e.collect(root)
+	return root
 }
 
 // run searches task t's subtree, logging what it finds in t.

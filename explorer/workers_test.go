@@ -1,0 +1,108 @@
+package explorer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"mmcheck/litmus"
+	"mmcheck/memmodel"
+	"mmcheck/model"
+)
+
+// testEngine is the engine Explore makes for p, without running it.
+func testEngine(p *model.Program, opts Options) *engine {
+	if opts.LoopBound == 0 {
+		opts.LoopBound = 8
+	}
+	e := &engine{prog: p, opts: opts, outcomes: map[string]*Outcome{}, start: time.Now()}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	return e
+}
+
+// logged sums what a task's log holds, its subtasks included, and calls
+// each for every subtask.
+func logged(t *task, each func(*task)) (Stats, map[string]int64) {
+	var s Stats
+	outs := map[string]int64{}
+	for _, p := range t.parts {
+		if p.sub != nil {
+			each(p.sub)
+			ss, so := logged(p.sub, each)
+			s.Add(ss)
+			for k, n := range so {
+				outs[k] += n
+			}
+			continue
+		}
+		s.Add(p.seg.stats)
+		for k, o := range p.seg.outcomes {
+			outs[k] += o.Count
+		}
+	}
+	return s, outs
+}
+
+// TestTasksAreData: a task of a parallel search is described by its path
+// alone. For every task that the workers handed out, replayPath rebuilds
+// its graph from the program and the path, and one worker searching the
+// subtree from there finds what the task's log holds (every execution,
+// state and final state of the subtree).
+func TestTasksAreData(t *testing.T) {
+	type prog struct {
+		name string
+		p    *model.Program
+	}
+	var progs []prog
+	for _, f := range []string{"unlazy-3", "unlazy-3-bug1"} {
+		path := "../bench/lit/" + f + ".lit"
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := litmus.Load(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, prog{f, p})
+	}
+	for seed := int64(1); seed <= 20; seed++ {
+		progs = append(progs, prog{fmt.Sprintf("random %d", seed), randomProgram(seed)})
+	}
+	tasks := 0
+	for _, pr := range progs {
+		for _, m := range memmodel.Chain {
+			opts := Options{Model: m, Workers: 3, AllViolations: true}
+			root := testEngine(pr.p, opts).runPool()
+			logged(root, func(tk *task) {
+				tasks++
+				g := testEngine(pr.p, opts).replayPath(tk.path)
+				if g == nil {
+					t.Errorf("%s under %s: no graph at path %v", pr.name, m.Name, tk.path)
+					return
+				}
+				want, wantOuts := logged(tk, func(*task) {})
+				e := testEngine(pr.p, opts)
+				w := e.newWorker()
+				w.path = append(slices.Clone(tk.path), -1)
+				w.visit(g)
+				w.done()
+				outs := map[string]int64{}
+				for k, o := range e.outcomes {
+					outs[k] = o.Count
+				}
+				if e.stats != want || fmt.Sprint(outs) != fmt.Sprint(wantOuts) {
+					t.Errorf("%s under %s, task %v: replayed, its subtree has %+v %v; the parallel search logged %+v %v",
+						pr.name, m.Name, tk.path, e.stats, outs, want, wantOuts)
+				}
+			})
+		}
+	}
+	if tasks < 10 {
+		t.Errorf("only %d tasks handed out", tasks)
+	}
+	t.Logf("%d tasks replayed", tasks)
+}
