@@ -22,7 +22,7 @@ func TestCharacters(t *testing.T) {
 		{"invalid UTF-8", "\tint r = 1; \xff\xfe\n", []string{"x.lit:5:13: invalid UTF-8 encoding"}},
 		{"truncated UTF-8", "\tint r = 1; \xc3\n", []string{"x.lit:5:13: invalid UTF-8 encoding"}},
 		{"found a control character", "\tint r = \x02;\n", []string{"x.lit:5:10: invalid character U+0002"}},
-		{"found a string", "\tint r = \"a\x01\xff\";\n", []string{`x.lit:5:10: expected expression, found "a\x01\xff"`}},
+		{"found a string", "\tint r = \"a\x01\xff\";\n", []string{`x.lit:5:10: string literals are not supported: "a\x01\xff"`}},
 		{"character literal", "\tint r = '\x01\x02';\n", []string{`x.lit:5:10: invalid character literal '\x01\x02'`}},
 		{"character literal é", "\tint r = '\u00e9';\n\tBUG_ON(r != 0xe9);\n", nil},
 	} {

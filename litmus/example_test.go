@@ -48,5 +48,5 @@ func ExampleParse() {
 	f, err := litmus.Parse("bad.lit", []byte("C bad\n{}\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1)\n}\n"))
 	fmt.Println(f.Test, err)
 	// Output:
-	// bad bad.lit:6:1: expected ';', found '}'
+	// bad bad.lit:5:19: expected ';', found '}'
 }

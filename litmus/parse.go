@@ -146,6 +146,9 @@ func (p *parser) found() string {
 }
 
 func (p *parser) errorExpected(what string) {
+	if p.unsupported() {
+		return // refused by name
+	}
 	p.error(p.pos, "expected "+what+", found "+p.found())
 }
 
@@ -284,6 +287,10 @@ func isProcName(s string) (int, bool) {
 }
 
 func (p *parser) parseDecl() Decl {
+	if pos := p.pos; p.unsupported() {
+		p.skipStmt()
+		return &BadDecl{span{pos, p.prev}}
+	}
 	switch {
 	case p.tok == "#":
 		return p.parseDirective()
@@ -446,6 +453,13 @@ func (p *parser) expectSemi() {
 		p.next()
 		return
 	}
+	if p.unsupported() {
+		p.skipStmt()
+		return
+	}
+	if p.semiAtEOL() {
+		return // as if the ';' were there
+	}
 	p.errorExpected("';'")
 	line := p.pos.Line
 	for p.tok != tokEOF && p.tok != "}" {
@@ -480,10 +494,14 @@ func (p *parser) parseStructOrFunc() Decl {
 	name := &Ident{span{spec.NamePos, spec.To}, spec.Name}
 	fields := p.parseFields()
 	d := &StructDecl{span{pos, p.prev}, name, fields}
-	if p.tok == ";" {
+	switch {
+	case p.tok == ";":
 		p.next()
 		d.To = p.prev
-	} else {
+	case p.unsupported():
+		p.skipStmt()
+	case p.semiAtEOL():
+	default:
 		p.errorExpected("';'")
 	}
 	return d
@@ -491,6 +509,9 @@ func (p *parser) parseStructOrFunc() Decl {
 
 // parseFields parses the body of a struct, from its "{" to its "}".
 func (p *parser) parseFields() []*DeclStmt {
+	// As in a body, "(*" is code here ("void (*fn)(int);"), not a comment.
+	code := p.s.code
+	p.s.code = true
 	p.expect("{")
 	var fields []*DeclStmt
 	for p.tok != "}" && p.tok != tokEOF {
@@ -505,6 +526,7 @@ func (p *parser) parseFields() []*DeclStmt {
 			p.next()
 		}
 	}
+	p.s.code = code
 	p.expect("}")
 	return fields
 }
@@ -620,8 +642,10 @@ func (p *parser) parseFuncAfterSpec(pos model.Pos, static, inline bool, spec *Ty
 		res.To = p.end
 		p.next()
 	}
-	if p.tok != tokIdent {
-		p.errorExpected("function name")
+	if p.tok != tokIdent || p.unsupported() {
+		if p.tok != tokIdent {
+			p.errorExpected("function name")
+		}
 		p.syncDecl()
 		return &BadDecl{span{pos, p.prev}}
 	}
@@ -660,6 +684,9 @@ func (p *parser) parseProc(id int) Decl {
 }
 
 func (p *parser) parseParams() []*Param {
+	// "(*" is code here ("void (*fn)(int)"), not a comment.
+	code := p.s.code
+	p.s.code = true
 	p.expect("(")
 	var params []*Param
 	if p.isKeyword("void") {
@@ -669,6 +696,13 @@ func (p *parser) parseParams() []*Param {
 	}
 	for p.tok != ")" && p.tok != tokEOF {
 		pos := p.pos
+		if p.tok == "." {
+			p.error(pos, "variadic functions (...) are not supported")
+			for p.tok == "." {
+				p.next()
+			}
+			break
+		}
 		if !p.isTypeStart() {
 			p.errorExpected("parameter type")
 			for p.tok != ")" && p.tok != "{" && p.tok != tokEOF {
@@ -677,12 +711,21 @@ func (p *parser) parseParams() []*Param {
 			break
 		}
 		t := p.parseTypeName()
+		if p.funcPointer() {
+			p.skipBalanced() // (*name)
+			p.skipBalanced() // (params)
+			if !p.got(",") {
+				break
+			}
+			continue
+		}
 		name := p.ident()
 		params = append(params, &Param{span{pos, p.prev}, t, name})
 		if !p.got(",") {
 			break
 		}
 	}
+	p.s.code = code
 	p.expect(")")
 	return params
 }
@@ -726,7 +769,10 @@ func (p *parser) isTypeWord(lit string) bool {
 }
 
 func (p *parser) skipQualifiers() {
-	for p.tok == tokIdent && qualifiers[p.lit] {
+	for p.tok == tokIdent && (qualifiers[p.lit] || p.lit == "restrict" || p.lit == "__restrict") {
+		if !qualifiers[p.lit] {
+			p.unsupported() // and go on without it
+		}
 		p.next()
 	}
 }
@@ -812,11 +858,21 @@ func (p *parser) parseDeclRest(pos model.Pos, spec *TypeSpec, vpos model.Pos, st
 			vpos = p.pos
 			v.Stars = p.stars()
 		}
+		if p.funcPointer() {
+			p.skipStmt()
+			d.To = p.prev
+			return d
+		}
 		v.Name = p.ident()
 		for p.tok == "[" {
 			p.next()
 			v.Dims = append(v.Dims, p.parseExpr())
 			p.expect("]")
+		}
+		if p.tok == ":" && !inits {
+			p.error(p.pos, "bit-fields are not supported")
+			p.next()
+			p.parseTernary()
 		}
 		if p.tok == "=" {
 			if !inits {
@@ -976,7 +1032,15 @@ func (p *parser) parseStmt() Stmt {
 		p.next()
 		return &EmptyStmt{span{pos, p.prev}}
 	case tokIdent:
+		if p.unsupported() {
+			p.skipStmt()
+			return &BadStmt{span{pos, p.prev}}
+		}
 		switch p.lit {
+		case "static":
+			p.error(pos, "static local variables are not supported: declare shared variables in the init block")
+			p.skipStmt()
+			return &BadStmt{span{pos, p.prev}}
 		case "if":
 			p.next()
 			cond := p.parseParenExpr()
@@ -1042,6 +1106,11 @@ func (p *parser) parseStmt() Stmt {
 			return &CaseStmt{span{pos, p.prev}, x, hi, p.parseLabeled()}
 		case "goto":
 			p.next()
+			if p.tok == "*" {
+				p.error(pos, "computed goto (goto *) is not supported")
+				p.skipStmt()
+				return &BadStmt{span{pos, p.prev}}
+			}
 			label := p.ident()
 			p.expectSemi()
 			return &GotoStmt{span{pos, p.prev}, label}
@@ -1200,8 +1269,19 @@ func (p *parser) parseUnary() Expr {
 			p.next()
 			typ := p.parseTypeName()
 			p.expect(")")
+			if p.tok == "{" {
+				p.error(pos, "compound literals are not supported")
+				p.skipBalanced()
+				return &BadExpr{span{pos, p.prev}}
+			}
 			x := p.parseUnary()
 			return &CastExpr{span{pos, x.End()}, typ, x}
+		}
+	case "&&":
+		if p.unsupported() { // &&label
+			p.next()
+			p.next()
+			return &BadExpr{span{pos, p.prev}}
 		}
 	case tokIdent:
 		if p.lit == "sizeof" {
@@ -1234,6 +1314,13 @@ func (p *parser) parsePrimary() Expr {
 		if p.inInit && p.atRegRef() {
 			return p.parseRegRef()
 		}
+		if p.unsupported() { // typeof(x), _Generic(...), asm(...)
+			p.next()
+			if p.tok == "(" {
+				p.skipBalanced()
+			}
+			return &BadExpr{span{pos, p.prev}}
+		}
 		return p.ident()
 	case tokInt:
 		if p.inInit && p.atRegRef() {
@@ -1252,6 +1339,10 @@ func (p *parser) parsePrimary() Expr {
 			return x
 		}
 	case "(":
+		if p.unsupported() { // ({ ... })
+			p.skipBalanced()
+			return &BadExpr{span{pos, p.prev}}
+		}
 		p.next()
 		x := p.parseExpr()
 		p.expect(")")
@@ -1259,6 +1350,10 @@ func (p *parser) parsePrimary() Expr {
 	case "{":
 		p.error(pos, "initializer list not allowed here")
 		return p.parseInitList()
+	case tokString:
+		p.unsupported()
+		p.next()
+		return &BadExpr{span{pos, p.prev}}
 	}
 	p.errorExpected("expression")
 	return &BadExpr{span{pos, pos}}

@@ -85,7 +85,13 @@ func (g *gen) scoped(s Stmt) {
 func (g *gen) declStmt(s *DeclStmt) {
 	base := g.l.typeSpec(s.Type)
 	for _, v := range s.Vars {
-		t := g.l.declarator(v.Name.Pos(), base, v.Stars, v.Dims)
+		var t *ctype
+		if g.mentionsLocal(v.Dims) {
+			g.errorf(v.Name.Pos(), "local %s: variable-length arrays are not supported", v.Name.Name)
+			t = tBad
+		} else {
+			t = g.l.declarator(v.Name.Pos(), base, v.Stars, v.Dims)
+		}
 		switch {
 		case t.kind == kVoid:
 			g.errorf(v.Name.Pos(), "variable %s declared void", v.Name.Name)
