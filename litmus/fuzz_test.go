@@ -30,6 +30,13 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// herd7's grammar of the init block and the condition
+	extra, _ := filepath.Glob("../testdata/herd/extra/*.litmus")
+	for _, p := range extra {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
 	for _, tt := range ppValues {
 		f.Add([]byte(ppProgram(tt.src)))
 	}
