@@ -41,7 +41,7 @@
 //
 // A file is
 //
-//	File     = "C" Name [String] {Key "=" Value} [Comment]
+//	File     = "C" Name ["(" Name ")"] [String] {Key "=" Value} [Comment]
 //	           { Define | Include | Struct | Typedef | PerCPU | Init | Func | Proc }
 //	           { Clause } .
 //	Define   = "#define" Name Expr .           // integer constant, one line
@@ -49,20 +49,25 @@
 //	Struct   = "struct" Name "{" { Decl } "}" ";" .
 //	Typedef  = "typedef" (Type | "struct" [Name] "{" { Decl } "}") {"*"} Name {"[" Expr "]"} ";" .
 //	PerCPU   = ["static"] ("DEFINE_PER_CPU" | "DECLARE_PER_CPU") "(" Type {"*"} "," Name ")" ["=" (Expr | InitList)] ";" .
-//	Init     = "{" { Decl | Path "=" Value ";" | N ":" Reg "=" Value ";" | "set_cpu_online" "(" Expr "," Expr ")" ";" } "}" .
+//	Init     = "{" { Decl | InitLoc ["=" Value] ";" | "set_cpu_online" "(" Expr "," Expr ")" ";" } "}" .
+//	InitLoc  = ["_Atomic"] [Type {"*"}] Reg | ["*"] (Path | "[" Path "]") .  // herd7's; last ";" optional
+//	Reg      = ["P"] N ":" Name .
 //	Func     = {"static" | "inline" | Attr} Type Name "(" [Params] ")" (Block | ";") .
 //	Attr     = "__always_inline" | "__inline" | "__inline__" | "noinline" | "notrace" | "__maybe_unused" | "__cold" .
-//	Proc     = "P" N "(" [Params] ")" Block .
+//	Proc     = ["void"] "P" N "(" [Params] ")" Block .
 //	Decl     = Type Var {"," Var} ";" .
 //	Var      = {"*"} Name {"[" Expr "]"} ["=" (Expr | InitList)] .
 //	InitList = "{" [Elem {"," Elem} [","]] "}" .
 //	Elem     = ["." Field "=" | "[" Expr "]" "="] (Expr | InitList) .
-//	Clause   = ("exists" | "~exists" | "forall" | "filter") Prop
-//	         | "locations" "[" Term {";" Term} "]"
+//	Clause   = ("exists" | "~exists" | "forall" | "final" | "filter") Prop [With]
+//	         | "observed" { {Cmp ";"} "and" } {Cmp ";"} [With]
+//	         | "locations" "[" Term [Type] ["*"] {";" Term [Type] ["*"]} "]"
 //	         | "leak_check" "(" Name {"," Name} ")" .
-//	Prop     = Prop "\/" Prop | Prop "/\" Prop | "~" Prop | "(" Prop ")"
-//	         | "true" | "false" | "freed" "(" Name ")" | Term ("=" | "==" | "!=") Term .
-//	Term     = N ":" Reg | Path | ["-"] Int | "NULL" | "&" Path .
+//	With     = "with" Name ":" ("exists" | "forall" | "~exists") {";" ...} .  // ignored, as herd7 does
+//	Prop     = Prop "\/" Prop | Prop "/\" Prop | Prop "=>" Prop | ("~" | "not") Prop | "(" Prop ")"
+//	         | "true" | "false" | "freed" "(" Name ")" | Cmp .
+//	Cmp      = Term ("=" | "==" | "!=" | "<>") (Term | "*" Term | "[" Path "]") .
+//	Term     = Reg | Path | "[" Path "]" | ["-"] Int | "NULL" | "&" Path .
 //	Path     = (Name | "per_cpu" "(" Path "," Expr ")") { "." Field | "[" Expr "]" } .
 //
 // That is the file after preprocessing (see Preprocessor below): the
