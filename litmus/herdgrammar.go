@@ -227,3 +227,46 @@ func (l *lowerer) herdReg(th *model.Thread, name string) int {
 func (l *lowerer) herdFile() bool {
 	return !l.strict && strings.HasSuffix(l.main.Name, ".litmus")
 }
+
+// arrayCmp lowers herd7's comparison of a whole array with a list of
+// values, a={1,2} (a!={1,2}), as the conjunction of its elements'
+// comparisons (and its negation).
+func (l *lowerer) arrayCmp(x *PropCmp, il *InitList, terms *[]model.Term) model.BoolExpr {
+	base, t, ok := l.staticLoc(x.L)
+	if !ok {
+		return &model.Const{V: false}
+	}
+	if t.kind != kArray || !t.elem.scalar() {
+		l.errorf(x.L.Pos(), "%s is not an array of scalars (type %s): cannot compare it with a list", l.text(x.L), t)
+		return &model.Const{V: false}
+	}
+	if len(il.Elems) != t.n {
+		l.errorf(il.Pos(), "%d values for %s, which has %d elements", len(il.Elems), l.text(x.L), t.n)
+		return &model.Const{V: false}
+	}
+	var all model.BoolExpr
+	for i, e := range il.Elems {
+		if e.Field != nil || e.Index != nil {
+			l.errorf(e.Pos(), "designator in a list compared with an array")
+			return &model.Const{V: false}
+		}
+		v, ok := l.staticValue(e.Value)
+		if !ok {
+			return &model.Const{V: false}
+		}
+		lt := &model.LocTerm{Loc: base + i*t.elem.size()}
+		rt := &model.ConstTerm{Val: v}
+		if terms != nil {
+			*terms = append(*terms, lt, rt)
+		}
+		var c model.BoolExpr = &model.Cmp{L: lt, R: rt, Pos: e.Pos()}
+		if all != nil {
+			c = &model.And{L: all, R: c}
+		}
+		all = c
+	}
+	if x.Op == "!=" {
+		return &model.Not{X: all}
+	}
+	return all
+}

@@ -26,6 +26,7 @@ func TestHerdGrammarFormat(t *testing.T) {
 		{"final and with", "", "final (x=1) with lkmm: exists; sc: ~exists", []string{"exists (x=1)"}},
 		{"observed", "", "observed x=1; 0:r0=0; and x=2; and", []string{"exists (x=1 /\\ 0:r0=0) \\/ (x=2) \\/ true"}},
 		{"typed locations", "", "locations [x*; 0:r0 int; y int*;]\nexists (x=0)", []string{"locations [x; 0:r0; y]"}},
+		{"array", "int a[2] = {1,2};", "exists (a={1,2} \\/ a<>{2,1})", []string{"exists (a={ 1, 2 } \\/ a!={ 2, 1 })"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src := "C t (tex)\n{ " + tt.init + " }\n\nvoid P0(int *x, int *y)\n{\n\tint r0;\n\n\tr0 = READ_ONCE(*x);\n}\n\n" + tt.cond + "\n"
@@ -135,6 +136,35 @@ exists (0:r1=4 /\ 1:r9=0)
 	// The same in a .lit file: the condition's 1:r9 is an error there.
 	if _, err := Load("regs.lit", []byte(src)); err == nil || !strings.Contains(err.Error(), "undefined: register 1:r9") {
 		t.Errorf("regs.lit: got %v, want undefined: register 1:r9", err)
+	}
+}
+
+// TestHerdArrayCondition: herd7's a={1,2} is every element's comparison
+// (herd7 shows the array as one location, a={1,2}; mmcheck its elements).
+func TestHerdArrayCondition(t *testing.T) {
+	p, err := Load("arr.litmus", []byte("C arr\n{ int a[2] = {1,2}; }\nP0(int *a)\n{\n\tWRITE_ONCE(*a, 3);\n}\nexists (a!={3,2})\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	not, ok := p.Cond.Expr.(*model.Not)
+	and, ok2 := not.X.(*model.And)
+	if !ok || !ok2 {
+		t.Fatalf("condition %#v, want not (a[0]=3 /\\ a[1]=2)", p.Cond.Expr)
+	}
+	for i, c := range []model.BoolExpr{and.L, and.R} {
+		cmp, ok := c.(*model.Cmp)
+		if !ok || p.TermName(cmp.L) != []string{"a[0]", "a[1]"}[i] || p.TermName(cmp.R) != []string{"3", "2"}[i] {
+			t.Errorf("element %d: %#v", i, c)
+		}
+	}
+	for _, tt := range []struct{ cond, want string }{
+		{"exists (a={1})", "arr.litmus:7:11: 1 values for a, which has 2 elements"},
+		{"exists (0:r0={1})", "arr.litmus:7:9: 0:r0 is not a location"},
+	} {
+		_, err := Load("arr.litmus", []byte("C arr\n{ int a[2] = {1,2}; }\nP0(int *a)\n{\n\tint r0 = 1;\n}\n"+tt.cond+"\n"))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want %s", tt.cond, err, tt.want)
+		}
 	}
 }
 

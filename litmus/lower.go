@@ -1366,6 +1366,9 @@ func (l *lowerer) prop(x Prop, terms *[]model.Term) model.BoolExpr {
 		}
 		return &model.Freed{Obj: g.obj.idx, Pos: x.Pos()}
 	case *PropCmp:
+		if il, ok := x.R.(*InitList); ok {
+			return l.arrayCmp(x, il, terms)
+		}
 		lt := l.term(x.L, true)
 		rt := l.term(x.R, false)
 		if lt == nil || rt == nil {

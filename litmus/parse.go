@@ -1680,7 +1680,10 @@ func (p *parser) parsePropAtom() Prop {
 		return &BadProp{span{pos, p.prev}}
 	}
 	var r Expr
-	if p.tok == "[" {
+	if p.tok == "{" {
+		// herd7's a={1,2}: every element of array a
+		r = p.parseInitList()
+	} else if p.tok == "[" {
 		// herd7's [x] on the right: the value of location x
 		rpos := p.pos
 		p.next()
