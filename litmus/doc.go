@@ -66,7 +66,7 @@
 //	With     = "with" Name ":" ("exists" | "forall" | "~exists") {";" ...} .  // ignored, as herd7 does
 //	Prop     = Prop "\/" Prop | Prop "/\" Prop | Prop "=>" Prop | ("~" | "not") Prop | "(" Prop ")"
 //	         | "true" | "false" | "freed" "(" Name ")" | Cmp .
-//	Cmp      = Term ("=" | "==" | "!=" | "<>") (Term | "*" Term | "[" Path "]") .
+//	Cmp      = Term ("=" | "==" | "!=" | "<>") (Term | "*" Term | "[" Path "]" | InitList) .
 //	Term     = Reg | Path | "[" Path "]" | ["-"] Int | "NULL" | "&" Path .
 //	Path     = (Name | "per_cpu" "(" Path "," Expr ")") { "." Field | "[" Expr "]" } .
 //
