@@ -227,10 +227,46 @@ func (v herdValue) compare(w herdValue) int {
 func herdVal(p *model.Program, v model.Value, isPtr bool) herdValue {
 	if model.IsPtr(v) {
 		if l, ok := p.PtrLoc(v); ok {
+			if s, ok := herdElem(p, l); ok {
+				return herdValue{sym: s}
+			}
 			return herdValue{sym: p.PtrName(l)}
 		}
 	}
 	return herdValue{n: v}
+}
+
+// herdElem names a pointer to element i of an array of scalars a as
+// herd7 does: a+offset, the offset in bytes (a for element 0).
+func herdElem(p *model.Program, l int) (string, bool) {
+	loc := p.Locs[l]
+	if loc.Obj < 0 || loc.Obj >= len(p.Objects) {
+		return "", false
+	}
+	o := p.Objects[loc.Obj]
+	elem, dims, ok := strings.Cut(o.Type, "[")
+	if !o.IsArray || !ok || strings.Contains(dims, "[") || loc.Name != fmt.Sprintf("%s[%d]", o.Name, l-o.Base) {
+		return "", false
+	}
+	size := herdSizes[strings.TrimSpace(elem)]
+	if strings.HasSuffix(elem, "*") {
+		size = 8
+	}
+	switch {
+	case size == 0:
+		return "", false
+	case l == o.Base:
+		return o.Name, true
+	}
+	return fmt.Sprintf("%s+%d", o.Name, (l-o.Base)*size), true
+}
+
+// herdSizes are the sizes herd7 gives C's scalar types (on a 64-bit
+// machine).
+var herdSizes = map[string]int{
+	"char": 1, "short": 2, "int": 4, "long": 8, "long long": 8,
+	"u8": 1, "s8": 1, "u16": 2, "s16": 2, "u32": 4, "s32": 4, "u64": 8, "s64": 8,
+	"atomic_t": 4,
 }
 
 // herd7's precedence contexts for printing a proposition
