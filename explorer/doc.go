@@ -27,6 +27,33 @@
 // makes every consistent graph appear exactly once. The search is a
 // depth-first recursion; memory is linear in the graph.
 //
+// # Incremental consistency (views.go)
+//
+// DPOR extends a consistent graph by one po-maximal event at a time (a
+// revisit is a write and then a read), so the model's checker need not
+// re-judge the whole graph. Each event carries views, vector clocks of
+// one int32 per CPU: how far into each CPU's program order its po ∪ rf
+// predecessors reach, and under ra its happens-before predecessors (with
+// the virtual SC fences of fully ordered accesses as positions of their
+// own) and what a read synchronising with a write gets; they are computed
+// in O(CPUs) when the event is added and never change. From them, before
+// a candidate graph is even built, a read's sources and a write's
+// coherence positions are judged as GenMC's getCoherentStores and
+// getCoherentPlacings do: the latest access to the location in each CPU's
+// part of the view bounds where the new access may go (coherence), and a
+// write may not come between an RMW and the write it read (atomicity).
+// Under ra this decides coherence, atomicity and no-thin-air exactly; the
+// sc axiom (psc) can change only if an SC fence is hb-before the new
+// event and the event is not coherence-maximal, and only then does the
+// checker judge the graph. Under sc and tso the view of po ∪ rf gives a
+// necessary condition, and non-maximal candidates that pass are still
+// checked. Use after free under ra (hb) is read from the views too. The
+// model says which rules hold (memmodel.Model.Incremental); lkmm has
+// none yet. The full check stays reachable as a debug mode (the test
+// switch hooks.fullCheck) and as the oracle of views_test.go, which runs
+// full, incremental and step-by-step cross-checked searches on random
+// programs, fence-heavy shapes and the corpus.
+//
 // # The reference search
 //
 // [Interleave] adds the next event of every CPU in every order, and skips

@@ -15,7 +15,8 @@ package explorer
 //     tests of lbfree.go, lb.go and spec.go run DPOR that way and compare
 //     it with the enumeration).
 //   - paranoid: consistentExt checks maximal extensions too, and panics if
-//     the model breaks its MaximalConsistent promise.
+//     the model breaks its MaximalConsistent promise; so does every graph
+//     an incremental verdict accepts (views.go).
 //   - lbRevisitsOff: no load-buffering revisits (lb.go): plain DPOR's
 //     executions, against which the tests measure what lb.go adds.
 //   - specReaders: lbAnalyze cuts each cycle at the reads of its

@@ -441,7 +441,7 @@ func (g *graph) revisitVerdict(r, a model.EventID, pos int) verdict {
 // accept decides a candidate graph h built with verdict v; maximal says
 // its new event was added maximally (see consistentExt). Under
 // hooks.incrOracle the checker judges every candidate and a verdict that
-// disagrees panics.
+// disagrees panics; under hooks.paranoid it judges every accepted one.
 func (w *worker) accept(h *graph, v verdict, maximal bool) bool {
 	if w.hooks.incrOracle {
 		checkViews(h)
@@ -455,6 +455,9 @@ func (w *worker) accept(h *graph, v verdict, maximal bool) bool {
 	case vNo:
 		return false
 	case vYes:
+		if w.hooks.paranoid && !w.consistent(h) {
+			panic("explorer: an incremental verdict accepted a graph the checker of " + w.e.opts.Model.Name + " rejects")
+		}
 		return true
 	}
 	return w.consistentExt(h, maximal)
