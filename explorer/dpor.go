@@ -44,6 +44,11 @@ func (w *worker) visit(g *graph) {
 	if !w.justifiable(g) {
 		return
 	}
+	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
+		if g.vk = viewKindFor(w.e.opts.Model, &w.hooks); g.vk != viewsNone {
+			g.vw = make([][][]int32, len(g.x.Events))
+		}
+	}
 	t := g.nextThread()
 	if t < 0 {
 		if w.pool != nil && int64(g.clock) > w.pool.depth.Load() {
@@ -73,13 +78,21 @@ func (w *worker) visit(g *graph) {
 			return
 		}
 		co := g.x.CO[a.loc]
+		rr := g.readRule(t)
 		for i := len(co) - 1; i >= -1; i-- {
 			src := model.InitID(a.loc)
 			if i >= 0 {
 				src = co[i]
 			}
+			v := vCheck
+			if rr != nil {
+				ev := w.ip.event(w.e.prog.Threads[t], &g.ts[t], a, g.x.WriteVal(src), src)
+				if v = rr.verdict(&ev, i); v == vNo && !w.hooks.incrOracle {
+					continue
+				}
+			}
 			h, id := w.addRead(g, t, src)
-			if w.consistentExt(h, i == len(co)-1) && !hopeless(h, id) {
+			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
 				w.descend(h)
 			}
 		}
@@ -95,8 +108,12 @@ func (w *worker) visit(g *graph) {
 			lo, hi = p, p
 		}
 		for pos := hi; pos >= lo; pos-- {
+			v := h.writeVerdict(id, pos)
+			if v == vNo && !w.hooks.incrOracle {
+				continue
+			}
 			h2 := place(h, id, pos)
-			if w.consistentExt(h2, pos == len(h.x.CO[a.loc])) {
+			if w.accept(h2, v, pos == len(h.x.CO[a.loc])) {
 				w.descend(h2)
 			}
 		}
@@ -142,6 +159,9 @@ const anyPos = -2
 // po ∪ rf prefix of event a (a included). The prefix is closed under po,
 // so a count per thread describes it.
 func porfPrefix(g *graph, a model.EventID) []int32 {
+	if g.vk != viewsNone && len(g.vw[a.Thread]) > int(a.Index) {
+		return g.view(a, vPorf) // never modified by callers
+	}
 	k := make([]int32, len(g.x.Events))
 	k[a.Thread] = a.Index + 1
 	stack := []model.EventID{a}
@@ -215,11 +235,15 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				}
 			}
 			for pos := hi; pos >= lo; pos-- {
+				v := h.revisitVerdict(r, a, pos)
+				if v == vNo && !w.hooks.incrOracle {
+					continue
+				}
 				h2 := place(h, a, pos)
 				m := h2.metaOf(r)
 				m.addedMax = pos == len(h.x.CO[loc])
 				h2.setMeta(r, m)
-				if w.consistent(h2) && !hopeless(h2, r) {
+				if w.accept(h2, v, false) && !hopeless(h2, r) {
 					w.descend(h2)
 				}
 			}
@@ -322,6 +346,9 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 			w.replay(h, t)
 		}
 	}
+	if h.vk != viewsNone {
+		h.addView(int(r.Thread)) // r reads from a now (cut dropped its views)
+	}
 	return h
 }
 
@@ -333,6 +360,9 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 		if keep[t] < int32(len(x.Events[t])) {
 			h.x.Events[t] = x.Events[t][:keep[t]:keep[t]]
 			h.meta[t] = g.meta[t][:keep[t]:keep[t]]
+			if h.vw != nil {
+				h.vw[t] = g.vw[t][:keep[t]:keep[t]]
+			}
 			if x.Deps != nil {
 				h.x.Deps[t] = x.Deps[t][:keep[t]:keep[t]]
 			}
@@ -360,6 +390,16 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 	ev.RF = a
 	ev.Val = x.Ev(a).Val
 	h.setEvent(r, ev)
+	if h.vw != nil {
+		// Nothing after r survives (every such event was added after it
+		// and is not in a's prefix, which does not hold r): only r's
+		// views change, and revisit computes them once r's CPU is
+		// replayed.
+		if keep[r.Thread] != r.Index+1 {
+			panic("explorer: a revisit kept events after the read")
+		}
+		h.vw[r.Thread] = h.vw[r.Thread][:r.Index:r.Index]
+	}
 	// Nothing in a's prefix may be revisited again in this subtree.
 	porf := porfPrefix(h, a)
 	for t := range h.meta {

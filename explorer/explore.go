@@ -764,7 +764,7 @@ func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 					Msg: fmt.Sprintf("%s frees %s, which %s on P%d already frees", text(b), p.Objects[x.Ev(b).Loc].Name, text(a), a.Thread)}})
 			}
 		}
-		w.judge(g)
+		ordered := w.orderedFn(g)
 		for _, f := range frees {
 			obj := x.Ev(f).Loc
 			o := p.Objects[obj]
@@ -775,7 +775,7 @@ func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 						continue
 					}
 					a := model.EventID{Thread: int32(t), Index: int32(i)}
-					if w.chk.Ordered(a, f) {
+					if ordered(a, f) {
 						continue
 					}
 					why := "is not ordered before"
