@@ -641,6 +641,7 @@ func (p *parser) parseFuncAfterSpec(pos model.Pos, static, inline bool, spec *Ty
 		res.Stars++
 		res.To = p.end
 		p.next()
+		p.skipQualifiers()
 	}
 	if p.tok != tokIdent || p.unsupported() {
 		if p.tok != tokIdent {
@@ -651,8 +652,15 @@ func (p *parser) parseFuncAfterSpec(pos model.Pos, static, inline bool, spec *Ty
 	}
 	name := p.ident()
 	if p.tok != "(" {
-		p.errorExpected("'('")
-		p.syncDecl()
+		switch p.tok {
+		case ";", "=", "[", ",":
+			// kernel code's "static int x;"
+			p.error(name.Pos(), "top-level variable "+name.Name+" is not supported: declare shared variables in the init block")
+			p.skipStmt()
+		default:
+			p.errorExpected("'('")
+			p.syncDecl()
+		}
 		return &BadDecl{span{pos, p.prev}}
 	}
 	params := p.parseParams()
@@ -753,7 +761,10 @@ var typeWords = map[string]bool{
 	"atomic_t": true, "atomic_long_t": true, "refcount_t": true, "spinlock_t": true, "cpumask_t": true,
 }
 
-var qualifiers = map[string]bool{"volatile": true, "const": true}
+// qualifiers are skipped where a type may have them: C's, and sparse's
+// address-space annotations of kernel code, which mean nothing here.
+var qualifiers = map[string]bool{"volatile": true, "const": true,
+	"__rcu": true, "__user": true, "__kernel": true, "__iomem": true, "__force": true}
 
 // basicWords can combine ("unsigned long int").
 var basicWords = map[string]bool{"int": true, "char": true, "short": true, "long": true, "unsigned": true, "signed": true}
