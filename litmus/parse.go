@@ -670,7 +670,14 @@ func (p *parser) parseFuncAfterSpec(pos model.Pos, static, inline bool, spec *Ty
 		return &FuncDecl{span{pos, p.prev}, static, inline, res, name, params, nil}
 	}
 	if p.tok != "{" {
-		p.errorExpected("'{'")
+		switch {
+		case p.unsupported():
+		case p.semiAtEOL():
+			// a prototype without its ';'
+			return &FuncDecl{span{pos, p.prev}, static, inline, res, name, params, nil}
+		default:
+			p.errorExpected("'{'")
+		}
 		p.syncDecl()
 		return &BadDecl{span{pos, p.prev}}
 	}
