@@ -47,6 +47,14 @@ type task struct {
 	path  []int32 // child ordinals from the root: the subtree's address
 	g     *graph  // its root graph; nil once a worker has taken it
 	parts []part  // what the search of the subtree found, in depth-first order
+	// pending counts the task's own search and its subtasks not yet
+	// complete; the goroutine that brings it to 0 compacts the log
+	// (compact) and tells the parent. Complete subtrees are kept as
+	// their compacted log, so memory grows with the violations found,
+	// not with the tasks.
+	parent  *task
+	pending atomic.Int32
+	keep    bool // do not compact (TestTasksAreData reads the whole tree)
 }
 
 // part is one entry of a task's log: a segment of results or a subtree
@@ -80,16 +88,17 @@ func (e *engine) runDPOR() {
 		w.visit(w.initial())
 		return
 	}
-	e.collect(e.runPool())
+	e.collect(e.runPool(false))
 }
 
 // runPool runs the parallel search and returns its root task, whose log
-// holds what it found.
-func (e *engine) runPool() *task {
+// holds what it found: compacted (see task.pending), unless keepTree.
+func (e *engine) runPool(keepTree bool) *task {
 	p := &pool{n: e.opts.Workers, e: e}
 	p.cond = sync.NewCond(&p.mu)
 	first := e.newWorker()
-	root := &task{g: first.initial()}
+	root := &task{g: first.initial(), keep: keepTree}
+	root.pending.Store(1)
 	p.queue = append(p.queue, root)
 	p.queued.Store(1)
 	var wg sync.WaitGroup
@@ -135,6 +144,69 @@ func (w *worker) run(t *task) {
 	w.visit(g)
 	w.closeSegment(nil)
 	w.task = nil
+	t.done()
+}
+
+// done marks the end of one part of t (its own search or a subtask's
+// whole subtree); the last one compacts t and passes the news up.
+func (t *task) done() {
+	for ; t != nil && t.pending.Add(-1) == 0; t = t.parent {
+		if !t.keep {
+			t.compact()
+		}
+	}
+}
+
+// compact rewrites a complete task's log without subtasks (each is
+// complete and compacted: its parts take its place) and with the
+// segments between violations merged into one, which loses nothing
+// collect needs: a stretch without violations is counted whole or not
+// at all.
+func (t *task) compact() {
+	var out []part
+	for _, p := range t.parts {
+		ps := []part{p}
+		if p.sub != nil {
+			ps = p.sub.parts
+		}
+		for _, q := range ps {
+			if n := len(out); n > 0 && out[n-1].seg.viol == nil {
+				out[n-1].seg.merge(q.seg)
+				continue
+			}
+			c := *q.seg // a copy: q may be a subtask's, merged into later
+			out = append(out, part{seg: &c})
+		}
+	}
+	t.parts, t.path = out, nil
+}
+
+// merge adds segment o, which comes right after s, to s (whose violation
+// is nil): o's violation ends the merged segment.
+func (s *segment) merge(o *segment) {
+	s.stats.Add(o.stats)
+	for k, oo := range o.outcomes {
+		if so := s.outcomes[k]; so != nil {
+			so.Count += oo.Count
+			continue
+		}
+		if s.outcomes == nil {
+			s.outcomes = map[string]*Outcome{}
+		}
+		c := *oo
+		s.outcomes[k] = &c
+	}
+	for f := range o.flags {
+		if s.flags == nil {
+			s.flags = map[string]bool{}
+		}
+		s.flags[f] = true
+	}
+	s.cut = s.cut || o.cut
+	if o.witness != nil && (s.witness == nil || o.witness.before(s.witness)) {
+		s.witness = o.witness
+	}
+	s.viol = o.viol
 }
 
 // closeSegment ends the worker's current segment (with violation v, if
@@ -177,7 +249,13 @@ func (p *pool) get() *task {
 			return nil
 		}
 		if b := p.e.bound.Load(); b != nil {
-			p.queue = slices.DeleteFunc(p.queue, func(t *task) bool { return comparePaths(t.path, *b) > 0 })
+			p.queue = slices.DeleteFunc(p.queue, func(t *task) bool {
+				if comparePaths(t.path, *b) > 0 {
+					t.done() // nothing in it counts
+					return true
+				}
+				return false
+			})
 		}
 		if len(p.queue) > 0 {
 			best := 0
@@ -239,7 +317,9 @@ func (p *pool) put(t *task) {
 func (w *worker) descend(g *graph) {
 	w.path[len(w.path)-1]++
 	if w.pool.wants(g) {
-		t := &task{path: slices.Clone(w.path), g: g}
+		t := &task{path: slices.Clone(w.path), g: g, parent: w.task, keep: w.task.keep}
+		t.pending.Store(1)
+		w.task.pending.Add(1)
 		w.closeSegment(nil)
 		w.task.parts = append(w.task.parts, part{sub: t})
 		w.pool.put(t)

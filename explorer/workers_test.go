@@ -76,7 +76,7 @@ func TestTasksAreData(t *testing.T) {
 	for _, pr := range progs {
 		for _, m := range memmodel.Chain {
 			opts := Options{Model: m, Workers: 3, AllViolations: true}
-			root := testEngine(pr.p, opts).runPool()
+			root := testEngine(pr.p, opts).runPool(true)
 			logged(root, func(tk *task) {
 				tasks++
 				g := testEngine(pr.p, opts).replayPath(tk.path)
@@ -105,4 +105,37 @@ func TestTasksAreData(t *testing.T) {
 		t.Errorf("only %d tasks handed out", tasks)
 	}
 	t.Logf("%d tasks replayed", tasks)
+}
+
+// TestLogCompacted: once a parallel search is over, its log holds one
+// segment per violation found and one for the stretch after the last (no
+// subtask is kept), so its memory does not grow with the tasks.
+func TestLogCompacted(t *testing.T) {
+	for _, f := range []string{"unlazy-4", "unlazy-3-bug2"} {
+		path := "../bench/lit/" + f + ".lit"
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := litmus.Load(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := testEngine(p, Options{Model: memmodel.RA, Workers: 2}).runPool(false)
+		viols := 0
+		for _, pt := range root.parts {
+			if pt.sub != nil {
+				t.Fatalf("%s: a subtask is left in the compacted log", f)
+			}
+			if pt.seg.viol != nil {
+				viols++
+			}
+		}
+		if len(root.parts) > viols+1 {
+			t.Errorf("%s: %d segments for %d violations", f, len(root.parts), viols)
+		}
+		if f == "unlazy-4" && (viols != 0 || len(root.parts) != 1 || root.parts[0].seg.stats.Executions != 1240) {
+			t.Errorf("%s: %d segments, %d violations; want one segment of 1240 executions", f, len(root.parts), viols)
+		}
+	}
 }
