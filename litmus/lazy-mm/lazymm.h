@@ -9,8 +9,9 @@
  * litmus/unlazy.lit is the seed alone, self-contained; this header is
  * the same code with switches for the variants.
  *
- * An including file must first #define these knobs (the language has no
- * #ifdef, so the variants are if()s on constants; they cost no events):
+ * An including file #defines these knobs before the #include; all but
+ * NR_CPUS have defaults (below, #ifndef), and the variants are if()s on
+ * constants (they cost no events):
  *
  *   NR_CPUS       number of CPUs (processes P0..P<NR_CPUS-1>)
  *   LAZY_SCHEME   SCHEME_PRE  v5.13: mmgrab() on user->kernel, rq->prev_mm
@@ -49,9 +50,10 @@
  *                    drop_mm alone while it is this CPU's lazy_mm), to
  *                    isolate the stolen-reference bug (L8)
  *
- * The including file's init block must declare the objects used here:
+ * The runqueues are per-CPU, defined here; the including file's init
+ * block sets per_cpu(runqueues, cpu).curr and .idle for each CPU, and
+ * must declare the other objects used here:
  *   struct mm_struct init_mm;          (never freed; BUG_ON in __mmdrop)
- *   struct rq runqueues[NR_CPUS];      (.curr and .idle set per CPU)
  *   struct task_struct idle[NR_CPUS], cpuhp_task[NR_CPUS], stopper[NR_CPUS];
  *                                      (the per-CPU kernel threads)
  *   int __cpu_online_mask[NR_CPUS];    (1 = online)
@@ -97,6 +99,19 @@
 #define DROP_COUNT_LAZY	(1 << 11)
 #define LAZY_DROP_CHECK	(1 << 12)
 
+#ifndef LAZY_SCHEME
+#define LAZY_SCHEME	SCHEME_SEED
+#endif
+#ifndef HOTPLUG
+#define HOTPLUG		HOTPLUG_PRE
+#endif
+#ifndef LAZYMM_ITER
+#define LAZYMM_ITER	ITER_ONLINE
+#endif
+#ifndef VARIANT
+#define VARIANT		0
+#endif
+
 #define CPUHP_KICK_DOWN	1
 #define CPUHP_KICK_UP	2
 #define CPU_DEAD	7	/* cpu_hotplug_state after cpu_report_death() */
@@ -123,17 +138,12 @@ struct rq {
 	struct mm_struct *drop_mm;	/* one parked counted reference */
 };
 
+DEFINE_PER_CPU_SHARED_ALIGNED(struct rq, runqueues);	/* .curr and .idle set per CPU by the init block */
+
 /* ---- per-CPU helpers ---- */
 
-static struct rq *cpu_rq(int cpu)
-{
-	return &runqueues[cpu];
-}
-
-static struct rq *this_rq(void)
-{
-	return &runqueues[smp_processor_id()];
-}
+#define cpu_rq(cpu)	(&per_cpu(runqueues, (cpu)))
+#define this_rq()	this_cpu_ptr(&runqueues)
 
 static struct task_struct *get_current(void)
 {
