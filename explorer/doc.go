@@ -44,10 +44,14 @@
 // write may not come between an RMW and the write it read (atomicity).
 // Under ra this decides coherence, atomicity and no-thin-air exactly; the
 // sc axiom (psc) can change only if an SC fence is hb-before the new
-// event and the event is not coherence-maximal, and only then does the
-// checker judge the graph. Under sc and tso the view of po ∪ rf gives a
-// necessary condition, and non-maximal candidates that pass are still
-// checked. Use after free under ra (hb) is read from the views too. The
+// event and the event is not coherence-maximal. Under sc and tso the view
+// of po ∪ rf gives a necessary condition. Each graph also knows whether
+// it is sc-consistent, and a cycle of po ∪ rf ∪ co ∪ fr through the new
+// event is found by one search from the write coherence-after its place:
+// that decides sc, and an sc-consistent extension is consistent under
+// tso and ra as well. Only what none of this decides goes to the
+// model's checker (on unlazy-4, nothing). Use after free under ra (hb)
+// is read from the views too. The
 // model says which rules hold (memmodel.Model.Incremental); lkmm has
 // none yet. The full check stays reachable as a debug mode (the test
 // switch hooks.fullCheck) and as the oracle of views_test.go, which runs

@@ -47,6 +47,7 @@ func (w *worker) visit(g *graph) {
 	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
 		if g.vk = viewKindFor(w.e.opts.Model, &w.hooks); g.vk != viewsNone {
 			g.vw = make([][][]int32, len(g.x.Events))
+			g.scOK = true
 		}
 	}
 	t := g.nextThread()
@@ -78,7 +79,7 @@ func (w *worker) visit(g *graph) {
 			return
 		}
 		co := g.x.CO[a.loc]
-		rr := g.readRule(t)
+		rr := w.readRule(g, t)
 		for i := len(co) - 1; i >= -1; i-- {
 			src := model.InitID(a.loc)
 			if i >= 0 {
@@ -108,7 +109,7 @@ func (w *worker) visit(g *graph) {
 			lo, hi = p, p
 		}
 		for pos := hi; pos >= lo; pos-- {
-			v := h.writeVerdict(id, pos)
+			v := w.writeVerdict(h, id, pos)
 			if v == vNo && !w.hooks.incrOracle {
 				continue
 			}
@@ -235,7 +236,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				}
 			}
 			for pos := hi; pos >= lo; pos-- {
-				v := h.revisitVerdict(r, a, pos)
+				v := w.revisitVerdict(h, r, a, pos)
 				if v == vNo && !w.hooks.incrOracle {
 					continue
 				}

@@ -302,7 +302,8 @@ type worker struct {
 	// last Check was of another state). Graphs are not modified once
 	// checked.
 	judged *graph
-	pub    *Stats // stats published for progress reports (guarded by engine.mu)
+	incr   incrScratch // the incremental check's (views.go)
+	pub    *Stats      // stats published for progress reports (guarded by engine.mu)
 	// hooks: the worker's copy of the test switches (the specPruned
 	// oracle sets its noSpecPruning while it searches a pruned graph).
 	hooks hooks

@@ -20,6 +20,7 @@ type graph struct {
 	lb    bool        // a load-buffering revisit made it (lb.go)
 	vk    viewKind    // the views kept (views.go)
 	vw    [][][]int32 // per event: its view block (views.go), when vk is not viewsNone
+	scOK  bool        // known to be sc-consistent (views.go)
 }
 
 func newGraph(p *model.Program) *graph {
@@ -46,7 +47,7 @@ func newGraph(p *model.Program) *graph {
 // keep the two apart.
 func (g *graph) clone() *graph {
 	n := len(g.ts)
-	h := &graph{clock: g.clock, lb: g.lb, vk: g.vk}
+	h := &graph{clock: g.clock, lb: g.lb, vk: g.vk, scOK: g.scOK}
 	// One allocation for the execution's per-thread and per-location
 	// slice headers; Status and Regs are only filled when a graph is
 	// finished or reported (see worker.finish, snapshotExec).

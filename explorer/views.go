@@ -54,14 +54,23 @@ import (
 //   - Atomicity. In a consistent graph an RMW's write comes right after
 //     the write its read read; a write inserted right before an RMW write
 //     splits that pair.
+//   - sc-acyclicity. The graph knows whether it is sc-consistent
+//     (graph.scOK: the root is, and so is an extension the rule below
+//     accepts). A cycle of po ∪ rf ∪ co ∪ fr through a new po-maximal
+//     event enters it from its po-predecessor and leaves it for the
+//     write coherence-after its place, so one search from that write
+//     (incrScratch.reaches: per CPU the least index reached, each event
+//     looked at once) decides it. Under sc this decides consistency;
+//     under tso and ra an sc-consistent extension is consistent (sc is
+//     the strongest model of memmodel.Chain).
 //   - psc (ra): an extension adds psc edges only from the SC fences
 //     hb-before the new event to those hb-after some access
 //     coherence-after it; none if no SC fence is hb-before it, or if it
-//     is coherence-maximal. Otherwise the checker decides.
+//     is coherence-maximal.
 //
-// Under sc and tso a candidate that passes is checked unless it is
-// maximal (memmodel.Model.MaximalConsistent); under ra it is checked only
-// for psc. hooks.fullCheck turns all this off (the checker judges every
+// What none of these decides (a tso candidate that is not sc-consistent;
+// an ra one with an SC fence before it that is not sc-consistent either)
+// goes to the model's checker. On unlazy-4 none does. hooks.fullCheck turns all this off (the checker judges every
 // candidate, as before); hooks.incrOracle builds and checks every
 // candidate too and panics where a verdict disagrees with the checker.
 
@@ -81,6 +90,10 @@ const (
 	vCheck verdict = iota // undecided: the checker decides
 	vNo                   // inconsistent
 	vYes                  // consistent
+
+	// vSC, with vYes: the extension of an sc-consistent graph is
+	// sc-consistent (graph.scOK).
+	vSC verdict = 4
 )
 
 // viewKindFor returns the views a search under model m keeps (none under
@@ -90,7 +103,7 @@ func viewKindFor(m *memmodel.Model, h *hooks) viewKind {
 		return viewsNone
 	}
 	switch m.Incremental {
-	case memmodel.IncrPorf:
+	case memmodel.IncrSC, memmodel.IncrPorf:
 		return viewsPorf
 	case memmodel.IncrHB:
 		return viewsHB
@@ -314,18 +327,20 @@ func (g *graph) splitsRMW(loc, pos int) bool {
 // depends on the value read only through its order (a failed cmpxchg is
 // not fully ordered), so the floors are computed at most twice.
 type readRule struct {
+	w      *worker
 	g      *graph
 	t, i   int
 	floors [2]int  // by whether the read has a virtual fence before it; -1 unknown
 	buf    []int32 // scratch view block
 }
 
-// readRule returns the rule for CPU t's pending read, nil without views.
-func (g *graph) readRule(t int) *readRule {
+// readRule returns the rule for CPU t's pending read in g, nil without
+// views.
+func (w *worker) readRule(g *graph, t int) *readRule {
 	if g.vk == viewsNone {
 		return nil
 	}
-	return &readRule{g: g, t: t, i: len(g.x.Events[t]), floors: [2]int{-1, -1}, buf: make([]int32, g.stride())}
+	return &readRule{w: w, g: g, t: t, i: len(g.x.Events[t]), floors: [2]int{-1, -1}, buf: make([]int32, g.stride())}
 }
 
 // verdict judges the read ev (the event the read makes when it reads from
@@ -334,76 +349,94 @@ func (g *graph) readRule(t int) *readRule {
 func (rr *readRule) verdict(ev *model.Event, ci int) verdict {
 	g := rr.g
 	co := g.x.CO[ev.Loc]
+	n := len(g.x.Events)
+	self := model.EventID{Thread: int32(rr.t), Index: int32(rr.i)}
+	k := 0
 	if g.vk == viewsPorf {
 		if rr.floors[0] < 0 {
 			v := g.computeViewInto(rr.buf, rr.t, rr.i, &model.Event{Kind: model.EvFence}) // the po-predecessor's porf
-			rr.floors[0] = g.coFloor(ev.Loc, v[:len(g.x.Events)], false, model.EventID{Thread: int32(rr.t), Index: int32(rr.i)})
+			rr.floors[0] = g.coFloor(ev.Loc, v[:n], false, self)
 		}
-		if ci+1 < rr.floors[0] {
-			return vNo
+	} else {
+		if memmodel.RAHBRole(ev)&memmodel.RoleFenceBefore != 0 {
+			k = 1
 		}
-		if ci == len(co)-1 {
-			return vYes
+		if rr.floors[k] < 0 {
+			// The floor without the source's message: what the message
+			// adds is hb-before the source, so coherence-before it.
+			base := *ev
+			base.RF = model.NoEvent
+			bv := g.computeViewInto(rr.buf, rr.t, rr.i, &base)
+			rr.floors[k] = g.coFloor(ev.Loc, bv[vHB*n:(vHB+1)*n], true, self)
 		}
-		return vCheck
-	}
-	n := len(g.x.Events)
-	k := 0
-	if memmodel.RAHBRole(ev)&memmodel.RoleFenceBefore != 0 {
-		k = 1
-	}
-	if rr.floors[k] < 0 {
-		// The floor without the source's message: what the message
-		// adds is hb-before the source, so coherence-before it.
-		base := *ev
-		base.RF = model.NoEvent
-		bv := g.computeViewInto(rr.buf, rr.t, rr.i, &base)
-		rr.floors[k] = g.coFloor(ev.Loc, bv[vHB*n:(vHB+1)*n], true, model.EventID{Thread: int32(rr.t), Index: int32(rr.i)})
 	}
 	if ci+1 < rr.floors[k] {
 		return vNo
 	}
 	if ci == len(co)-1 {
-		return vYes
+		return vYes | vSC
 	}
-	if k == 1 {
-		return vCheck // its own SC fence is before it (ev is not in g, where scBefore looks)
+	// A cycle of po ∪ rf ∪ co ∪ fr through the new read enters it from
+	// its po-predecessor and leaves it for the write after its source.
+	if g.scOK && !rr.w.incr.reaches(g, co[ci+1], self) {
+		return vYes | vSC
 	}
-	v := g.computeViewInto(rr.buf, rr.t, rr.i, ev)
-	if !g.scBefore(v[vHB*n : (vHB+1)*n]) {
-		return vYes
+	return rr.w.notSC(g.scOK, func() bool {
+		if k == 1 {
+			return true // its own SC fence is before it (ev is not in g, where scBefore looks)
+		}
+		v := g.computeViewInto(rr.buf, rr.t, rr.i, ev)
+		return g.scBefore(v[vHB*n : (vHB+1)*n])
+	})
+}
+
+// notSC is the verdict on an extension that is not sc-consistent if
+// scOK (the graph was), else of unknown sc-consistency: inconsistent
+// under sc; under ra consistent unless pscRisk says psc may have changed
+// (see scBefore); else for the checker.
+func (w *worker) notSC(scOK bool, pscRisk func() bool) verdict {
+	switch w.e.opts.Model.Incremental {
+	case memmodel.IncrSC:
+		if scOK {
+			return vNo
+		}
+	case memmodel.IncrHB:
+		if !pscRisk() {
+			return vYes
+		}
 	}
 	return vCheck
 }
 
-// writeVerdict judges placing write id (added, not yet in coherence
-// order) at index pos of its location's coherence order.
-func (g *graph) writeVerdict(id model.EventID, pos int) verdict {
-	if g.vk == viewsNone {
+// writeVerdict judges placing write id of h (added, not yet in
+// coherence order) at index pos of its location's coherence order.
+func (w *worker) writeVerdict(h *graph, id model.EventID, pos int) verdict {
+	if h.vk == viewsNone {
 		return vCheck
 	}
-	ev := g.x.Ev(id)
-	if g.splitsRMW(ev.Loc, pos) {
+	ev := h.x.Ev(id)
+	co := h.x.CO[ev.Loc]
+	if h.splitsRMW(ev.Loc, pos) {
 		return vNo
 	}
-	last := pos == len(g.x.CO[ev.Loc])
-	if g.vk == viewsPorf {
-		if pos < g.coFloor(ev.Loc, g.view(id, vPorf), false, id) {
-			return vNo
-		}
-		if last {
-			return vYes
-		}
-		return vCheck
+	k, fine := vPorf, false
+	if h.vk == viewsHB {
+		k, fine = vHB, true
 	}
-	hb := g.view(id, vHB)
-	if pos < g.coFloor(ev.Loc, hb, true, id) {
+	if pos < h.coFloor(ev.Loc, h.view(id, k), fine, id) {
 		return vNo
 	}
-	if last || !g.scBefore(hb) {
-		return vYes
+	if pos == len(co) {
+		return vYes | vSC
 	}
-	return vCheck
+	// A cycle through the new write enters it from its po-predecessor
+	// (or the write before it, or that write's readers, which the write
+	// after it cannot reach in a consistent graph) and leaves it for the
+	// write after it.
+	if h.scOK && !w.incr.reaches(h, co[pos], id) {
+		return vYes | vSC
+	}
+	return w.notSC(h.scOK, func() bool { return h.scBefore(h.view(id, vHB)) })
 }
 
 // revisitVerdict judges the revisit graph h in which read r reads from
@@ -411,31 +444,148 @@ func (g *graph) writeVerdict(id model.EventID, pos int) verdict {
 // consistent graph (r is the last event of its CPU and nothing is after
 // it), so h is consistent iff placing a is (a is po-maximal, and r is
 // not hb-before it) and then adding r, reading from a, is.
-func (g *graph) revisitVerdict(r, a model.EventID, pos int) verdict {
-	if g.vk == viewsNone {
+func (w *worker) revisitVerdict(h *graph, r, a model.EventID, pos int) verdict {
+	if h.vk == viewsNone {
 		return vCheck
 	}
-	wa := g.writeVerdict(a, pos)
-	if wa == vNo {
+	loc := h.x.Ev(a).Loc
+	co := h.x.CO[loc]
+	if h.splitsRMW(loc, pos) {
 		return vNo
 	}
-	loc := g.x.Ev(a).Loc
-	k := vPorf
-	if g.vk == viewsHB {
-		k = vHB
+	k, fine := vPorf, false
+	if h.vk == viewsHB {
+		k, fine = vHB, true
+	}
+	if pos < h.coFloor(loc, h.view(a, k), fine, a) {
+		return vNo
 	}
 	// r reads a: every access in r's view is coherence-before a (a is
 	// not in r's view: r is not in a's prefix, and a was added last).
-	if g.coFloor(loc, g.view(r, k), g.vk == viewsHB, r) > pos {
+	if h.coFloor(loc, h.view(r, k), fine, r) > pos {
 		return vNo
 	}
-	if pos == len(g.x.CO[loc]) {
-		return vYes // both maximal
+	if pos == len(co) {
+		return vYes | vSC // both maximal
 	}
-	if g.vk == viewsHB && wa == vYes && !g.scBefore(g.view(r, vHB)) {
-		return vYes
+	// A cycle through a or r leaves it for the write after a (r, whose
+	// source a is not placed in h, has no edge out in h).
+	if h.scOK && !w.incr.reaches(h, co[pos], a, r) {
+		return vYes | vSC
 	}
-	return vCheck
+	return w.notSC(h.scOK, func() bool { return h.scBefore(h.view(a, vHB)) || h.scBefore(h.view(r, vHB)) })
+}
+
+// incrScratch is a worker's scratch for the incremental check.
+type incrScratch struct {
+	g      *graph  // the graph the arrays below describe (nil: none)
+	start  []int32 // per CPU: its first node; then the number of nodes
+	thr    []int32 // per node: its CPU
+	rhead  []int32 // per node: its first reader, -1 for none
+	rnext  []int32 // per node (a read): the next reader of the same write, -1
+	coNext []int32 // per node (a placed write): the next write in coherence order, -1
+	reach  []int32 // per CPU: the least po index reached
+	work   []int32 // nodes to relax
+}
+
+// load indexes g's edges: readers of each write, the coherence successor
+// of each placed write.
+func (sc *incrScratch) load(g *graph) {
+	if sc.g == g {
+		return
+	}
+	sc.g = g
+	nt := len(g.x.Events)
+	sc.start = grow(sc.start, nt+1)
+	n := int32(0)
+	for t, evs := range g.x.Events {
+		sc.start[t] = n
+		n += int32(len(evs))
+	}
+	sc.start[nt] = n
+	sc.thr = grow(sc.thr, int(n))
+	sc.rhead = grow(sc.rhead, int(n))
+	sc.rnext = grow(sc.rnext, int(n))
+	sc.coNext = grow(sc.coNext, int(n))
+	for t, evs := range g.x.Events {
+		for i := range evs {
+			v := sc.start[t] + int32(i)
+			sc.thr[v], sc.rhead[v], sc.rnext[v], sc.coNext[v] = int32(t), -1, -1, -1
+		}
+	}
+	for t, evs := range g.x.Events {
+		for i := range evs {
+			if e := &evs[i]; e.Kind == model.EvRead && !e.RF.IsInit() && e.RF != model.NoEvent {
+				v, src := sc.start[t]+int32(i), sc.node(e.RF)
+				sc.rnext[v], sc.rhead[src] = sc.rhead[src], v
+			}
+		}
+	}
+	for _, co := range g.x.CO {
+		for j := 0; j+1 < len(co); j++ {
+			sc.coNext[sc.node(co[j])] = sc.node(co[j+1])
+		}
+	}
+}
+
+func (sc *incrScratch) node(id model.EventID) int32 { return sc.start[id.Thread] + id.Index }
+
+// reaches reports whether, in g, write s reaches by (po ∪ rf ∪ co ∪ fr)+
+// an event po-before one of the events to (an event's po-predecessor is
+// where a cycle through it would enter). Reaching an event of a CPU
+// reaches every later one, so the search keeps, per CPU, the least index
+// reached, and looks at each event once.
+func (sc *incrScratch) reaches(g *graph, s model.EventID, to ...model.EventID) bool {
+	sc.load(g)
+	nt := len(g.x.Events)
+	sc.reach = grow(sc.reach, nt)
+	for t := range sc.reach {
+		sc.reach[t] = sc.start[t+1] - sc.start[t]
+	}
+	sc.work = append(sc.work[:0], sc.node(s))
+	for len(sc.work) > 0 {
+		v := sc.work[len(sc.work)-1]
+		sc.work = sc.work[:len(sc.work)-1]
+		t := sc.thr[v]
+		j := v - sc.start[t]
+		if j >= sc.reach[t] {
+			continue
+		}
+		old := sc.reach[t]
+		sc.reach[t] = j
+		for _, e := range to {
+			if int(e.Thread) == int(t) && j < e.Index {
+				return true
+			}
+		}
+		evs := g.x.Events[t]
+		for i := j; i < old; i++ {
+			u := sc.start[t] + i
+			switch e := &evs[i]; e.Kind {
+			case model.EvWrite:
+				if w := sc.coNext[u]; w >= 0 {
+					sc.work = append(sc.work, w)
+				}
+				for r := sc.rhead[u]; r >= 0; r = sc.rnext[r] {
+					sc.work = append(sc.work, r)
+				}
+			case model.EvRead: // fr: the write after its source
+				switch {
+				case e.RF == model.NoEvent:
+				case e.RF.IsInit():
+					if co := g.x.CO[e.Loc]; len(co) > 0 {
+						sc.work = append(sc.work, sc.node(co[0]))
+					}
+				default:
+					// (none if its source is not placed: a revisit's r)
+					if w := sc.coNext[sc.node(e.RF)]; w >= 0 {
+						sc.work = append(sc.work, w)
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // accept decides a candidate graph h built with verdict v; maximal says
@@ -443,8 +593,13 @@ func (g *graph) revisitVerdict(r, a model.EventID, pos int) verdict {
 // hooks.incrOracle the checker judges every candidate and a verdict that
 // disagrees panics; under hooks.paranoid it judges every accepted one.
 func (w *worker) accept(h *graph, v verdict, maximal bool) bool {
+	h.scOK = h.scOK && v&vSC != 0
+	v &^= vSC
 	if w.hooks.incrOracle {
 		checkViews(h)
+		if h.scOK && memmodel.SC.NewChecker().Check(h.x) != nil {
+			panic(fmt.Sprintf("explorer: a graph the incremental check says is sc-consistent is not: %v, CO %v", h.x.Events, h.x.CO))
+		}
 		ok := w.consistent(h)
 		if v == vNo && ok || v == vYes && !ok {
 			panic(fmt.Sprintf("explorer: incremental verdict %d (1 no, 2 yes) disagrees with the checker of %s on %v, CO %v", v, w.e.opts.Model.Name, h.x.Events, h.x.CO))
@@ -525,4 +680,13 @@ func (g *graph) hbOrdered(a, b model.EventID) bool {
 		return true
 	}
 	return g.view(b, vHB)[a.Thread] > 3*a.Index+1
+}
+
+// grow returns s with length n, reusing its storage when it is big
+// enough; the contents are unspecified.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n, n+n/2+8)
 }

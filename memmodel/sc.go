@@ -26,7 +26,7 @@ Orderings (once, acquire, release, mb) and barriers add nothing.
 An access is ordered before a kfree when (po ∪ rf ∪ co ∪ fr)+ relates them.`,
 	Axioms:            []string{"sc", "atomicity"},
 	MaximalConsistent: true,
-	Incremental:       IncrPorf,
+	Incremental:       IncrSC,
 	NewChecker:        func() Checker { return new(scChecker) },
 }
 

@@ -15,22 +15,29 @@ type Incremental uint8
 const (
 	// IncrNone: no incremental rules; every extension is checked.
 	IncrNone Incremental = iota
-	// IncrPorf: coherence along po ∪ rf is necessary: a new access must
-	// be coherence-after (or read a write coherence-after-or-equal) every
-	// access of its location in its (po ∪ rf)+ prefix, and no write may
-	// come between an RMW and the write it read. Extensions that pass
-	// are still checked unless they are maximal. sc and tso: every cross-CPU
-	// path of po ∪ rf from a write to an access is in their global
-	// order (tso: a path leaves a write by a W→W or R→* edge of ppo),
-	// and same-CPU pairs are po-loc.
+	// IncrSC: sc. The rules of IncrPorf, and acyclicity of
+	// po ∪ rf ∪ co ∪ fr decided for the new event alone (a cycle through a
+	// po-maximal event enters it from its po-predecessor and leaves it
+	// for a write coherence-after it): with atomicity, exactly sc.
+	IncrSC
+	// IncrPorf: tso. Coherence along po ∪ rf is necessary: a new access
+	// must be coherence-after (or read a write coherence-after-or-equal)
+	// every access of its location in its (po ∪ rf)+ prefix (every
+	// cross-CPU path of po ∪ rf from a write is in tso's global order: it
+	// leaves the write by a W→W or R→* edge of ppo; same-CPU pairs are
+	// po-loc), and no write may come between an RMW and the write it
+	// read. An extension that keeps the execution sc-consistent (IncrSC's
+	// rule) is consistent, as every sc-consistent execution is
+	// tso-consistent ([Chain]); other non-maximal ones are checked.
 	IncrPorf
 	// IncrHB: ra. The same rules with happens-before views ([RAHBRole]
 	// says how each event takes part in hb) decide coherence,
 	// atomicity and no-thin-air exactly for a po-maximal event (nothing
 	// is hb-after it, so the only new hb; eco? cycles go through it). The
 	// sc axiom (psc over SC fences) can change only when an SC fence is
-	// hb-before the new event and the event is not coherence-maximal:
-	// only then is the extension checked.
+	// hb-before the new event and the event is not coherence-maximal;
+	// then an extension that keeps the execution sc-consistent is
+	// consistent, and only the others are checked.
 	IncrHB
 )
 
