@@ -34,8 +34,12 @@ const (
 type Options struct {
 	Model     *memmodel.Model // default memmodel.RA
 	Algorithm Algorithm
-	LoopBound int   // iterations of a bounded loop before the execution is cut; default 8
-	Workers   int   // parallel workers (DPOR only); default 1
+	LoopBound int // iterations of a bounded loop before the execution is cut; default 8
+	// Workers is the number of parallel workers (DPOR only; default 1).
+	// The result does not depend on it (workers.go), unless a bound
+	// (MaxStates, MaxMemory, SpecStates, the context) stops the search:
+	// then it holds what the workers had reached.
+	Workers   int
 	MaxStates int64 // stop (inconclusive) after this many states; 0 means no limit
 	// MaxMemory stops the search (inconclusive) when the process holds
 	// more than 90% of this many bytes (memory.go); 0 means no limit.
