@@ -233,15 +233,23 @@ static void mmdrop_lazy(struct rq *rq)
 		mmdrop(old_mm);
 }
 
-/* for_each_possible_lazymm_cpu(cpu, mm): may cpu be lazily using mm? */
-static int possible_lazymm_cpu(int cpu, struct mm_struct *mm)
-{
-	if (LAZYMM_ITER == ITER_CPUMASK)
-		return atomic_read(&mm->cpu_bitmap) & (1 << cpu);
-	if (LAZYMM_ITER == ITER_ONLINE)
-		return cpu_online(cpu);
-	return 1;
-}
+/*
+ * The CPU iterators, over the suite's own online flags (cpu_online()
+ * above; see the modelling notes), and the seed's
+ * for_each_possible_lazymm_cpu(): for_each_cpu() over mm_cpumask(mm) on
+ * x86, for_each_online_cpu() elsewhere, every possible CPU with Fix P.
+ * The mm's cpumask is one atomic word (mm->cpu_bitmap).
+ */
+#define for_each_possible_cpu(cpu)	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)
+#define for_each_online_cpu(cpu)	for_each_possible_cpu(cpu) if (!cpu_online(cpu)) {} else
+#if LAZYMM_ITER == ITER_CPUMASK
+#define for_each_possible_lazymm_cpu(cpu, mm) \
+	for_each_possible_cpu(cpu) if (!(atomic_read(&(mm)->cpu_bitmap) & (1 << (cpu)))) {} else
+#elif LAZYMM_ITER == ITER_ONLINE
+#define for_each_possible_lazymm_cpu(cpu, mm)	for_each_online_cpu(cpu)
+#else
+#define for_each_possible_lazymm_cpu(cpu, mm)	for_each_possible_cpu(cpu)
+#endif
 
 /* Andy's v2: hand rq one reference to mm, or drop it if rq is done with mm */
 static int __try_mm_drop_rq_ref(struct rq *rq, struct mm_struct *mm)
@@ -270,7 +278,7 @@ static int __try_mm_drop_rq_ref(struct rq *rq, struct mm_struct *mm)
  */
 static void mm_unlazy_mm_count(struct mm_struct *mm)
 {
-	int drop_count = NR_CPUS;	/* num_possible_cpus() */
+	int drop_count = num_possible_cpus();
 	int cpu;
 	struct rq *rq;
 	struct mm_struct *lazy;
@@ -278,15 +286,13 @@ static void mm_unlazy_mm_count(struct mm_struct *mm)
 
 	if (LAZY_SCHEME == SCHEME_V2) {
 		drop_count = 0;
-		for (cpu = 0; cpu < NR_CPUS; cpu++) {
-			if (!possible_lazymm_cpu(cpu, mm))
-				continue;
+		for_each_possible_lazymm_cpu(cpu, mm) {
 			rq = cpu_rq(cpu);
 			if (smp_load_acquire(&rq->lazy_mm) != mm)
 				continue;
 			if (!drop_count) {
 				/* Collect lots of references.  We'll drop the ones we don't use. */
-				drop_count = NR_CPUS;
+				drop_count = num_possible_cpus();
 				atomic_add(drop_count, &mm->mm_count);
 			}
 			drop_count--;
@@ -305,9 +311,7 @@ static void mm_unlazy_mm_count(struct mm_struct *mm)
 	else if (!(VARIANT & M8))
 		atomic_add(drop_count, &mm->mm_count);	/* enough references for the rest */
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		if (!possible_lazymm_cpu(cpu, mm))
-			continue;
+	for_each_possible_lazymm_cpu(cpu, mm) {
 		rq = cpu_rq(cpu);
 
 		if (VARIANT & M2)
@@ -318,7 +322,7 @@ static void mm_unlazy_mm_count(struct mm_struct *mm)
 			continue;
 
 		if ((VARIANT & DROP_COUNT_LAZY) && !drop_count) {
-			drop_count = NR_CPUS;
+			drop_count = num_possible_cpus();
 			atomic_add(drop_count, &mm->mm_count);
 		}
 		drop_count--;	/* grab a reference; cpu will drop it later. */
@@ -340,7 +344,7 @@ static void mm_unlazy_mm_count(struct mm_struct *mm)
 	}
 
 	if (VARIANT & M8)
-		atomic_add(NR_CPUS, &mm->mm_count);	/* the mutant: counted after depositing */
+		atomic_add(num_possible_cpus(), &mm->mm_count);	/* the mutant: counted after depositing */
 	atomic_sub(drop_count, &mm->mm_count);
 }
 
