@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +138,75 @@ func TestLogCompacted(t *testing.T) {
 		if f == "unlazy-4" && (viols != 0 || len(root.parts) != 1 || root.parts[0].seg.stats.Executions != 1240) {
 			t.Errorf("%s: %d segments, %d violations; want one segment of 1240 executions", f, len(root.parts), viols)
 		}
+	}
+}
+
+// digest is what a result says but the time and the workers.
+func digest(r *Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %q %q %+v %v %d %d %v\n", r.Verdict, r.Reason, r.Stopped, r.Partial, r.Stats, r.Flags, r.Positive, r.Negative, r.Observation)
+	for _, o := range r.Outcomes {
+		fmt.Fprintf(&b, "%v %d %v\n", o.Values, o.Count, o.Satisfies)
+	}
+	cxs := slices.Clone(r.Violations)
+	if r.Witness != nil {
+		cxs = append(cxs, r.Witness)
+	}
+	for _, cx := range cxs {
+		fmt.Fprintf(&b, "%+v %v %v %v\n", cx.Violation, cx.Order, cx.Exec.Events, cx.Exec.CO)
+	}
+	return b.String()
+}
+
+// TestWorkersBudget: the violations budget cuts a parallel search where
+// it cuts one worker's, whatever the budget (none, a few, the default)
+// and with every violation kept, on the bug variants of the bench
+// family and on random programs, under every model DPOR decides.
+func TestWorkersBudget(t *testing.T) {
+	var progs []*model.Program
+	for _, f := range []string{"unlazy-3-bug1", "unlazy-3-bug2", "unlazy-3-bug3"} {
+		path := "../bench/lit/" + f + ".lit"
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := litmus.Load(path, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, p)
+	}
+	for seed := int64(1); seed <= 30; seed++ {
+		progs = append(progs, randomProgram(seed))
+	}
+	failing := 0
+	for _, p := range progs {
+		for _, m := range memmodel.Chain {
+			for _, opts := range []Options{{TraceBudget: -1}, {TraceBudget: 2}, {TraceBudget: 7}, {}, {AllViolations: true}} {
+				opts.Model = m
+				opts.Workers = 1
+				one, err := Explore(context.Background(), p, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(one.Violations) > 0 {
+					failing++
+				}
+				want := digest(one)
+				for _, n := range []int{2, 4} {
+					opts.Workers = n
+					r, err := Explore(context.Background(), p, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := digest(r); got != want {
+						t.Errorf("%s under %s, budget %d, all %v: %d workers:\n%s\none:\n%s", p.Name, m.Name, opts.TraceBudget, opts.AllViolations, n, got, want)
+					}
+				}
+			}
+		}
+	}
+	if failing < 10 {
+		t.Errorf("only %d searches found a violation", failing)
 	}
 }
