@@ -63,8 +63,8 @@
  *
  * Modelling choices (each is named in litmus/README.md):
  *  - mm->pgd stands for the page tables: a CPU that runs on an mm (user
- *    code, switch_mm()'s CR3 load) reads it; mm_cpumask(mm) is one atomic
- *    word, bit n for CPU n; x86 switch_mm_irqs_off() clears the CPU's bit
+ *    code, switch_mm()'s CR3 load) reads it; mm_cpumask(mm) is a cpumask_t
+ *    (one word, bit n for CPU n); x86 switch_mm_irqs_off() clears the CPU's bit
  *    in prev and sets it in next, skipping init_mm, then reads next->pgd.
  *  - kfree(mm) stands for __mmdrop()'s freeing (pgd, context, free_mm).
  *  - A task moving to another CPU waits for ->on_cpu == 0 with an acquire
@@ -119,9 +119,11 @@
 struct mm_struct {
 	atomic_t mm_users;
 	atomic_t mm_count;
-	atomic_t cpu_bitmap;	/* mm_cpumask(mm) */
+	cpumask_t cpu_bitmap;	/* mm_cpumask(mm) */
 	int pgd;		/* the page tables */
 };
+
+#define mm_cpumask(mm)	(&(mm)->cpu_bitmap)
 
 struct task_struct {
 	struct mm_struct *mm;
@@ -238,13 +240,14 @@ static void mmdrop_lazy(struct rq *rq)
  * above; see the modelling notes), and the seed's
  * for_each_possible_lazymm_cpu(): for_each_cpu() over mm_cpumask(mm) on
  * x86, for_each_online_cpu() elsewhere, every possible CPU with Fix P.
- * The mm's cpumask is one atomic word (mm->cpu_bitmap).
+ * The x86 iterator reads mm_cpumask(mm) with cpumask_test_cpu() (a
+ * READ_ONCE), where the kernel's for_each_cpu() reads plainly.
  */
 #define for_each_possible_cpu(cpu)	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)
 #define for_each_online_cpu(cpu)	for_each_possible_cpu(cpu) if (!cpu_online(cpu)) {} else
 #if LAZYMM_ITER == ITER_CPUMASK
 #define for_each_possible_lazymm_cpu(cpu, mm) \
-	for_each_possible_cpu(cpu) if (!(atomic_read(&(mm)->cpu_bitmap) & (1 << (cpu)))) {} else
+	for_each_possible_cpu(cpu) if (!cpumask_test_cpu((cpu), mm_cpumask(mm))) {} else
 #elif LAZYMM_ITER == ITER_ONLINE
 #define for_each_possible_lazymm_cpu(cpu, mm)	for_each_online_cpu(cpu)
 #else
@@ -384,9 +387,9 @@ static void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next,
 	if (prev == next)
 		return;
 	if (prev != &init_mm)
-		atomic_andnot(1 << cpu, &prev->cpu_bitmap);	/* cpumask_clear_cpu() */
+		cpumask_clear_cpu(cpu, mm_cpumask(prev));
 	if (next != &init_mm)
-		atomic_or(1 << cpu, &next->cpu_bitmap);		/* cpumask_set_cpu() */
+		cpumask_set_cpu(cpu, mm_cpumask(next));
 	pgd = READ_ONCE(next->pgd);				/* load_new_mm_cr3() */
 }
 
