@@ -108,6 +108,7 @@ type TypeSpec struct {
 	Struct  bool      // struct Name
 	Name    string    // "int", "unsigned long", "mm_struct" (for struct mm_struct)
 	NamePos model.Pos // for struct Name: the position of Name
+	PerCPU  bool      // qualified __percpu: the type of a per-CPU variable's instances
 }
 
 // A TypeName is a base type with pointer stars, as in casts and parameters.
@@ -269,10 +270,15 @@ type (
 	// objects in the init block):
 	//
 	//	DeclStmt = TypeSpec VarSpec {"," VarSpec} ";" .
+	//
+	// Align is the largest aligned(N) attribute in the declaration, or 0:
+	// for a struct's field, the field's alignment (attr.go); elsewhere it
+	// changes no value and is ignored.
 	DeclStmt struct {
 		span
-		Type *TypeSpec
-		Vars []*VarSpec
+		Type  *TypeSpec
+		Vars  []*VarSpec
+		Align int64
 	}
 
 	// An ExprStmt is Expr ";".
@@ -442,11 +448,14 @@ type (
 		File    *File
 	}
 
-	// A StructDecl is "struct" Name "{" {DeclStmt} "}" ";".
+	// A StructDecl is "struct" Name "{" {DeclStmt} "}" ";". Align is
+	// the largest aligned(N) attribute of the struct type (in its head
+	// or after its body), or 0.
 	StructDecl struct {
 		span
 		Name   *Ident
 		Fields []*DeclStmt
+		Align  int64
 	}
 
 	// A TypedefDecl declares a type name:
@@ -464,6 +473,7 @@ type (
 		Stars  int
 		Name   *Ident
 		Dims   []Expr
+		Align  int64 // the aligned(N) attribute of the struct of the body, or 0
 	}
 
 	// An InitDecl is the init block "{" {Stmt} "}": declarations of

@@ -4,6 +4,8 @@ package litmus
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"mmcheck/model"
 )
@@ -727,13 +729,16 @@ func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 	if size < 1 {
 		size = 1
 	}
+	if nr.arg.IsImm() && nr.arg.Imm < 0 {
+		g.errorf(x.Args[0].Pos(), "%s: negative bit number %d", name, nr.arg.Imm)
+		return badOp
+	}
+	if !g.bitBound(x, nr.arg, a, elem, size) {
+		return badOp
+	}
 	var word, mask, shift model.Arg
 	if nr.arg.IsImm() {
 		n := nr.arg.Imm
-		if n < 0 {
-			g.errorf(x.Args[0].Pos(), "%s: negative bit number %d", name, n)
-			return badOp
-		}
 		shift, mask = model.Imm(n%64), model.Imm(model.Value(1)<<(n%64))
 		off := n / 64 * size
 		if a.IsImm() {
@@ -819,6 +824,63 @@ func (g *gen) bitop(x *CallExpr, p *primInfo, want int, discard bool) opnd {
 		return voidOp
 	}
 	panic("litmus: unhandled bit operation " + name)
+}
+
+// bitBound checks the bit number nr of the bit operation x on the
+// bitmap at a, of words of size locations, against the bitmap's length,
+// as an array index is checked: out of range, a constant is an error
+// and a computed number a violation (index out of range) when it runs.
+// The bitmap runs from a to the end of the object a points into (of the
+// instance, for a per-CPU variable); the cpumask_*_cpu operations on a
+// struct cpumask take a CPU number, below the number of CPUs, as
+// cpumask_check() has it (on another bitmap, its length).
+// A bitmap whose address is computed at run time (read from memory) is
+// not checked: nothing says, at compile time, which object it is in.
+func (g *gen) bitBound(x *CallExpr, nr, a model.Arg, elem *ctype, size model.Value) bool {
+	name, what := x.Fun.Name, "bit"
+	var limit int64
+	if strings.Contains(name, "cpumask_") && elem == tULong {
+		limit, what = int64(g.l.ncpus()), "CPU"
+	} else if a.IsImm() && model.IsPtr(a.Imm) {
+		o := g.l.objectAt(int(a.Imm - model.PtrBase))
+		if o == nil {
+			return true // a wild pointer: the access is the violation
+		}
+		end := o.base + o.t.size()
+		if o.t.kind == kPerCPU {
+			n := o.t.elem.size()
+			end = o.base + ((int(a.Imm-model.PtrBase)-o.base)/n+1)*n
+		}
+		words := (int64(end) - int64(a.Imm-model.PtrBase)) / int64(size)
+		limit = words * 64
+	} else {
+		return true
+	}
+	if nr.IsImm() {
+		if nr.Imm >= 0 && nr.Imm < limit {
+			return true
+		}
+		if _, lit := g.literalConst(x.Args[0]); lit {
+			g.errorf(x.Args[0].Pos(), "%s: %s %d out of range [0:%d]", name, what, nr.Imm, limit)
+			return false
+		}
+		// out of range only in this copy of an unrolled loop: a
+		// violation if it runs
+	}
+	g.boundsCheck(x, nr, int(limit))
+	return true
+}
+
+// objectAt returns the shared object holding location loc, or nil.
+func (l *lowerer) objectAt(loc int) *object {
+	i := sort.Search(len(l.objects), func(i int) bool {
+		o := l.objects[i]
+		return o.base+o.t.size() > loc
+	})
+	if i < len(l.objects) && l.objects[i].base <= loc {
+		return l.objects[i]
+	}
+	return nil
 }
 
 // rmwIns returns an RMW instruction whose operands B and C are the

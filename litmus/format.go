@@ -151,6 +151,7 @@ func (p *printer) decl(d Decl) {
 		p.str(d.Name.Name)
 		p.sp()
 		p.fields(d.Fields)
+		p.aligned(d.Align)
 		p.str(";")
 		p.nl()
 	case *TypedefDecl:
@@ -164,6 +165,7 @@ func (p *printer) decl(d Decl) {
 				p.sp()
 			}
 			p.fields(d.Fields)
+			p.aligned(d.Align)
 		} else {
 			p.typeSpec(d.Type)
 		}
@@ -254,6 +256,16 @@ func (p *printer) typeSpec(t *TypeSpec) {
 		p.sp()
 	}
 	p.str(t.Name)
+	if t.PerCPU {
+		p.str(" __percpu")
+	}
+}
+
+// aligned prints an aligned(n) attribute, if n is not 0.
+func (p *printer) aligned(n int64) {
+	if n != 0 {
+		p.str(fmt.Sprintf(" __attribute__((aligned(%d)))", n))
+	}
 }
 
 func (p *printer) typeName(t *TypeName) {
@@ -287,6 +299,7 @@ func (p *printer) declStmt(d *DeclStmt) {
 			p.expr(v.Init)
 		}
 	}
+	p.aligned(d.Align)
 	p.str(";")
 }
 

@@ -65,7 +65,7 @@ func (l *lowerer) herdInit(d *InitDecl) *InitDecl {
 				}
 			}
 			if vars != nil {
-				list = append(list, &DeclStmt{s.span, s.Type, vars})
+				list = append(list, &DeclStmt{s.span, s.Type, vars, s.Align})
 				changed = true
 				continue
 			}

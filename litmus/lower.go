@@ -311,6 +311,7 @@ func (l *lowerer) resolveStruct(st *structType) {
 	l.resolving++
 	defer func() { l.resolving-- }()
 	st.state = 1
+	st.align = st.decl.Align
 	seen := map[string]*field{}
 	off := 0
 	for _, fd := range st.decl.Fields {
@@ -326,7 +327,7 @@ func (l *lowerer) resolveStruct(st *structType) {
 				l.errorf(v.Name.Pos(), "duplicate field %s in struct %s", v.Name.Name, st.name)
 				continue
 			}
-			f := &field{name: v.Name.Name, t: t, off: off, pos: v.Name.Pos()}
+			f := &field{name: v.Name.Name, t: t, off: off, pos: v.Name.Pos(), align: fd.Align}
 			seen[f.name] = f
 			st.fields = append(st.fields, f)
 			off += t.size()
@@ -348,8 +349,33 @@ func (l *lowerer) resolveStruct(st *structType) {
 	st.state = 2
 }
 
-// typeSpec resolves a base type.
+// typeSpec resolves a base type. T __percpu is the type of a per-CPU
+// variable of T (percpu.go), which only a pointer may point to.
 func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
+	t := l.baseType(spec)
+	if !spec.PerCPU || t.kind == kBad {
+		return t
+	}
+	if t.kind == kVoid || t.kind == kPerCPU {
+		l.errorf(spec.Pos(), "__percpu of %s is not supported", t)
+		return tBad
+	}
+	if t.kind == kStruct {
+		l.resolveStruct(t.st)
+		if t.st.state != 2 || t.st.bad {
+			return tBad
+		}
+		t = &ctype{kind: kStruct, st: t.st, depth: t.st.depth}
+	}
+	if t.depth+1 > maxTypeDepth {
+		l.errorf(spec.Pos(), "type nested too deeply (more than %d levels of pointers, arrays and structs)", maxTypeDepth)
+		return tBad
+	}
+	return &ctype{kind: kPerCPU, elem: t, n: l.ncpus(), depth: t.depth + 1}
+}
+
+// baseType resolves a base type without its __percpu qualifier.
+func (l *lowerer) baseType(spec *TypeSpec) *ctype {
 	if td := l.typedefs[spec.Name]; td != nil && !spec.Struct {
 		return l.typedefType(td)
 	}
@@ -395,6 +421,10 @@ func (l *lowerer) typeSpec(spec *TypeSpec) *ctype {
 // pos is the declarator's, for errors. Struct types used by value are
 // laid out first.
 func (l *lowerer) declarator(pos model.Pos, base *ctype, stars int, dims []Expr) *ctype {
+	if base.kind == kPerCPU && stars == 0 {
+		l.errorf(pos, "%s: an object of a __percpu type is a per-CPU variable, declared with DEFINE_PER_CPU(type, name) at the top level (T __percpu *p points to one)", base)
+		return tBad
+	}
 	if base.kind == kStruct && stars == 0 {
 		l.resolveStruct(base.st)
 		if base.st.state != 2 || base.st.bad {

@@ -287,6 +287,7 @@ func isProcName(s string) (int, bool) {
 }
 
 func (p *parser) parseDecl() Decl {
+	p.takeAlign(p.pos) // on something no value depends on
 	if pos := p.pos; p.unsupported() {
 		p.skipStmt()
 		return &BadDecl{span{pos, p.prev}}
@@ -492,8 +493,9 @@ func (p *parser) parseStructOrFunc() Decl {
 		return p.parseFuncAfterSpec(pos, false, false, spec)
 	}
 	name := &Ident{span{spec.NamePos, spec.To}, spec.Name}
-	fields := p.parseFields()
-	d := &StructDecl{span{pos, p.prev}, name, fields}
+	fields, head := p.parseFields()
+	tail, _ := p.takeAlign(p.pos)
+	d := &StructDecl{span{pos, p.prev}, name, fields, max(head, tail)}
 	switch {
 	case p.tok == ";":
 		p.next()
@@ -507,17 +509,22 @@ func (p *parser) parseStructOrFunc() Decl {
 	return d
 }
 
-// parseFields parses the body of a struct, from its "{" to its "}".
-func (p *parser) parseFields() []*DeclStmt {
+// parseFields parses the body of a struct, from its "{" to its "}", and
+// returns its fields and the alignment the attributes of the struct's
+// head give it (struct __aligned(64) s { ... }), or 0.
+func (p *parser) parseFields() ([]*DeclStmt, int64) {
 	// As in a body, "(*" is code here ("void (*fn)(int);"), not a comment.
 	code := p.s.code
 	p.s.code = true
+	head, _ := p.takeAlign(p.pos)
 	p.expect("{")
 	var fields []*DeclStmt
 	for p.tok != "}" && p.tok != tokEOF {
 		start := p.ntok
 		if p.isTypeStart() {
-			fields = append(fields, p.parseDeclStmt(false, false))
+			d := p.parseDeclStmt(false, false)
+			d.Align, _ = p.takeAlign(p.prev)
+			fields = append(fields, d)
 		} else {
 			p.errorExpected("field declaration")
 			p.expectSemi()
@@ -527,8 +534,9 @@ func (p *parser) parseFields() []*DeclStmt {
 		}
 	}
 	p.s.code = code
+	p.takeAlign(p.pos) // after the last field's ';'
 	p.expect("}")
-	return fields
+	return fields, head
 }
 
 // parseTypedef parses a typedef; from then on its name is a type.
@@ -546,7 +554,7 @@ func (p *parser) parseTypedef() Decl {
 		}
 		if p.tok == "{" {
 			d.Body = true
-			d.Fields = p.parseFields()
+			d.Fields, d.Align = p.parseFields()
 		}
 	case p.isTypeStart():
 		d.Type = p.parseTypeSpec()
@@ -558,7 +566,7 @@ func (p *parser) parseTypedef() Decl {
 	for p.tok == "*" {
 		d.Stars++
 		p.next()
-		p.skipQualifiers()
+		p.skipQualifiers(nil)
 	}
 	d.Name = p.ident()
 	for p.tok == "[" {
@@ -567,6 +575,13 @@ func (p *parser) parseTypedef() Decl {
 		p.expect("]")
 	}
 	p.expectSemi()
+	if n, at := p.takeAlign(p.prev); n > 0 {
+		if d.Body && d.Stars == 0 && len(d.Dims) == 0 {
+			d.Align = max(d.Align, n)
+		} else {
+			p.error(at, "aligned(...) on a typedef is supported only on the struct body it declares")
+		}
+	}
 	d.span = span{pos, p.prev}
 	if d.Name.Name != "_" {
 		p.addTypedef(d.Name.Name)
@@ -641,7 +656,7 @@ func (p *parser) parseFuncAfterSpec(pos model.Pos, static, inline bool, spec *Ty
 		res.Stars++
 		res.To = p.end
 		p.next()
-		p.skipQualifiers()
+		p.skipQualifiers(nil)
 	}
 	if p.tok != tokIdent || p.unsupported() {
 		if p.tok != tokIdent {
@@ -771,7 +786,8 @@ var typeWords = map[string]bool{
 // qualifiers are skipped where a type may have them: C's, and sparse's
 // address-space annotations of kernel code, which mean nothing here.
 var qualifiers = map[string]bool{"volatile": true, "const": true,
-	"__rcu": true, "__user": true, "__kernel": true, "__iomem": true, "__force": true}
+	"__rcu": true, "__user": true, "__kernel": true, "__iomem": true, "__force": true,
+	"__percpu": true} // not ignored: see skipQualifiers
 
 // basicWords can combine ("unsigned long int").
 var basicWords = map[string]bool{"int": true, "char": true, "short": true, "long": true, "unsigned": true, "signed": true}
@@ -786,19 +802,29 @@ func (p *parser) isTypeWord(lit string) bool {
 	return typeWords[lit] || qualifiers[lit] || lit == "struct" || p.typedefs[lit]
 }
 
-func (p *parser) skipQualifiers() {
+// skipQualifiers skips the qualifiers of a type: those of its base type
+// spec, or, if spec is nil, those after a '*'. __percpu qualifies a base
+// type (T __percpu *p: p points to a per-CPU variable); after a '*' it
+// is refused.
+func (p *parser) skipQualifiers(spec *TypeSpec) {
 	for p.tok == tokIdent && (qualifiers[p.lit] || p.lit == "restrict" || p.lit == "__restrict") {
-		if !qualifiers[p.lit] {
+		switch {
+		case !qualifiers[p.lit]:
 			p.unsupported() // and go on without it
+		case p.lit == "__percpu" && spec != nil:
+			spec.PerCPU = true
+		case p.lit == "__percpu":
+			p.error(p.pos, "__percpu after '*' is not supported: write T __percpu *p, a pointer to a per-CPU variable")
 		}
 		p.next()
 	}
 }
 
 func (p *parser) parseTypeSpec() *TypeSpec {
-	p.skipQualifiers()
+	var percpu TypeSpec
+	p.skipQualifiers(&percpu)
 	pos := p.pos
-	spec := &TypeSpec{span: span{pos, p.end}}
+	spec := &TypeSpec{span: span{pos, p.end}, PerCPU: percpu.PerCPU}
 	switch {
 	case p.isKeyword("struct"):
 		p.next()
@@ -817,6 +843,7 @@ func (p *parser) parseTypeSpec() *TypeSpec {
 			if basicWords[p.lit] {
 				words = append(words, p.lit)
 			}
+			spec.PerCPU = spec.PerCPU || p.lit == "__percpu"
 			p.next()
 		}
 		spec.Name = strings.Join(words, " ")
@@ -828,7 +855,7 @@ func (p *parser) parseTypeSpec() *TypeSpec {
 		spec.Name = "int"
 	}
 	spec.To = p.prev
-	p.skipQualifiers()
+	p.skipQualifiers(spec)
 	return spec
 }
 
@@ -839,7 +866,7 @@ func (p *parser) parseTypeName() *TypeName {
 		t.Stars++
 		t.To = p.end
 		p.next()
-		p.skipQualifiers()
+		p.skipQualifiers(nil)
 	}
 	return t
 }
@@ -859,7 +886,7 @@ func (p *parser) stars() int {
 	for p.tok == "*" {
 		n++
 		p.next()
-		p.skipQualifiers()
+		p.skipQualifiers(nil)
 	}
 	return n
 }
@@ -867,7 +894,7 @@ func (p *parser) stars() int {
 // parseDeclRest parses the declarators of a declaration after its type,
 // the first one's stars (from vpos) already parsed.
 func (p *parser) parseDeclRest(pos model.Pos, spec *TypeSpec, vpos model.Pos, stars int, inits, lenient bool) *DeclStmt {
-	d := &DeclStmt{span{pos, pos}, spec, nil}
+	d := &DeclStmt{span{pos, pos}, spec, nil, 0}
 	for first := true; ; first = false {
 		v := &VarSpec{}
 		if first {

@@ -69,6 +69,8 @@ type preproc struct {
 	conds []cond
 	queue []ppTok // tokens ready for the parser
 
+	aligns []alignAttr // aligned attributes taken out, for the parser (attr.go)
+
 	lastEnd model.Pos // the end of the last token read
 }
 
@@ -163,6 +165,11 @@ func (pp *preproc) expands(t ppTok) bool {
 // next returns the next token for the parser.
 func (pp *preproc) next() ppTok {
 	t := pp.next1()
+	for pp.isAttr(t) {
+		// attributes are taken out here, wherever they are (attr.go)
+		pp.attribute(t)
+		t = pp.next1()
+	}
 	if t.tok == tokIdent && pp.defs.m[t.lit] == nil {
 		if at, ok := pp.defs.undone[t.lit]; ok {
 			// The lowering knows the constant everywhere: it cannot be
@@ -211,8 +218,9 @@ func (pp *preproc) peek() ppTok {
 	pos, end, tok, lit := s.scan()
 	*pp.s.comments = (*pp.s.comments)[:n]
 	t := ppTok{pos: pos, end: end, tok: tok, lit: lit}
-	if (tok == "#" && s.directive) || pp.expands(t) {
-		// A directive or a macro: carry it out now, and keep its token.
+	if (tok == "#" && s.directive) || pp.expands(t) || pp.isAttr(t) {
+		// A directive, a macro or an attribute: carry it out now, and
+		// keep its token.
 		t = pp.next()
 		pp.queue = append([]ppTok{t}, pp.queue...)
 	}

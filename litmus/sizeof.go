@@ -78,12 +78,15 @@ func (l *lowerer) cSize(pos model.Pos, t *ctype) (size, align int64, ok bool) {
 		if t.st.state != 2 || t.st.bad {
 			return 0, 0, false
 		}
-		var off, maxAlign int64 = 0, 1
+		// aligned(N) raises a field's alignment, or the struct's, to N
+		// (attr.go), as GCC lays it out.
+		var off, maxAlign int64 = 0, max(1, t.st.align)
 		for _, f := range t.st.fields {
 			n, a, ok := l.cSize(pos, f.t)
 			if !ok {
 				return 0, 0, false
 			}
+			a = max(a, f.align)
 			off = (off + a - 1) / a * a
 			off += n
 			maxAlign = max(maxAlign, a)

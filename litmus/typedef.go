@@ -31,7 +31,7 @@ func (l *lowerer) declareTypedef(d *TypedefDecl) {
 	if anon {
 		sname, nameID = name, d.Name
 	}
-	td.st = &structType{name: sname, decl: &StructDecl{d.span, nameID, d.Fields}, anon: anon}
+	td.st = &structType{name: sname, decl: &StructDecl{d.span, nameID, d.Fields, d.Align}, anon: anon}
 	if anon {
 		return
 	}

@@ -39,21 +39,23 @@ type structType struct {
 	name   string
 	decl   *StructDecl
 	fields []*field
-	size   int  // in locations
-	state  int  // 0 unresolved, 1 resolving, 2 done
-	depth  int  // 1 + the deepest field type
-	bad    bool // nested too deeply (reported): objects of the type are invalid
-	anon   bool // an anonymous struct, named by its typedef
+	size   int   // in locations
+	state  int   // 0 unresolved, 1 resolving, 2 done
+	depth  int   // 1 + the deepest field type
+	bad    bool  // nested too deeply (reported): objects of the type are invalid
+	anon   bool  // an anonymous struct, named by its typedef
+	align  int64 // an aligned(N) attribute's N, or 0 (sizeof.go)
 
 	names     int64 // nameBytes of the type, once namesDone
 	namesDone bool
 }
 
 type field struct {
-	name string
-	t    *ctype
-	off  int
-	pos  model.Pos
+	name  string
+	t     *ctype
+	off   int
+	pos   model.Pos
+	align int64 // an aligned(N) attribute's N, or 0 (sizeof.go)
 }
 
 var (

@@ -11,8 +11,6 @@ var unsupportedWords = map[string]string{
 	"asm":            "inline assembly (asm) is not supported: use the kernel primitive it implements",
 	"__asm__":        "inline assembly (__asm__) is not supported: use the kernel primitive it implements",
 	"__asm":          "inline assembly (__asm) is not supported: use the kernel primitive it implements",
-	"__attribute__":  "__attribute__ is not supported",
-	"__attribute":    "__attribute is not supported",
 	"_Atomic":        "_Atomic is not supported: use atomic_t, or READ_ONCE and WRITE_ONCE",
 	"enum":           "enum is not supported: use #define",
 	"union":          "union is not supported",
