@@ -53,7 +53,7 @@
 //	InitLoc  = ["_Atomic"] [Type {"*"}] Reg | ["*"] (Path | "[" Path "]") .  // herd7's; last ";" optional
 //	Reg      = ["P"] N ":" Name .
 //	Func     = {"static" | "inline" | Attr} Type Name "(" [Params] ")" (Block | ";") .
-//	Attr     = "__always_inline" | "__inline" | "__inline__" | "noinline" | "notrace" | "__maybe_unused" | "__cold" .
+//	Attr     = "__always_inline" | "__inline" | "__inline__" .   // other attributes: see Attributes
 //	Proc     = ["void"] "P" N "(" [Params] ")" Block .
 //	Decl     = Type Var {"," Var} ";" .
 //	Var      = {"*"} Name {"[" Expr "]"} ["=" (Expr | InitList)] .
@@ -92,7 +92,11 @@
 // struct Name, the names declared by typedef (typedef.go; a name is a
 // type from its typedef on, and after the #include of the header that
 // declares it), pointers, and fixed arrays; const and volatile are accepted
-// and ignored. Statements are those of C: declarations, expression
+// and ignored, and so are sparse's __rcu, __user, __kernel, __iomem and
+// __force; __percpu qualifies a base type (T __percpu, the type of a
+// per-CPU variable, which only a pointer may point to: T __percpu *p
+// takes per_cpu_ptr() and this_cpu_ptr() as &var does; __percpu after a
+// '*' is an error). Statements are those of C: declarations, expression
 // statements, blocks, if/else, for, while, do-while, switch with case
 // and default labels, break, continue, return, goto and labels:
 //
@@ -122,6 +126,33 @@
 // (* *) (nested) outside function bodies, where "(*" is code. After the
 // name line, herd7's quoted string and Key=Value lines are kept as they
 // are and otherwise ignored.
+//
+// # Attributes
+//
+// GCC's attributes and the kernel's macros for them (attr.go) are taken
+// out of the token stream by the preprocessor, wherever they are, so the
+// grammar above has none:
+//
+//	Attribute = ("__attribute__" | "__attribute") "(" "(" [AttrItem] {"," [AttrItem]} ")" ")"
+//	          | KernelAttr ["(" Tokens ")"] .      // __aligned(64), __read_mostly, fallthrough, ...
+//	AttrItem  = Name ["(" Tokens ")"] .           // Tokens: balanced parentheses
+//
+// An attribute that means nothing here (unused, section(".x"),
+// format(printf, 1, 2), noinline, ...; names with or without GCC's __x__
+// spelling) is dropped, so "__attribute__((fallthrough));" and
+// "fallthrough;" are empty statements. aligned(N) (N an integer constant
+// expression of numbers and #defines, a power of 2; 16 without one) is
+// recorded: in a struct's head or after its body it is the struct's
+// alignment ([StructDecl].Align, [TypedefDecl].Align), in a field's
+// declaration the field's ([DeclStmt].Align), which sizeof's layout
+// honours; elsewhere it changes no value and is dropped (a typedef of
+// anything but a struct body refuses it). packed, cleanup, vector_size,
+// mode and the others that change meaning, and any attribute not known,
+// are refused by name at their position ("the packed attribute is not
+// supported", "attribute 'x' is not supported"). The kernel's names
+// (__aligned, __packed, __read_mostly, ____cacheline_aligned (64 bytes),
+// __init, __maybe_unused, ...) are words of attr.go, not macros: a
+// file's own #define of one is expanded instead.
 //
 // # Preprocessor
 //
@@ -283,7 +314,12 @@
 // test_and_{set,clear,change}_bit, test_and_set_bit_lock,
 // clear_bit_unlock and __{set,clear,change}_bit on the word nr/64 with the
 // mask 1 << nr%64, and the cpumask_* forms of seven of them (on a
-// struct cpumask * or a bitmap); num_possible_cpus() (the number of
+// struct cpumask * or a bitmap); nr is checked as an array index against
+// the bitmap, which runs to the end of the object (or per-CPU instance)
+// its address points into when that address is known at compile time (a
+// constant out of range is an error, a computed nr gets an
+// OpBoundsCheck), and for the cpumask_* forms on a struct cpumask
+// against the number of CPUs; num_possible_cpus() (the number of
 // processes, a constant) and cpu_possible(cpu).
 //
 // Per-CPU variables (percpu.go): per_cpu(var, cpu), CPU cpu's instance
