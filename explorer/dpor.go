@@ -46,7 +46,6 @@ func (w *worker) visit(g *graph) {
 	}
 	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
 		if g.vk = viewKindFor(w.e.opts.Model, &w.hooks); g.vk != viewsNone {
-			g.vw = make([][][]int32, len(g.x.Events))
 			g.scOK = true
 		}
 	}
@@ -160,7 +159,7 @@ const anyPos = -2
 // po ∪ rf prefix of event a (a included). The prefix is closed under po,
 // so a count per thread describes it.
 func porfPrefix(g *graph, a model.EventID) []int32 {
-	if g.vk != viewsNone && len(g.vw[a.Thread]) > int(a.Index) {
+	if g.vk != viewsNone && g.meta[a.Thread][a.Index].view != nil {
 		return g.view(a, vPorf) // never modified by callers
 	}
 	k := make([]int32, len(g.x.Events))
@@ -348,7 +347,9 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 		}
 	}
 	if h.vk != viewsNone {
-		h.addView(int(r.Thread)) // r reads from a now (cut dropped its views)
+		m := h.metaOf(r) // r reads from a now: new views
+		m.view = h.computeView(int(r.Thread), int(r.Index), h.x.Ev(r))
+		h.setMeta(r, m)
 	}
 	return h
 }
@@ -361,9 +362,6 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 		if keep[t] < int32(len(x.Events[t])) {
 			h.x.Events[t] = x.Events[t][:keep[t]:keep[t]]
 			h.meta[t] = g.meta[t][:keep[t]:keep[t]]
-			if h.vw != nil {
-				h.vw[t] = g.vw[t][:keep[t]:keep[t]]
-			}
 			if x.Deps != nil {
 				h.x.Deps[t] = x.Deps[t][:keep[t]:keep[t]]
 			}
@@ -391,15 +389,12 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 	ev.RF = a
 	ev.Val = x.Ev(a).Val
 	h.setEvent(r, ev)
-	if h.vw != nil {
+	if h.vk != viewsNone && keep[r.Thread] != r.Index+1 {
 		// Nothing after r survives (every such event was added after it
 		// and is not in a's prefix, which does not hold r): only r's
 		// views change, and revisit computes them once r's CPU is
 		// replayed.
-		if keep[r.Thread] != r.Index+1 {
-			panic("explorer: a revisit kept events after the read")
-		}
-		h.vw[r.Thread] = h.vw[r.Thread][:r.Index:r.Index]
+		panic("explorer: a revisit kept events after the read")
 	}
 	// Nothing in a's prefix may be revisited again in this subtree.
 	porf := porfPrefix(h, a)

@@ -15,12 +15,11 @@ type graph struct {
 	xs    model.Execution // x points here in clones
 	ts    []tstate
 	pend  []action
-	meta  [][]evMeta  // per event: insertion order and DPOR flags
-	clock int32       // next stamp
-	lb    bool        // a load-buffering revisit made it (lb.go)
-	vk    viewKind    // the views kept (views.go)
-	vw    [][][]int32 // per event: its view block (views.go), when vk is not viewsNone
-	scOK  bool        // known to be sc-consistent (views.go)
+	meta  [][]evMeta // per event: insertion order and DPOR flags
+	clock int32      // next stamp
+	lb    bool       // a load-buffering revisit made it (lb.go)
+	vk    viewKind   // the views kept (views.go)
+	scOK  bool       // known to be sc-consistent (views.go)
 }
 
 func newGraph(p *model.Program) *graph {
@@ -76,12 +75,6 @@ func (g *graph) clone() *graph {
 	for i, s := range g.meta {
 		h.meta[i] = s[:len(s):len(s)]
 	}
-	if g.vw != nil {
-		h.vw = make([][][]int32, n)
-		for i, s := range g.vw {
-			h.vw[i] = s[:len(s):len(s)]
-		}
-	}
 	return h
 }
 
@@ -96,9 +89,10 @@ func (g *graph) addDeps(t int, a *action) {
 
 // evMeta is what optimal DPOR remembers about each event.
 type evMeta struct {
-	stamp       int32 // when it was added (kept across revisits)
-	addedMax    bool  // a read that read the coherence-latest write, or a write placed last, when added
-	revisitable bool  // may still be revisited (false once in the prefix of a revisiting write)
+	stamp       int32   // when it was added (kept across revisits)
+	addedMax    bool    // a read that read the coherence-latest write, or a write placed last, when added
+	revisitable bool    // may still be revisited (false once in the prefix of a revisiting write)
+	view        []int32 // its views (views.go), when the graph keeps them
 }
 
 // setMeta replaces an event's metadata (copying the thread's slice).

@@ -136,7 +136,7 @@ func (g *graph) view(id model.EventID, k int) []int32 {
 		return nil
 	}
 	n := len(g.x.Events)
-	return g.vw[id.Thread][id.Index][k*n : (k+1)*n]
+	return g.meta[id.Thread][id.Index].view[k*n : (k+1)*n]
 }
 
 func join(dst, src []int32) {
@@ -161,7 +161,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 	clear(v)
 	porf := v[:n]
 	if i > 0 {
-		copy(porf, g.vw[t][i-1][:n])
+		copy(porf, g.meta[t][i-1].view[:n])
 	}
 	if ev.Kind == model.EvRead {
 		if s := g.view(ev.RF, vPorf); s != nil {
@@ -175,7 +175,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 	hb, acqp, relf, msg := v[vHB*n:(vHB+1)*n], v[vAcqp*n:(vAcqp+1)*n], v[vRelf*n:(vRelf+1)*n], v[vMsg*n:(vMsg+1)*n]
 	fine := int32(3 * i)
 	if i > 0 {
-		pv := g.vw[t][i-1]
+		pv := g.meta[t][i-1].view
 		copy(hb, pv[vHB*n:(vHB+1)*n])
 		copy(acqp, pv[vAcqp*n:(vAcqp+1)*n])
 		copy(relf, pv[vRelf*n:(vRelf+1)*n]) // includes p's after-fence (below)
@@ -216,7 +216,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 		evs := g.x.Events[t]
 		for j := i - 1; j >= 0; j-- { // the latest release write to the location: ev is in its release sequence
 			if e := &evs[j]; e.Kind == model.EvWrite && e.Loc == ev.Loc && memmodel.RAHBRole(e)&memmodel.RoleRelease != 0 {
-				join(msg, g.vw[t][j][vHB*n:(vHB+1)*n])
+				join(msg, g.meta[t][j].view[vHB*n:(vHB+1)*n])
 				break
 			}
 		}
@@ -238,10 +238,11 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 	return v
 }
 
-// addView computes and appends the views of CPU t's newest event.
+// addView computes the views of CPU t's newest event (add has just
+// copied the CPU's metadata).
 func (g *graph) addView(t int) {
-	i := len(g.vw[t])
-	g.vw[t] = append(g.vw[t], g.computeView(t, i, &g.x.Events[t][i]))
+	i := len(g.meta[t]) - 1 // add just copied the slice
+	g.meta[t][i].view = g.computeView(t, i, &g.x.Events[t][i])
 }
 
 // coIndex returns the index of write w in its location's coherence order
@@ -624,27 +625,35 @@ func checkViews(g *graph) {
 	if g.vk == viewsNone {
 		return
 	}
+	// A copy whose events have no views, given them in an order where a
+	// read's source comes first.
 	h := g.clone()
-	h.vw = make([][][]int32, len(g.x.Events))
-	for done := false; !done; {
-		done = true
+	done := make([]int, len(g.x.Events))
+	for t := range h.meta {
+		h.meta[t] = slices.Clone(h.meta[t])
+		for i := range h.meta[t] {
+			h.meta[t][i].view = nil
+		}
+	}
+	for moved := true; moved; {
+		moved = false
 		for t, evs := range g.x.Events {
-			for i := len(h.vw[t]); i < len(evs); i++ {
-				if e := &evs[i]; e.Kind == model.EvRead && !e.RF.IsInit() && e.RF != model.NoEvent && int(e.RF.Index) >= len(h.vw[e.RF.Thread]) {
+			for i := done[t]; i < len(evs); i++ {
+				if e := &evs[i]; e.Kind == model.EvRead && !e.RF.IsInit() && e.RF != model.NoEvent && int(e.RF.Index) >= done[e.RF.Thread] {
 					break // its source's views first
 				}
-				h.vw[t] = append(h.vw[t], h.computeView(t, i, &evs[i]))
-				done = false
+				h.meta[t][i].view = h.computeView(t, i, &evs[i])
+				done[t], moved = i+1, true
 			}
 		}
 	}
-	for t := range g.x.Events {
-		if len(h.vw[t]) != len(g.x.Events[t]) || len(g.vw[t]) != len(g.x.Events[t]) {
-			panic(fmt.Sprintf("explorer: CPU %d has %d events, %d views, %d from scratch", t, len(g.x.Events[t]), len(g.vw[t]), len(h.vw[t])))
+	for t, evs := range g.x.Events {
+		if done[t] != len(evs) {
+			panic(fmt.Sprintf("explorer: CPU %d: views from scratch for %d of %d events", t, done[t], len(evs)))
 		}
-		for i := range g.vw[t] {
-			if !slices.Equal(g.vw[t][i], h.vw[t][i]) {
-				panic(fmt.Sprintf("explorer: stale views of event %d of CPU %d: %v, from scratch %v", i, t, g.vw[t][i], h.vw[t][i]))
+		for i := range evs {
+			if !slices.Equal(g.meta[t][i].view, h.meta[t][i].view) {
+				panic(fmt.Sprintf("explorer: stale views of event %d of CPU %d: %v, from scratch %v", i, t, g.meta[t][i].view, h.meta[t][i].view))
 			}
 		}
 	}
