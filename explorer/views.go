@@ -68,6 +68,18 @@ import (
 //     coherence-after it; none if no SC fence is hb-before it, or if it
 //     is coherence-maximal.
 //
+// Models with load buffering (issue 16). The rules rest on each new
+// event being po-maximal and nothing being hb-after it, which an
+// exploration in dependency order (HMC) gives up: there a write may be
+// added before po-earlier events, and a read's candidates must also
+// exclude writes hb-after it (GenMC's splitLocMOAfterHb) and a write's
+// positions those before hb-later accesses (splitLocMOAfter). The views
+// carry over as they are (an event's porf view is its dependency prefix
+// once events are added in that order, and hb views stay closed under
+// po); the floors gain a ceiling; sc-acyclicity (graph.scOK) stays a
+// sufficient condition for any model sc is stronger than. lkmm keeps
+// memmodel.IncrNone until then.
+//
 // What none of these decides (a tso candidate that is not sc-consistent;
 // an ra one with an SC fence before it that is not sc-consistent either)
 // goes to the model's checker. On unlazy-4 none does. hooks.fullCheck turns all this off (the checker judges every
