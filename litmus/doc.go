@@ -367,4 +367,19 @@
 // clause; and #include "file" of a header holding #defines, structs and
 // helper functions, read relative to the including file by [Load] and
 // [LoadFile] (or [Config.ResolveIncludes]).
+//
+// # Files
+//
+// One concern per file. Reading: load.go and source.go (files and
+// includes), scan.go (tokens), preproc.go and attr.go (the preprocessor,
+// attributes), parse.go, herdgrammar.go and unsupported.go (the grammar,
+// herd7's init and condition forms, the constructs refused by name),
+// depth.go (nesting limits), ast.go, walk.go, format.go, errlist.go.
+// Lowering: lower.go (the driver), resolve.go (names and types),
+// typedef.go, types.go, sizeof.go, constexpr.go, layout.go (shared
+// objects and their locations), percpu.go, cpumask.go, initial.go (the
+// init block), cond.go (the clauses). Code generation: gen.go (the
+// driver), stmt.go, loop.go, switch.go, goto.go, expr.go, bool.go,
+// index.go, call.go (helpers and primitives) with the primitive table in
+// prims.go, and builtin.go. Listings: describe.go, disasm.go.
 package litmus
