@@ -73,12 +73,14 @@ import (
 // exploration in dependency order (HMC) gives up: there a write may be
 // added before po-earlier events, and a read's candidates must also
 // exclude writes hb-after it (GenMC's splitLocMOAfterHb) and a write's
-// positions those before hb-later accesses (splitLocMOAfter). The views
-// carry over as they are (an event's porf view is its dependency prefix
-// once events are added in that order, and hb views stay closed under
-// po); the floors gain a ceiling; sc-acyclicity (graph.scOK) stays a
-// sufficient condition for any model sc is stronger than. lkmm keeps
-// memmodel.IncrNone until then.
+// positions those before hb-later accesses (splitLocMOAfter). Views are
+// still vectors (prefixes stay closed under po), but an event added
+// before po-later ones grows their prefixes, so theirs must be
+// recomputed (or the view kept be the dependency prefix, which such an
+// addition does not change); the floors gain a ceiling; sc-acyclicity
+// (graph.scOK) stays a sufficient condition for any model sc is
+// stronger than, with the search's targets widened to every event
+// hb-after the new one. lkmm keeps memmodel.IncrNone until then.
 //
 // What none of these decides (a tso candidate that is not sc-consistent;
 // an ra one with an SC fence before it that is not sc-consistent either)
