@@ -129,9 +129,16 @@ func zeroAssign(x Expr) *AssignExpr {
 // to. A register the process never assigns is a constant, as a
 // parameter is.
 func (l *lowerer) declareInitRegs(g *gen, pd *ProcDecl) {
+	var declared map[string]bool // the names pd declares, found once: a walk per register is quadratic
 	for _, a := range l.regInits {
 		ref := a.X.(*RegRef)
-		if ref.Proc != pd.ID || g.frame.scope.vars[ref.Name] != nil || declares(pd.Body, ref.Name) {
+		if ref.Proc != pd.ID || g.frame.scope.vars[ref.Name] != nil {
+			continue
+		}
+		if declared == nil {
+			declared = declaredNames(pd.Body)
+		}
+		if declared[ref.Name] {
 			continue
 		}
 		var t *ctype
@@ -172,29 +179,34 @@ func (l *lowerer) addressOf(x Expr) (*object, bool) {
 // regInitTwice reports whether the init block gives register ref a value
 // more than once (the last one wins: it is not a constant of the first).
 func (l *lowerer) regInitTwice(ref *RegRef) bool {
-	n := 0
-	for _, a := range l.regInits {
-		if r := a.X.(*RegRef); r.Proc == ref.Proc && r.Name == ref.Name {
-			n++
+	if l.regInitCount == nil {
+		l.regInitCount = map[regKey]int{}
+		for _, a := range l.regInits {
+			r := a.X.(*RegRef)
+			l.regInitCount[regKey{r.Proc, r.Name}]++
 		}
 	}
-	return n > 1
+	return l.regInitCount[regKey{ref.Proc, ref.Name}] > 1
 }
 
-// declares reports whether a declaration in s declares name.
-func declares(s Stmt, name string) bool {
-	found := false
+// A regKey names a register of a process.
+type regKey struct {
+	proc int
+	name string
+}
+
+// declaredNames returns the names that declarations in s declare.
+func declaredNames(s Stmt) map[string]bool {
+	names := map[string]bool{}
 	walk(s, func(n Node) bool {
 		if d, ok := n.(*DeclStmt); ok {
 			for _, v := range d.Vars {
-				if v.Name.Name == name {
-					found = true
-				}
+				names[v.Name.Name] = true
 			}
 		}
-		return !found
+		return true
 	})
-	return found
+	return names
 }
 
 // derefTerm lowers "*" x in a condition (herd7's "*x" and "[x]" on the

@@ -52,21 +52,22 @@ type lowerer struct {
 	maxWork    int  // the budget of steps
 	tooMuch    bool // work exceeded maxWork: stop generating
 
-	decls      []Decl // every top-level declaration, #includes expanded
-	structs    map[string]*structType
-	globals    map[string]*global
-	objects    []*object
-	procs      []*ProcDecl // by process number
-	initDecl   *InitDecl
-	regInits   []*AssignExpr             // "N:reg = v" in the init block
-	regTypes   map[*AssignExpr]*TypeName // the types of registers declared with one there (herdInit)
-	features   map[string]bool
-	used       map[*FuncDecl]bool         // helpers inlined somewhere
-	sizes      map[*SizeofExpr]sizeResult // each sizeof, computed once
-	typedefs   map[string]*typedef        // by name
-	gotoInfo   *gotoInfo                  // built on first use
-	labelLoops map[*DoStmt]string         // the loops made of a label and a backward goto, and the label
-	cur        *gen                       // the thread being generated, for sizeof in constants
+	decls        []Decl // every top-level declaration, #includes expanded
+	structs      map[string]*structType
+	globals      map[string]*global
+	objects      []*object
+	procs        []*ProcDecl // by process number
+	initDecl     *InitDecl
+	regInits     []*AssignExpr             // "N:reg = v" in the init block
+	regInitCount map[regKey]int            // how many of regInits set each register (regInitTwice)
+	regTypes     map[*AssignExpr]*TypeName // the types of registers declared with one there (herdInit)
+	features     map[string]bool
+	used         map[*FuncDecl]bool         // helpers inlined somewhere
+	sizes        map[*SizeofExpr]sizeResult // each sizeof, computed once
+	typedefs     map[string]*typedef        // by name
+	gotoInfo     *gotoInfo                  // built on first use
+	labelLoops   map[*DoStmt]string         // the loops made of a label and a backward goto, and the label
+	cur          *gen                       // the thread being generated, for sizeof in constants
 
 	nCPUs        int        // the number of CPUs, once known (ncpus)
 	staticCPU    *staticCPU // the instance per_cpu() names in the init block or a condition
