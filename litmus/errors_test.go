@@ -174,3 +174,24 @@ func TestErrorLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorOncePerPlace checks that code generated more than once (an
+// unrolled loop's body, a helper inlined at two calls) reports an error
+// at one place once, not once per copy.
+func TestErrorOncePerPlace(t *testing.T) {
+	src := "C dup\nstatic int get(int *p) { return READ_ONCE(*p) + z; }\n{ int x; }\n" +
+		"P0(int *x) { int i; for (i = 0; i < 3; i++) WRITE_ONCE(*x, y); get(x); get(x); }\n"
+	_, err := Config{AllErrors: true}.Load("dup.lit", []byte(src))
+	l, ok := err.(model.ErrorList)
+	if !ok {
+		t.Fatalf("got %v, want an ErrorList", err)
+	}
+	var got []string
+	for _, e := range l {
+		got = append(got, e.Error())
+	}
+	want := []string{"dup.lit:2:49: undefined: z", "dup.lit:4:60: undefined: y"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

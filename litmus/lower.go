@@ -41,6 +41,7 @@ type lowerer struct {
 	main       *File
 	files      map[string]*File // by name, for source text
 	errs       model.ErrorList
+	reported   map[model.Error]bool             // errs as a set: code generated more than once (an unrolled loop's body, a helper's inlined copies) reports an error once
 	strict     bool                             // the file uses the extended language: C typing rules
 	resolving  int                              // structs being laid out, one inside the other
 	idx        *stmtIndex                       // built on first use
@@ -123,6 +124,13 @@ func (l *lowerer) errorf(pos model.Pos, format string, args ...any) {
 	if m := l.files[pos.File].expansion(pos); m != "" {
 		msg += " (in expansion of macro " + m + ")"
 	}
+	if l.reported[model.Error{Pos: pos, Msg: msg}] {
+		return
+	}
+	if l.reported == nil {
+		l.reported = map[model.Error]bool{}
+	}
+	l.reported[model.Error{Pos: pos, Msg: msg}] = true
 	l.errs.Add(pos, msg)
 }
 
