@@ -612,12 +612,12 @@ func (p *parser) addTypedefs(f *File) {
 	}
 }
 
-// funcSpecs are the kernel's function attributes that may come with
-// static and inline: "inline" for those that mean inline, "-" for the
-// others, which mean nothing to mmcheck (it inlines every helper).
+// funcSpecs are the kernel's spellings of inline that may come with
+// static: "inline" for each. The kernel's other function attributes
+// (noinline, notrace, __cold, ...) never reach the parser: the
+// preprocessor takes them out (attr.go).
 var funcSpecs = map[string]string{
 	"__always_inline": "inline", "__inline": "inline", "__inline__": "inline",
-	"noinline": "-", "notrace": "-", "__maybe_unused": "-", "__cold": "-",
 }
 
 func (p *parser) parseFunc(_ *TypeSpec) Decl {
