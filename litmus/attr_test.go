@@ -127,22 +127,11 @@ P0(void)
 	int r0 = get(&pc);
 }
 `
-	f, err := Parse("test.lit", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := Format(f)
+	out := formatRoundTrip(t, "test.lit", src)
 	for _, want := range []string{"int a __attribute__((aligned(8)));", "} __attribute__((aligned(64)));", "} __attribute__((aligned(16))) t_t;", "int __percpu *p"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("%q not in\n%s", want, out)
 		}
-	}
-	f2, err := Parse("test.lit", out)
-	if err != nil {
-		t.Fatalf("formatted source does not parse: %v\n%s", err, out)
-	}
-	if a, b := dump(f), dump(f2); a != b {
-		t.Errorf("format changed the tree:\n%s\n---\n%s", a, b)
 	}
 }
 

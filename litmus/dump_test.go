@@ -1,9 +1,11 @@
 package litmus
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
+	"testing"
 
 	"mmcheck/model"
 )
@@ -54,4 +56,27 @@ func dumpValue(b *strings.Builder, v reflect.Value) {
 	default:
 		fmt.Fprint(b, v.Interface())
 	}
+}
+
+// formatRoundTrip parses src as file name, formats it, and checks that
+// the formatted file parses to the same tree and formats to the same
+// bytes again; it returns the formatted file.
+func formatRoundTrip(t *testing.T, name, src string) []byte {
+	t.Helper()
+	f, err := Parse(name, []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	out := Format(f)
+	f2, err := Parse(name, out)
+	if err != nil {
+		t.Fatalf("formatted source does not parse: %v\n%s", err, out)
+	}
+	if a, b := dump(f), dump(f2); a != b {
+		t.Errorf("format changed the tree:\n%s\n---\n%s\n---\n%s", out, a, b)
+	}
+	if out2 := Format(f2); !bytes.Equal(out, out2) {
+		t.Errorf("format is not stable:\n%s\n---\n%s", out, out2)
+	}
+	return out
 }

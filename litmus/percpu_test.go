@@ -1,7 +1,6 @@
 package litmus
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -255,22 +254,7 @@ func TestPerCPU(t *testing.T) {
 			for _, th := range p.Threads {
 				checkThread(t, p, th)
 			}
-			// parse, format, parse: the same tree
-			f, err := Parse("test.lit", []byte(tt.src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := Format(f)
-			f2, err := Parse("test.lit", out)
-			if err != nil {
-				t.Fatalf("formatted source does not parse: %v\n%s", err, out)
-			}
-			if a, b := dump(f), dump(f2); a != b {
-				t.Errorf("format changed the tree:\n%s\n---\n%s\n---\n%s", out, a, b)
-			}
-			if out2 := Format(f2); !bytes.Equal(out, out2) {
-				t.Errorf("format is not stable:\n%s\n---\n%s", out, out2)
-			}
+			formatRoundTrip(t, "test.lit", tt.src)
 		})
 	}
 }
