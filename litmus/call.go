@@ -138,7 +138,11 @@ func (g *gen) lvArg(x *CallExpr, a Expr) opnd {
 // ptrArg evaluates the pointer argument of smp_load_acquire and the like;
 // it returns the pointer and the type it points to.
 func (g *gen) ptrArg(x *CallExpr, a Expr) (model.Arg, *ctype, bool) {
-	p := g.rv(a, -1)
+	return g.ptrOperand(x, a, g.rv(a, -1))
+}
+
+// ptrOperand is ptrArg for an argument a already evaluated to p.
+func (g *gen) ptrOperand(x *CallExpr, a Expr, p opnd) (model.Arg, *ctype, bool) {
 	switch p.t.kind {
 	case kBad:
 		return p.arg, tBad, false

@@ -211,28 +211,10 @@ func (g *gen) maskArg(x *CallExpr, a Expr) (model.Arg, bool) {
 // may also be a pointer to a struct cpumask: a pointer to its first word.
 func (g *gen) maskPtr(x *CallExpr, a Expr) (model.Arg, *ctype, bool) {
 	p := g.rv(a, -1)
-	switch p.t.kind {
-	case kBad:
-		return p.arg, tBad, false
-	case kPtr:
-		elem := p.t.elem
-		switch {
-		case isCpumask(elem):
-			return p.arg, tULong, true
-		case elem.kind == kVoid:
-			return p.arg, tInt, true
-		case !elem.scalar():
-			g.errorf(a.Pos(), "%s of non-scalar %s (type %s)", x.Fun.Name, g.text(a), elem)
-			return p.arg, tBad, false
-		}
-		return p.arg, elem, true
-	case kInt:
-		if !g.l.strict || (p.arg.IsImm() && p.arg.Imm == 0) {
-			return p.arg, tInt, true
-		}
+	if p.t.kind == kPtr && isCpumask(p.t.elem) {
+		return p.arg, tULong, true
 	}
-	g.errorf(a.Pos(), "%s expects a pointer, found %s (type %s)", x.Fun.Name, g.text(a), p.t)
-	return p.arg, tBad, false
+	return g.ptrOperand(x, a, p)
 }
 
 // bitOf returns the address of the word holding bit cpu of the bitmap at
