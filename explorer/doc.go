@@ -78,7 +78,7 @@
 // makes, and lkmm allows it; a fault on a value read, such as a NULL
 // address on the forced side, skips the access rather than ending the
 // round's path), giving paths with their dependencies (addr, data, ctrl; a ctrl dependency ends
-// where the conditional's branches join: see postdom.go); then every
+// where the conditional's branches join: see model.PostDominators); then every
 // combination of paths, reads-from that gives each read its value, and
 // coherence order is judged by the model. It is complete for models with
 // load buffering (lkmm, which DPOR and the interleaving search, adding

@@ -212,7 +212,7 @@ func (ip *interp) openScope(t *model.Thread, s *tstate, b bits, forever bool) {
 	}
 	pd, ok := ip.pdom[t]
 	if !ok {
-		pd = ipostdom(t.Code)
+		pd = model.PostDominators(t.Code)
 		ip.pdom[t] = pd
 	}
 	s.scope = append(s.scope[:len(s.scope):len(s.scope)], ctrlScope{join: pd[s.pc], taint: b})

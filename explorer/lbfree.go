@@ -343,7 +343,7 @@ type lbChecker struct {
 	// segs: how search found each write (by instruction) another thread
 	// may read ordered after its read, on every path.
 	segs  map[int32]lbSeg
-	pdoms map[*model.Thread][]int32 // immediate postdominators (ipostdom)
+	pdoms map[*model.Thread][]int32 // immediate postdominators (model.PostDominators)
 
 	// From the first pass, per thread.
 	readLocs, writeLocs []map[int]bool
@@ -726,7 +726,7 @@ func (c *lbChecker) writesFrom(t, pc int, f func(q int32, w *lset)) {
 		if w := c.instrWrites[t][int32(q)]; w != nil {
 			f(int32(q), w)
 		}
-		stack = append(stack, cfgSucc(code, q)...)
+		stack = append(stack, model.Successors(code, q)...)
 	}
 }
 
@@ -1683,7 +1683,7 @@ func (c *lbChecker) pdom(t *model.Thread) []int32 {
 	if c.pdoms == nil {
 		c.pdoms = map[*model.Thread][]int32{}
 	}
-	pd := ipostdom(t.Code)
+	pd := model.PostDominators(t.Code)
 	c.pdoms[t] = pd
 	return pd
 }

@@ -389,7 +389,7 @@ const lbLoopWeight = 1 << 20
 // itself (it lies in a loop).
 func inLoop(code []model.Instr, pc int) bool {
 	seen := make([]bool, len(code))
-	work := cfgSucc(code, pc)
+	work := model.Successors(code, pc)
 	for len(work) > 0 {
 		q := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -398,7 +398,7 @@ func inLoop(code []model.Instr, pc int) bool {
 		}
 		if !seen[q] {
 			seen[q] = true
-			work = append(work, cfgSucc(code, q)...)
+			work = append(work, model.Successors(code, q)...)
 		}
 	}
 	return false

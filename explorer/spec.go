@@ -118,7 +118,7 @@ func reachableWrites(code []model.Instr, ws map[int32]*lbWriteSum) ([]*lbWriteSu
 	for changed := true; changed; {
 		changed = false
 		for pc := len(code) - 1; pc >= 0; pc-- {
-			for _, q := range cfgSucc(code, pc) {
+			for _, q := range model.Successors(code, pc) {
 				for k, b := range reach[q] {
 					if reach[pc][k]|b != reach[pc][k] {
 						reach[pc][k] |= b

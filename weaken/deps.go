@@ -38,21 +38,7 @@ type depEdge struct {
 func threadDeps(th *model.Thread) map[int][]depEdge {
 	code := th.Code
 	n := len(code)
-	succ := func(i int) []int {
-		in := &code[i]
-		switch in.Op {
-		case model.OpHalt:
-			return nil
-		case model.OpJump:
-			return []int{int(in.Target)}
-		case model.OpJumpIf, model.OpJumpIfNot:
-			return []int{int(in.Target), i + 1}
-		}
-		if i+1 >= n {
-			return nil
-		}
-		return []int{i + 1}
-	}
+	succ := func(i int) []int { return model.Successors(code, i) }
 	// Registers: the reads each may hold, at the entry of each instruction.
 	nregs := max(th.NumRegs, 1)
 	state := make([][][]int32, n)
@@ -108,7 +94,7 @@ func threadDeps(th *model.Thread) map[int][]depEdge {
 	}
 	// Control: each conditional on reads, over the code it decides.
 	ctrl := make([][]int32, n)
-	ipdom := ipostdom(n, succ)
+	ipdom := model.PostDominators(code)
 	for i := range code {
 		in := &code[i]
 		if state[i] == nil {
@@ -131,7 +117,7 @@ func threadDeps(th *model.Thread) map[int][]depEdge {
 		if len(from) == 0 {
 			continue
 		}
-		stop := ipdom[i]
+		stop := int(ipdom[i])
 		if forever {
 			stop = -1
 		}
@@ -250,71 +236,4 @@ func join(st, out [][]int32, nregs int) ([][]int32, bool) {
 		return st, false
 	}
 	return m, true
-}
-
-// ipostdom returns each instruction's immediate postdominator in a
-// graph of n nodes with the given successors, the exit being n (an
-// instruction with no successor goes to it); -1 for a node from which
-// the exit cannot be reached. Iterative, on bit sets: the programs are
-// small.
-func ipostdom(n int, succ func(int) []int) []int {
-	words := (n + 1 + 63) / 64
-	pdom := make([][]uint64, n+1)
-	full := make([]uint64, words)
-	for i := range full {
-		full[i] = ^uint64(0)
-	}
-	for i := 0; i < n; i++ {
-		pdom[i] = slices.Clone(full)
-	}
-	pdom[n] = make([]uint64, words)
-	pdom[n][n/64] |= 1 << (n % 64)
-	for changed := true; changed; {
-		changed = false
-		for i := n - 1; i >= 0; i-- {
-			ss := succ(i)
-			if len(ss) == 0 {
-				ss = []int{n}
-			}
-			nw := slices.Clone(pdom[ss[0]])
-			for _, s := range ss[1:] {
-				for w := range nw {
-					nw[w] &= pdom[s][w]
-				}
-			}
-			nw[i/64] |= 1 << (i % 64)
-			if !slices.Equal(nw, pdom[i]) {
-				pdom[i], changed = nw, true
-			}
-		}
-	}
-	count := func(b []uint64) int {
-		c := 0
-		for _, w := range b {
-			for ; w != 0; w &= w - 1 {
-				c++
-			}
-		}
-		return c
-	}
-	out := make([]int, n)
-	for i := 0; i < n; i++ {
-		out[i] = -1
-		if pdom[i][0] == ^uint64(0) && count(pdom[i]) == words*64 {
-			continue // the exit is not reached
-		}
-		// The strict postdominator with the most postdominators of its own
-		// is the nearest.
-		best, bestN := -1, -1
-		for j := 0; j <= n; j++ {
-			if j == i || pdom[i][j/64]&(1<<(j%64)) == 0 {
-				continue
-			}
-			if c := count(pdom[j]); c > bestN {
-				best, bestN = j, c
-			}
-		}
-		out[i] = best
-	}
-	return out
 }

@@ -1,24 +1,26 @@
-package explorer
+package model
 
-import "mmcheck/model"
+// Control flow of a thread's code: successors and postdominators, for
+// the analyses that read a program (the explorer's ctrl dependencies and
+// load-buffering checks, weaken's dependency sites).
 
-// ipostdom returns, for each instruction of code, its immediate
+// PostDominators returns, for each instruction of code, its immediate
 // postdominator: the first instruction that every path from it to the end
 // of the thread passes through (len(code) for the end itself, -1 when no
 // path reaches the end). A conditional jump's postdominator is where its
 // two branches join: the events in between are the ones that depend on
 // the condition (LKMM's ctrl, as herd7 computes it for if/else).
-func ipostdom(code []model.Instr) []int32 {
+func PostDominators(code []Instr) []int32 {
 	n := len(code)
 	exit := n
 	succ := func(i int) []int {
 		in := &code[i]
 		switch in.Op {
-		case model.OpHalt:
+		case OpHalt:
 			return []int{exit}
-		case model.OpJump:
+		case OpJump:
 			return []int{int(in.Target)}
-		case model.OpJumpIf, model.OpJumpIfNot:
+		case OpJumpIf, OpJumpIfNot:
 			return []int{int(in.Target), i + 1}
 		}
 		if i+1 >= n {
@@ -104,17 +106,17 @@ func ipostdom(code []model.Instr) []int32 {
 	return out
 }
 
-// cfgSucc returns the instructions that may follow instruction pc of code
+// Successors returns the instructions that may follow instruction pc of code
 // (none after a halt or the last instruction).
-func cfgSucc(code []model.Instr, pc int) []int {
+func Successors(code []Instr, pc int) []int {
 	in := &code[pc]
 	var succ []int
 	switch in.Op {
-	case model.OpHalt:
+	case OpHalt:
 		return nil
-	case model.OpJump:
+	case OpJump:
 		succ = []int{int(in.Target)}
-	case model.OpJumpIf, model.OpJumpIfNot:
+	case OpJumpIf, OpJumpIfNot:
 		succ = []int{int(in.Target), pc + 1}
 	default:
 		succ = []int{pc + 1}
