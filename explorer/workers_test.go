@@ -59,15 +59,7 @@ func TestTasksAreData(t *testing.T) {
 	}
 	var progs []prog
 	for _, f := range []string{"unlazy-3", "unlazy-3-bug1"} {
-		path := "../bench/lit/" + f + ".lit"
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(path, src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := loadBench(t, f)
 		progs = append(progs, prog{f, p})
 	}
 	for seed := int64(1); seed <= 20; seed++ {
@@ -113,15 +105,7 @@ func TestTasksAreData(t *testing.T) {
 // subtask is kept), so its memory does not grow with the tasks.
 func TestLogCompacted(t *testing.T) {
 	for _, f := range []string{"unlazy-4", "unlazy-3-bug2"} {
-		path := "../bench/lit/" + f + ".lit"
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(path, src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := loadBench(t, f)
 		root := testEngine(p, Options{Model: memmodel.RA, Workers: 2}).runPool(false)
 		viols := 0
 		for _, pt := range root.parts {
@@ -165,15 +149,7 @@ func digest(r *Result) string {
 func TestWorkersBudget(t *testing.T) {
 	var progs []*model.Program
 	for _, f := range []string{"unlazy-3-bug1", "unlazy-3-bug2", "unlazy-3-bug3"} {
-		path := "../bench/lit/" + f + ".lit"
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(path, src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := loadBench(t, f)
 		progs = append(progs, p)
 	}
 	for seed := int64(1); seed <= 30; seed++ {
@@ -209,4 +185,19 @@ func TestWorkersBudget(t *testing.T) {
 	if failing < 10 {
 		t.Errorf("only %d searches found a violation", failing)
 	}
+}
+
+// loadBench loads ../bench/lit/NAME.lit, the lazy-mm benchmark family.
+func loadBench(t *testing.T, name string) *model.Program {
+	t.Helper()
+	path := "../bench/lit/" + name + ".lit"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := litmus.Load(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
