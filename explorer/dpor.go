@@ -73,6 +73,8 @@ func (w *worker) visit(g *graph) {
 				if w.consistent(h) {
 					first = false
 					w.descend(h)
+				} else {
+					w.drop(h)
 				}
 			}
 			return
@@ -94,6 +96,8 @@ func (w *worker) visit(g *graph) {
 			h, id := w.addRead(g, t, src)
 			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
 				w.descend(h)
+			} else {
+				w.drop(h)
 			}
 		}
 	case actWrite:
@@ -117,10 +121,13 @@ func (w *worker) visit(g *graph) {
 				w.descend(h2)
 			}
 		}
+		w.drop(h) // after every graph cloned from it (grow.go)
 	default:
 		h, _ := w.addOther(g, t)
 		if w.consistentExt(h, true) {
 			w.descend(h)
+		} else {
+			w.drop(h)
 		}
 	}
 }
@@ -247,6 +254,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 					w.descend(h2)
 				}
 			}
+			w.drop(h)
 			if w.e.ctx.Err() != nil {
 				return
 			}

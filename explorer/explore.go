@@ -307,6 +307,7 @@ type worker struct {
 	// checked.
 	judged *graph
 	incr   incrScratch // the incremental check's (views.go)
+	free   []*graph    // graphs for clone to reuse (grow.go)
 	pub    *Stats      // stats published for progress reports (guarded by engine.mu)
 	// hooks: the worker's copy of the test switches (the specPruned
 	// oracle sets its noSpecPruning while it searches a pruned graph).
@@ -428,6 +429,7 @@ func (w *worker) settle(g *graph, t int) {
 
 func (w *worker) initial() *graph {
 	g := newGraph(w.e.prog)
+	g.free = &w.free
 	if w.ip.deps {
 		g.x.Deps = make([][]model.Deps, len(g.ts))
 	}

@@ -20,6 +20,13 @@ type graph struct {
 	lb    bool       // a load-buffering revisit made it (lb.go)
 	vk    viewKind   // the views kept (views.go)
 	scOK  bool       // known to be sc-consistent (views.go)
+	// claims[3t+k] is the claim (grow.go) on the backing array of CPU
+	// t's events (k = 0), metadata (1) and dependencies (2); nil when
+	// the slice must be copied before it grows.
+	claims []*claim
+	taken  []taken // the slots this graph claimed (see release)
+	free   *[]*graph // the worker's recycled graphs (grow.go); nil: allocate
+	dead   bool      // recycled: only its buffers are still of use
 }
 
 func newGraph(p *model.Program) *graph {
@@ -32,9 +39,10 @@ func newGraph(p *model.Program) *graph {
 			Status: make([]model.ThreadStatus, n),
 			Regs:   make([][]model.Value, n),
 		},
-		ts:   make([]tstate, n),
-		pend: make([]action, n),
-		meta: make([][]evMeta, n),
+		ts:     make([]tstate, n),
+		pend:   make([]action, n),
+		meta:   make([][]evMeta, n),
+		claims: make([]*claim, 3*n),
 	}
 	for i, t := range p.Threads {
 		g.ts[i] = newTstate(t)
@@ -43,38 +51,45 @@ func newGraph(p *model.Program) *graph {
 }
 
 // clone makes a copy sharing all slices; the copy-on-write methods below
-// keep the two apart.
+// keep the two apart, and appends go in place only as grow.go allows.
+// The copy is a recycled graph when g's worker has one (grow.go).
 func (g *graph) clone() *graph {
-	n := len(g.ts)
-	h := &graph{clock: g.clock, lb: g.lb, vk: g.vk, scOK: g.scOK}
-	// One allocation for the execution's per-thread and per-location
-	// slice headers; Status and Regs are only filled when a graph is
-	// finished or reported (see worker.finish, snapshotExec).
-	h.xs = model.Execution{Prog: g.x.Prog}
-	h.x = &h.xs
-	evs := make([][]model.Event, n)
-	for i, e := range g.x.Events {
-		evs[i] = e[:len(e):len(e)]
+	if g.dead {
+		panic("explorer: clone of a recycled graph")
 	}
-	h.x.Events = evs
-	co := make([][]model.EventID, len(g.x.CO))
-	for i, c := range g.x.CO {
-		co[i] = c[:len(c):len(c)]
+	var h *graph
+	if g.free != nil && len(*g.free) > 0 {
+		f := *g.free
+		h = f[len(f)-1]
+		*g.free = f[:len(f)-1]
+	} else {
+		h = new(graph)
 	}
-	h.x.CO = co
+	// The execution's per-thread and per-location slice headers;
+	// Status and Regs are only filled when a graph is finished or
+	// reported (see worker.finish, snapshotExec).
+	co := h.xs.CO[:0]
+	for _, c := range g.x.CO {
+		co = append(co, c[:len(c):len(c)])
+	}
+	var deps [][]model.Deps
 	if g.x.Deps != nil {
-		deps := make([][]model.Deps, n)
-		for i, d := range g.x.Deps {
-			deps[i] = d[:len(d):len(d)]
-		}
-		h.x.Deps = deps
+		deps = append(h.xs.Deps[:0], g.x.Deps...)
 	}
-	h.ts = append([]tstate(nil), g.ts...)
-	h.pend = append([]action(nil), g.pend...)
-	h.meta = make([][]evMeta, n)
-	for i, s := range g.meta {
-		h.meta[i] = s[:len(s):len(s)]
+	*h = graph{
+		xs:     model.Execution{Prog: g.x.Prog, Events: append(h.xs.Events[:0], g.x.Events...), CO: co, Deps: deps},
+		ts:     append(h.ts[:0], g.ts...),
+		pend:   append(h.pend[:0], g.pend...),
+		meta:   append(h.meta[:0], g.meta...),
+		clock:  g.clock,
+		lb:     g.lb,
+		vk:     g.vk,
+		scOK:   g.scOK,
+		claims: append(h.claims[:0], g.claims...),
+		taken:  h.taken[:0],
+		free:   g.free,
 	}
+	h.x = &h.xs
 	return h
 }
 
@@ -84,7 +99,7 @@ func (g *graph) addDeps(t int, a *action) {
 	if g.x.Deps == nil {
 		return
 	}
-	g.x.Deps[t] = append(g.x.Deps[t], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()})
+	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}, &g.taken)
 }
 
 // evMeta is what optimal DPOR remembers about each event.
@@ -97,17 +112,17 @@ type evMeta struct {
 
 // setMeta replaces an event's metadata (copying the thread's slice).
 func (g *graph) setMeta(id model.EventID, m evMeta) {
-	s := append([]evMeta(nil), g.meta[id.Thread]...)
-	s[id.Index] = m
-	g.meta[id.Thread] = s
+	t := int(id.Thread)
+	g.meta[t], g.claims[3*t+1] = copyClaimed(g.meta[t])
+	g.meta[t][id.Index] = m
 }
 
 func (g *graph) metaOf(id model.EventID) evMeta { return g.meta[id.Thread][id.Index] }
 
-// add appends an event to thread t (copying the thread's slice).
+// add appends an event to thread t (in place when grow.go allows it).
 func (g *graph) add(t int, ev model.Event) model.EventID {
-	g.x.Events[t] = append(g.x.Events[t], ev)
-	g.meta[t] = append(g.meta[t], evMeta{stamp: g.clock, revisitable: true})
+	g.x.Events[t], g.claims[3*t] = appendClaimed(g.x.Events[t], g.claims[3*t], ev, &g.taken)
+	g.meta[t], g.claims[3*t+1] = appendClaimed(g.meta[t], g.claims[3*t+1], evMeta{stamp: g.clock, revisitable: true}, &g.taken)
 	g.clock++
 	if g.vk != viewsNone {
 		g.addView(t)
@@ -117,9 +132,9 @@ func (g *graph) add(t int, ev model.Event) model.EventID {
 
 // setEvent replaces an event (copying the thread's slice).
 func (g *graph) setEvent(id model.EventID, ev model.Event) {
-	s := append([]model.Event(nil), g.x.Events[id.Thread]...)
-	s[id.Index] = ev
-	g.x.Events[id.Thread] = s
+	t := int(id.Thread)
+	g.x.Events[t], g.claims[3*t] = copyClaimed(g.x.Events[t])
+	g.x.Events[t][id.Index] = ev
 }
 
 // insertCO puts write w at position pos (0 = right after the initial

@@ -138,6 +138,7 @@ func (e *engine) runPool(keepTree bool) *task {
 func (w *worker) run(t *task) {
 	g := t.g
 	t.g = nil
+	g.free = &w.free // it was detached (grow.go)
 	w.task = t
 	w.path = append(append(w.path[:0], t.path...), -1)
 	w.mark = w.stats
@@ -317,6 +318,8 @@ func (p *pool) put(t *task) {
 func (w *worker) descend(g *graph) {
 	w.path[len(w.path)-1]++
 	if w.pool.wants(g) {
+		g.detach() // another worker takes it (grow.go)
+		g.release()
 		t := &task{path: slices.Clone(w.path), g: g, parent: w.task, keep: w.task.keep}
 		t.pending.Store(1)
 		w.task.pending.Add(1)
@@ -327,12 +330,18 @@ func (w *worker) descend(g *graph) {
 	}
 	if w.steer != nil {
 		if !w.steer.follow(w, g) {
+			if w.steer.found == g {
+				g.release() // detached: it outlives the search
+			} else {
+				w.drop(g)
+			}
 			return
 		}
 	}
 	w.path = append(w.path, -1)
 	w.visit(g)
 	w.path = w.path[:len(w.path)-1]
+	w.drop(g)
 }
 
 // comparePaths orders paths depth first: a graph comes before its
@@ -475,6 +484,7 @@ func (r *replayer) follow(w *worker, g *graph) bool {
 		return false
 	}
 	if d == len(r.path)-1 {
+		g.detach() // it outlives the search (grow.go)
 		r.found = g
 		return false
 	}

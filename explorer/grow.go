@@ -1,0 +1,117 @@
+package explorer
+
+import (
+	"unsafe"
+
+	"mmcheck/model"
+)
+
+// Appending in place.
+//
+// A graph shares its per-CPU slices (events, their metadata and
+// dependencies) with the graph it was cloned from, so extending a CPU by
+// one event used to copy the CPU's whole slice. The search is depth
+// first: of the graphs that extend one graph by an event of the same CPU
+// (one per source of a read, say), each is finished before the next is
+// made. So they can all write the new event into the same slot of one
+// backing array, one after the other, as long as a slot is written only
+// when no live graph can see it.
+//
+// A claim records, for one backing array, how many of its slots are in
+// use: the longest prefix that some graph may still be looking at. A
+// graph appends in place only when its slice ends exactly at the claim
+// (no other graph has written past it) and the array has room; it then
+// claims the slot and remembers that it did. When the search is done
+// with the graph (graph.release), the slot is given back if nothing
+// claimed past it meanwhile; otherwise it stays claimed, and later
+// appenders copy. A graph that outlives the search of its subtree (one
+// handed to another worker, or the answer of a path replay) is detached
+// first: its slices are copied, so that the slots it claimed can be
+// written again. Giving back too little is only slower; giving back a
+// slot that a live graph still sees would corrupt it, which is why
+// release is called only by the code that made the graph, once it is
+// done with it and with every graph cloned from it.
+//
+// Workers do not share claims: a graph reaches another worker only
+// detached, and a detached graph's arrays belong to it alone.
+type claim struct {
+	base unsafe.Pointer // the backing array's first element
+	n    int            // slots in use
+}
+
+// taken is one slot a graph claimed, to give back in release.
+type taken struct {
+	c *claim
+	n int // the claim's count after the append
+}
+
+// appendClaimed appends v to s, in place when the claim c allows it. It
+// returns the new slice and its claim (a new one if the slice was
+// copied), and records an in-place append in *log.
+func appendClaimed[T any](s []T, c *claim, v T, log *[]taken) ([]T, *claim) {
+	n := len(s)
+	if c != nil && n < cap(s) && c.n == n && c.base == unsafe.Pointer(unsafe.SliceData(s)) {
+		s = s[:n+1]
+		s[n] = v
+		c.n = n + 1
+		*log = append(*log, taken{c, n + 1})
+		return s, c
+	}
+	ns := make([]T, n+1, max(2*n, 8))
+	copy(ns, s)
+	ns[n] = v
+	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: n + 1}
+}
+
+// copyClaimed copies s into a new array with room to grow in place, and
+// returns the copy and its claim.
+func copyClaimed[T any](s []T) ([]T, *claim) {
+	ns := make([]T, len(s), max(2*len(s), 8))
+	copy(ns, s)
+	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: len(s)}
+}
+
+// release gives back the slots g claimed; g and every graph cloned from
+// it must be dead (or detached).
+func (g *graph) release() {
+	for i := len(g.taken) - 1; i >= 0; i-- {
+		if k := g.taken[i]; k.c.n == k.n {
+			k.c.n--
+		}
+	}
+	g.taken = g.taken[:0]
+}
+
+// drop ends the search's use of g: its slots are given back, and g is
+// kept for clone to reuse. g and every graph cloned from it must be dead:
+// no longer visited, and not handed to another worker (those are
+// detached and only released). The worker's caches that name a graph by
+// its address forget g.
+func (w *worker) drop(g *graph) {
+	g.release()
+	if g.free != &w.free {
+		return
+	}
+	if w.judged == g {
+		w.judged = nil
+	}
+	if w.incr.g == g {
+		w.incr.g = nil
+	}
+	g.dead = true
+	w.free = append(w.free, g)
+}
+
+// detach gives g arrays of its own, so that it may outlive the search of
+// its subtree (and be used by another worker).
+func (g *graph) detach() {
+	for t := range g.x.Events {
+		g.x.Events[t] = append([]model.Event(nil), g.x.Events[t]...)
+		g.meta[t] = append([]evMeta(nil), g.meta[t]...)
+		if g.x.Deps != nil {
+			g.x.Deps[t] = append([]model.Deps(nil), g.x.Deps[t]...)
+		}
+	}
+	clear(g.claims)
+	g.free = nil
+}
