@@ -24,7 +24,7 @@ type graph struct {
 	// t's events (k = 0), metadata (1) and dependencies (2); nil when
 	// the slice must be copied before it grows.
 	claims []*claim
-	taken  []taken // the slots this graph claimed (see release)
+	taken  []taken   // the slots this graph claimed (see release)
 	free   *[]*graph // the worker's recycled graphs (grow.go); nil: allocate
 	dead   bool      // recycled: only its buffers are still of use
 }
