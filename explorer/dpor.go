@@ -45,7 +45,7 @@ func (w *worker) visit(g *graph) {
 		return
 	}
 	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
-		if g.vk = viewKindFor(w.e.opts.Model, &w.hooks); g.vk != viewsNone {
+		if g.vk = viewKindFor(w.e.opts.Model, w.e.spec != nil || w.e.lb, &w.hooks); g.vk != viewsNone {
 			g.scOK = true
 		}
 	}
@@ -123,8 +123,8 @@ func (w *worker) visit(g *graph) {
 		}
 		w.drop(h) // after every graph cloned from it (grow.go)
 	default:
-		h, _ := w.addOther(g, t)
-		if w.consistentExt(h, true) {
+		h, id := w.addOther(g, t)
+		if w.otherVerdict(h, id) || w.consistentExt(h, true) {
 			w.descend(h)
 		} else {
 			w.drop(h)

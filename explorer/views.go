@@ -110,14 +110,16 @@ const (
 	vSC verdict = 4
 )
 
-// viewKindFor returns the views a search under model m keeps (none under
-// hooks.fullCheck).
-func viewKindFor(m *memmodel.Model, h *hooks) viewKind {
-	if h.fullCheck {
+// viewKindFor returns the views a search under model m keeps: none under
+// hooks.fullCheck, nor when the search builds graphs with load buffering
+// (speculated reads, spec.go; load-buffering revisits, lb.go), which the
+// rules here do not cover.
+func viewKindFor(m *memmodel.Model, lb bool, h *hooks) viewKind {
+	if h.fullCheck || lb {
 		return viewsNone
 	}
 	switch m.Incremental {
-	case memmodel.IncrSC, memmodel.IncrPorf:
+	case memmodel.IncrSC, memmodel.IncrPorf, memmodel.IncrSCShortcut:
 		return viewsPorf
 	case memmodel.IncrHB:
 		return viewsHB
@@ -366,6 +368,9 @@ func (rr *readRule) verdict(ev *model.Event, ci int) verdict {
 	co := g.x.CO[ev.Loc]
 	n := len(g.x.Events)
 	self := model.EventID{Thread: int32(rr.t), Index: int32(rr.i)}
+	if rr.w.e.opts.Model.Incremental == memmodel.IncrSCShortcut {
+		return rr.w.shortcut(g, ci == len(co)-1, func() bool { return rr.w.incr.reaches(g, co[ci+1], self) }, ev)
+	}
 	k := 0
 	if g.vk == viewsPorf {
 		if rr.floors[0] < 0 {
@@ -405,6 +410,47 @@ func (rr *readRule) verdict(ev *model.Event, ci int) verdict {
 	})
 }
 
+// shortcut is the verdict of memmodel.IncrSCShortcut on an extension of
+// g by the events evs, the new one coherence-maximal if maximal; reaches
+// looks for a cycle of po ∪ rf ∪ co ∪ fr through it (see verdict). An
+// extension that keeps g sc-consistent, with none of the events the
+// shortcut excludes, is consistent; the checker judges the others (and,
+// since they are not known to be sc-consistent, every extension of them).
+func (w *worker) shortcut(g *graph, maximal bool, reaches func() bool, evs ...*model.Event) verdict {
+	if !g.scOK {
+		return vCheck
+	}
+	for _, e := range evs {
+		if memmodel.SCShortcutExcluded(e) {
+			return vCheck
+		}
+	}
+	if maximal || !reaches() {
+		return vYes | vSC
+	}
+	return vCheck
+}
+
+// otherVerdict reports whether the incremental rules accept h, the
+// extension of a consistent graph by fence or kfree id, without a check.
+// Only memmodel.IncrSCShortcut needs it (the other models promise
+// MaximalConsistent): such an event adds no edge out of itself, so it
+// keeps an sc-consistent graph sc-consistent, unless the shortcut
+// excludes it.
+func (w *worker) otherVerdict(h *graph, id model.EventID) bool {
+	if h.vk == viewsNone || w.e.opts.Model.Incremental != memmodel.IncrSCShortcut {
+		return false
+	}
+	if !h.scOK || memmodel.SCShortcutExcluded(h.x.Ev(id)) {
+		h.scOK = false
+		return false
+	}
+	if (w.hooks.incrOracle || w.hooks.paranoid) && !w.consistent(h) {
+		panic("explorer: the sc shortcut accepted a graph the checker of " + w.e.opts.Model.Name + " rejects")
+	}
+	return true
+}
+
 // notSC is the verdict on an extension that is not sc-consistent if
 // scOK (the graph was), else of unknown sc-consistency: inconsistent
 // under sc; under ra consistent unless pscRisk says psc may have changed
@@ -433,6 +479,9 @@ func (w *worker) writeVerdict(h *graph, id model.EventID, pos int) verdict {
 	co := h.x.CO[ev.Loc]
 	if h.splitsRMW(ev.Loc, pos) {
 		return vNo
+	}
+	if w.e.opts.Model.Incremental == memmodel.IncrSCShortcut {
+		return w.shortcut(h, pos == len(co), func() bool { return w.incr.reaches(h, co[pos], id) }, ev)
 	}
 	k, fine := vPorf, false
 	if h.vk == viewsHB {
@@ -467,6 +516,9 @@ func (w *worker) revisitVerdict(h *graph, r, a model.EventID, pos int) verdict {
 	co := h.x.CO[loc]
 	if h.splitsRMW(loc, pos) {
 		return vNo
+	}
+	if w.e.opts.Model.Incremental == memmodel.IncrSCShortcut {
+		return w.shortcut(h, pos == len(co), func() bool { return w.incr.reaches(h, co[pos], a, r) }, h.x.Ev(a), h.x.Ev(r))
 	}
 	k, fine := vPorf, false
 	if h.vk == viewsHB {

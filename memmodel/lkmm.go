@@ -182,6 +182,7 @@ with the access first: rw-xbstar for a read, ww-vis ∩ ... for a write.`,
 		"happens-before", "propagation", "rcu", "plain-coherence"},
 	LoadBuffering: true,
 	NeedsDeps:     true,
+	Incremental:   IncrSCShortcut,
 	Supports:      lkmmSupports,
 	NewChecker:    func() Checker { return new(lkmmChecker) },
 }
@@ -329,9 +330,8 @@ func (c *lkmmChecker) scShortcut() bool {
 	}
 	f, g := &c.f, &c.scg
 	for v := int32(0); v < f.n; v++ {
-		e := f.ev[v]
-		if e.Srcu || e.Kind == model.EvFence && (e.Fence == model.FenceRCULock || e.Fence == model.FenceRCUUnlock ||
-			e.Fence == model.FenceSyncRCU || e.Fence == model.FenceSyncSRCU || e.Fence == model.FenceAfterSrcuUnlock) {
+		// Lock events may stay: the lock axioms were checked first.
+		if e := f.ev[v]; !e.Lock && SCShortcutExcluded(e) {
 			return false
 		}
 	}

@@ -39,7 +39,35 @@ const (
 	// then an extension that keeps the execution sc-consistent is
 	// consistent, and only the others are checked.
 	IncrHB
+	// IncrSCShortcut: lkmm. Only the sufficient condition: an extension
+	// that keeps an sc-consistent execution sc-consistent (IncrSC's
+	// rule) is consistent, unless the execution has an event
+	// [SCShortcutExcluded] names (lock, RCU and SRCU events, whose axioms
+	// sc-consistency does not imply); everything else is checked. The
+	// necessary conditions of IncrPorf do not hold: lkmm lets a read
+	// ignore a write that reaches it along po ∪ rf.
+	IncrSCShortcut
 )
+
+// SCShortcutExcluded reports whether e keeps an sc-consistent execution
+// that contains it from being lkmm-consistent by that alone: the lock
+// events (lock.cat's axioms), RCU's fences and SRCU's accesses. Without
+// them, every relation of linux-kernel.cat (ppo, prop, hb, pb) lies in
+// po ∪ rf ∪ co ∪ fr, rb is empty, and plain coherence runs along those
+// orders too (see lkmmChecker.scShortcut).
+func SCShortcutExcluded(e *model.Event) bool {
+	if e.Lock || e.Srcu {
+		return true
+	}
+	if e.Kind != model.EvFence {
+		return false
+	}
+	switch e.Fence {
+	case model.FenceRCULock, model.FenceRCUUnlock, model.FenceSyncRCU, model.FenceSyncSRCU, model.FenceAfterSrcuUnlock:
+		return true
+	}
+	return false
+}
 
 // HBRole says how an event takes part in ra's happens-before: which of
 // release, acquire and SC fence it is, and whether ra adds a virtual SC
