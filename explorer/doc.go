@@ -27,6 +27,17 @@
 // makes every consistent graph appear exactly once. The search is a
 // depth-first recursion; memory is linear in the graph.
 //
+// # Graphs extended in place (grow.go)
+//
+// A graph is never changed once built, but the graphs of one branch of
+// the search share their per-CPU arrays: the children that extend a graph
+// by an event of the same CPU are searched one after the other, so each
+// writes its event into the same slot of the shared array, claimed while
+// it is searched and given back after. Finished graphs go to a free list
+// that clone reuses; a graph that leaves the search (to another worker,
+// or as a path replay's answer) is copied first. So a step of the search
+// copies no event array and allocates little.
+//
 // # Incremental consistency (views.go)
 //
 // DPOR extends a consistent graph by one po-maximal event at a time (a
@@ -52,9 +63,12 @@
 // tso and ra as well. Only what none of this decides goes to the
 // model's checker (on unlazy-4, nothing). Use after free under ra (hb)
 // is read from the views too. The
-// model says which rules hold (memmodel.Model.Incremental); lkmm has
-// none yet. The full check stays reachable as a debug mode (the test
-// switch hooks.fullCheck) and as the oracle of views_test.go, which runs
+// model says which rules hold (memmodel.Model.Incremental). lkmm has
+// only the sufficient one: where load buffering is ruled out, an
+// extension that keeps the graph sc-consistent is consistent, unless it
+// has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); the checker
+// judges the rest. The full check stays reachable as a debug mode (the
+// test switch hooks.fullCheck) and as the oracle of views_test.go, which runs
 // full, incremental and step-by-step cross-checked searches on random
 // programs, fence-heavy shapes and the corpus.
 //

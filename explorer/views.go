@@ -80,7 +80,8 @@ import (
 // addition does not change); the floors gain a ceiling; sc-acyclicity
 // (graph.scOK) stays a sufficient condition for any model sc is
 // stronger than, with the search's targets widened to every event
-// hb-after the new one. lkmm keeps memmodel.IncrNone until then.
+// hb-after the new one. Until then lkmm keeps only the sc shortcut
+// (memmodel.IncrSCShortcut), and only where load buffering is ruled out.
 //
 // What none of these decides (a tso candidate that is not sc-consistent;
 // an ra one with an SC fence before it that is not sc-consistent either)
