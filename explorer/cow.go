@@ -22,6 +22,7 @@ type cowVec[T any] struct {
 	ch  []*cowChunk[T]
 	tag uint64
 	n   int32
+	own bool // ch is this copy's own (else shared: copied at the first set)
 }
 
 const cowBits = 5 // 32 entries per chunk
@@ -34,7 +35,7 @@ type cowChunk[T any] struct {
 var cowTags atomic.Uint64
 
 func newCowVec[T any](n int) cowVec[T] {
-	c := cowVec[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), tag: cowTags.Add(1), n: int32(n)}
+	c := cowVec[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), tag: cowTags.Add(1), n: int32(n), own: true}
 	for i := range c.ch {
 		c.ch[i] = &cowChunk[T]{tag: c.tag}
 	}
@@ -46,6 +47,10 @@ func (c *cowVec[T]) get(i int32) T { return c.ch[i>>cowBits].v[i&(1<<cowBits-1)]
 func (c *cowVec[T]) set(i int32, x T) {
 	k := c.ch[i>>cowBits]
 	if k.tag != c.tag {
+		if !c.own {
+			c.ch = slices.Clone(c.ch)
+			c.own = true
+		}
 		n := *k
 		n.tag = c.tag
 		k = &n
@@ -54,12 +59,13 @@ func (c *cowVec[T]) set(i int32, x T) {
 	k.v[i&(1<<cowBits-1)] = x
 }
 
-// clone returns a copy that shares every chunk until it writes it.
+// clone returns a copy that shares every chunk until it writes it (and
+// the list of chunks until it first writes any).
 func (c *cowVec[T]) clone() cowVec[T] {
 	if c.ch == nil {
 		return cowVec[T]{}
 	}
-	return cowVec[T]{ch: slices.Clone(c.ch), tag: cowTags.Add(1), n: c.n}
+	return cowVec[T]{ch: c.ch, tag: cowTags.Add(1), n: c.n}
 }
 
 // len returns the vector's length (0 for the zero vector).

@@ -307,7 +307,7 @@ type worker struct {
 	// checked.
 	judged *graph
 	incr   incrScratch // the incremental check's (views.go)
-	free   []*graph    // graphs for clone to reuse (grow.go)
+	mem    workMem     // graphs for clone to reuse, views (grow.go)
 	pub    *Stats      // stats published for progress reports (guarded by engine.mu)
 	// hooks: the worker's copy of the test switches (the specPruned
 	// oracle sets its noSpecPruning while it searches a pruned graph).
@@ -423,13 +423,19 @@ func (e *engine) stopWith(reason string) {
 // settle runs thread t from its current state to its next action.
 func (w *worker) settle(g *graph, t int) {
 	s := g.ts[t].clone()
-	g.pend[t] = w.ip.next(w.e.prog.Threads[t], &s, len(g.x.Events[t]))
-	g.ts[t] = s
+	w.advance(g, t, &s)
+}
+
+// advance runs thread t from state s, a clone that is g's alone, to its
+// next action, and makes the result t's state in g.
+func (w *worker) advance(g *graph, t int, s *tstate) {
+	g.pend[t] = w.ip.next(w.e.prog.Threads[t], s, len(g.x.Events[t]))
+	g.ts[t] = *s
 }
 
 func (w *worker) initial() *graph {
 	g := newGraph(w.e.prog)
-	g.free = &w.free
+	g.mem = &w.mem
 	if w.ip.deps {
 		g.x.Deps = make([][]model.Deps, len(g.ts))
 	}
@@ -454,7 +460,7 @@ func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.Even
 	h.ts[t] = s
 	h.pend[t] = action{}
 	if s.status == model.Running {
-		w.settle(h, t)
+		w.advance(h, t, &s)
 	}
 	return h, id
 }
@@ -468,8 +474,7 @@ func (w *worker) appendWrite(g *graph, t int) (*graph, model.EventID) {
 	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
 	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
-	h.ts[t] = s
-	w.settle(h, t)
+	w.advance(h, t, &s)
 	return h, id
 }
 
@@ -498,8 +503,7 @@ func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
 	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
 	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
-	h.ts[t] = s
-	w.settle(h, t)
+	w.advance(h, t, &s)
 	return h, id
 }
 

@@ -25,7 +25,7 @@ type graph struct {
 	// the slice must be copied before it grows.
 	claims []*claim
 	taken  []taken   // the slots this graph claimed (see release)
-	free   *[]*graph // the worker's recycled graphs (grow.go); nil: allocate
+	mem    *workMem  // the worker's recycled graphs and view slab (grow.go); nil: allocate
 	dead   bool      // recycled: only its buffers are still of use
 }
 
@@ -58,10 +58,9 @@ func (g *graph) clone() *graph {
 		panic("explorer: clone of a recycled graph")
 	}
 	var h *graph
-	if g.free != nil && len(*g.free) > 0 {
-		f := *g.free
-		h = f[len(f)-1]
-		*g.free = f[:len(f)-1]
+	if m := g.mem; m != nil && len(m.free) > 0 {
+		h = m.free[len(m.free)-1]
+		m.free = m.free[:len(m.free)-1]
 	} else {
 		h = new(graph)
 	}
@@ -87,7 +86,7 @@ func (g *graph) clone() *graph {
 		scOK:   g.scOK,
 		claims: append(h.claims[:0], g.claims...),
 		taken:  h.taken[:0],
-		free:   g.free,
+		mem:    g.mem,
 	}
 	h.x = &h.xs
 	return h

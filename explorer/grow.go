@@ -89,7 +89,7 @@ func (g *graph) release() {
 // its address forget g.
 func (w *worker) drop(g *graph) {
 	g.release()
-	if g.free != &w.free {
+	if g.mem != &w.mem {
 		return
 	}
 	if w.judged == g {
@@ -99,7 +99,31 @@ func (w *worker) drop(g *graph) {
 		w.incr.g = nil
 	}
 	g.dead = true
-	w.free = append(w.free, g)
+	w.mem.free = append(w.mem.free, g)
+}
+
+// workMem is a worker's memory for graphs: the dead graphs clone reuses,
+// and a slab the events' views are cut from (each view is a few dozen
+// int32s, made once per event and never changed). A slab block is
+// collected when no live graph has a view in it.
+type workMem struct {
+	free []*graph
+	slab []int32
+}
+
+const slabBlock = 4096
+
+// view returns a zeroed block of n int32s.
+func (m *workMem) view(n int) []int32 {
+	if m == nil || n > slabBlock/4 {
+		return make([]int32, n)
+	}
+	if len(m.slab) < n {
+		m.slab = make([]int32, slabBlock)
+	}
+	v := m.slab[:n:n]
+	m.slab = m.slab[n:]
+	return v
 }
 
 // detach gives g arrays of its own, so that it may outlive the search of
@@ -113,5 +137,5 @@ func (g *graph) detach() {
 		}
 	}
 	clear(g.claims)
-	g.free = nil
+	g.mem = nil
 }

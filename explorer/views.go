@@ -168,7 +168,7 @@ func join(dst, src []int32) {
 // CPU t, from the views of its po-predecessor and its source. ev need not
 // be in the graph yet (readVerdict computes the view of a candidate).
 func (g *graph) computeView(t, i int, ev *model.Event) []int32 {
-	return g.computeViewInto(make([]int32, g.stride()), t, i, ev)
+	return g.computeViewInto(g.mem.view(g.stride()), t, i, ev)
 }
 
 // computeViewInto is computeView into v, a zeroed or scratch block of

@@ -138,7 +138,7 @@ func (e *engine) runPool(keepTree bool) *task {
 func (w *worker) run(t *task) {
 	g := t.g
 	t.g = nil
-	g.free = &w.free // it was detached (grow.go)
+	g.mem = &w.mem // it was detached (grow.go)
 	w.task = t
 	w.path = append(append(w.path[:0], t.path...), -1)
 	w.mark = w.stats
