@@ -161,9 +161,12 @@
 //
 // # Workers
 //
-// With Options.Workers > 1, DPOR's tree is cut into tasks, subtrees
-// addressed by their path from the root (workers.go), which the workers
-// share through a pool. The answer is the same whatever the workers and
+// With Options.Workers > 1, DPOR's tree is cut into tasks, the children
+// of a graph from some ordinal on, addressed by the graph's path from the
+// root and that ordinal (workers.go), which the workers share through a
+// pool. Work is split on demand: when a worker waits for a task, a busy
+// one gives away the children it has not started of the shallowest graph
+// it is visiting. The answer is the same whatever the workers and
 // their timing: each task logs what it finds in depth-first order, and
 // the log is read in that order, up to the violation that ends the
 // search, as one worker would have found it (TestSameAnswerAnyWorkers).

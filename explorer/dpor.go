@@ -51,9 +51,6 @@ func (w *worker) visit(g *graph) {
 	}
 	t := g.nextThread()
 	if t < 0 {
-		if w.pool != nil && int64(g.clock) > w.pool.depth.Load() {
-			w.pool.depth.Store(int64(g.clock))
-		}
 		w.finish(g)
 		return
 	}
@@ -72,7 +69,7 @@ func (w *worker) visit(g *graph) {
 				h, _ := w.addSpecRead(g, t, v, first)
 				if w.consistent(h) {
 					first = false
-					w.descend(h)
+					w.descend(h, false)
 				} else {
 					w.drop(h)
 				}
@@ -95,7 +92,7 @@ func (w *worker) visit(g *graph) {
 			}
 			h, id := w.addRead(g, t, src)
 			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
-				w.descend(h)
+				w.descend(h, false)
 			} else {
 				w.drop(h)
 			}
@@ -118,14 +115,14 @@ func (w *worker) visit(g *graph) {
 			}
 			h2 := place(h, id, pos)
 			if w.accept(h2, v, pos == len(h.x.CO[a.loc])) {
-				w.descend(h2)
+				w.descend(h2, false)
 			}
 		}
 		w.drop(h) // after every graph cloned from it (grow.go)
 	default:
 		h, id := w.addOther(g, t)
 		if w.otherVerdict(h, id) || w.consistentExt(h, true) {
-			w.descend(h)
+			w.descend(h, false)
 		} else {
 			w.drop(h)
 		}
@@ -229,7 +226,6 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				continue
 			}
 			h := w.revisit(g, r, a, keep)
-			w.stats.Revisits++
 			lo, hi := 0, len(h.x.CO[loc])
 			p := anyPos
 			if x.Ev(a).RMW {
@@ -251,7 +247,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				m.addedMax = pos == len(h.x.CO[loc])
 				h2.setMeta(r, m)
 				if w.accept(h2, v, false) && !hopeless(h2, r) {
-					w.descend(h2)
+					w.descend(h2, true)
 				}
 			}
 			w.drop(h)

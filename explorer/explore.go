@@ -297,11 +297,15 @@ type worker struct {
 	// segments (workers.go): seg is the current one, and mark the
 	// worker's stats when it began. Without a task, results go straight
 	// to the engine.
-	task  *task
-	seg   segment
-	mark  Stats
-	path  []int32   // the visited graph's path, then the ordinal of its last child (descend)
-	steer *replayer // replayPath's steering, nil in a search
+	task *task
+	seg  segment
+	mark Stats
+	path []int32 // the visited graph's path, then the ordinal of its last child (descend)
+	// frames: in a parallel search, the graphs from the task's to the
+	// one visited (workers.go).
+	frames []frame
+	quiet  int       // len(path) at a graph whose state another worker counts (quietTask)
+	steer  *replayer // replayPath's steering, nil in a search
 	// judged is the graph the checker last found consistent (nil if its
 	// last Check was of another state). Graphs are not modified once
 	// checked.
@@ -355,6 +359,9 @@ func (w *worker) stopped() bool {
 }
 
 func (w *worker) countState() bool {
+	if len(w.path) == w.quiet {
+		return true // counted by another worker (quietTask)
+	}
 	w.stats.States++
 	if e := w.e; e.budgeted && e.specBudget > 0 && e.specStates.Add(1) > e.specBudget {
 		e.specOver.Store(true)

@@ -24,9 +24,9 @@ type graph struct {
 	// t's events (k = 0), metadata (1) and dependencies (2); nil when
 	// the slice must be copied before it grows.
 	claims []*claim
-	taken  []taken   // the slots this graph claimed (see release)
-	mem    *workMem  // the worker's recycled graphs and view slab (grow.go); nil: allocate
-	dead   bool      // recycled: only its buffers are still of use
+	taken  []taken  // the slots this graph claimed (see release)
+	mem    *workMem // the worker's recycled graphs and view slab (grow.go); nil: allocate
+	dead   bool     // recycled: only its buffers are still of use
 }
 
 func newGraph(p *model.Program) *graph {

@@ -55,7 +55,6 @@ func (w *worker) lbRevisit(g *graph, r, a model.EventID, porf []int32) {
 		rw = model.EventID{Thread: r.Thread, Index: r.Index + 1}
 		h.removeCO(h.x.Ev(rw).Loc, rw)
 	}
-	w.stats.Revisits++
 	loc := h.x.Ev(a).Loc
 	lo, hi := 0, len(h.x.CO[loc])
 	p := anyPos
@@ -77,7 +76,7 @@ func (w *worker) lbRevisit(g *graph, r, a model.EventID, porf []int32) {
 		m.addedMax = pos == len(h.x.CO[loc])
 		h2.setMeta(r, m)
 		if w.consistent(h2) && !hopeless(h2, r) {
-			w.descend(h2)
+			w.descend(h2, true)
 		}
 	}
 }

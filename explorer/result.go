@@ -40,7 +40,7 @@ type Stats struct {
 	Cut        int64 // executions stopped by the loop bound
 	Assumed    int64 // executions discarded by assume() or a filter
 	States     int64 // partial graphs visited
-	Revisits   int64 // backward revisits (optimal DPOR)
+	Revisits   int64 // graphs made by backward revisits and searched (optimal DPOR)
 	Duplicates int64 // graphs reached twice (interleaving explorer, pruned by the cache)
 	LoadBuffer int64 // of Executions, those with load buffering (a po ∪ rf cycle) that DPOR built (lb.go)
 }

@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -12,18 +13,21 @@ import (
 // TruSt's subtrees are independent: a graph's subtree depends on the
 // graph alone (graphs are never modified once built, and every choice
 // below it is made from it). So the search tree is cut into tasks, each
-// the subtree of one graph, and workers share them through a pool: a
-// worker that descends into a child graph hands it to the pool instead,
-// as a new task, when the pool runs low and the child is in the upper
-// part of the tree (worth the handoff), and goes on with the next
-// sibling.
+// the children of one graph from some ordinal on (with their subtrees),
+// and workers share them through a pool. Work is split on demand: a
+// worker that finds the pool empty says it is hungry and waits; a busy
+// worker, at its next step, gives away the children it has not started
+// of the shallowest graph it is visiting (the biggest part of the tree
+// it holds, most likely), as a new task, and goes on with the child it
+// is in.
 //
 // A task is described by data: its path, the ordinal of the child taken
-// at each level from the root (descend numbers the children of a graph
-// in the order the search makes them, which is fixed: every choice is
-// made from the graph alone). replayPath rebuilds a task's graph from its
-// path, so a task could be sent to another process or machine as its
-// path; in this process it carries the graph too.
+// at each level from the root to its graph (descend numbers the children
+// of a graph in the order the search makes them, which is fixed: every
+// choice is made from the graph alone), and the ordinal of its first
+// child. replayPath rebuilds a task's graph from its path, so a task
+// could be sent to another process or machine as its path; in this
+// process it carries the graph too.
 //
 // The answer must not depend on the number of workers nor on timing
 // (issue 15): the same verdict, counts, final states and counterexample.
@@ -44,8 +48,9 @@ import (
 
 // task is a subtree handed to the pool.
 type task struct {
-	path  []int32 // child ordinals from the root: the subtree's address
-	g     *graph  // its root graph; nil once a worker has taken it
+	path  []int32 // child ordinals from the root: the address of its graph
+	from  int32   // its first child (the children before are another task's)
+	g     *graph  // its graph; nil once a worker has taken it
 	parts []part  // what the search of the subtree found, in depth-first order
 	// pending counts the task's own search and its subtasks not yet
 	// complete; the goroutine that brings it to 0 compacts the log
@@ -55,6 +60,24 @@ type task struct {
 	parent  *task
 	pending atomic.Int32
 	keep    bool // do not compact (TestTasksAreData reads the whole tree)
+}
+
+// key is the path of the first graph in t's part of the tree.
+func (t *task) key() []int32 {
+	if t.from == 0 {
+		return t.path
+	}
+	return append(slices.Clone(t.path), t.from)
+}
+
+// frame is a graph a worker of a parallel search is visiting: a
+// worker's frames are the graphs on the path from its task's graph to
+// the graph it visits (none in a search by one worker).
+type frame struct {
+	g      *graph
+	from   int32 // the first child to visit (a task's graph may start later)
+	limit  int32 // the last child to visit (the rest were given away)
+	stolen *task // the task that took the rest
 }
 
 // part is one entry of a task's log: a segment of results or a subtree
@@ -142,10 +165,56 @@ func (w *worker) run(t *task) {
 	w.task = t
 	w.path = append(append(w.path[:0], t.path...), -1)
 	w.mark = w.stats
+	w.frames = append(w.frames[:0], frame{g: g, from: t.from, limit: math.MaxInt32})
+	w.quietTask(t)
 	w.visit(g)
+	w.quiet = 0
+	w.popFrame()
 	w.closeSegment(nil)
 	w.task = nil
 	t.done()
+}
+
+// quietTask makes the worker, about to visit task t's graph, not count
+// that graph's state if t does not start at its first child: the worker
+// that gave t away counted it.
+func (w *worker) quietTask(t *task) {
+	if t.from > 0 {
+		w.quiet = len(w.path)
+	}
+}
+
+// popFrame ends the visit of the worker's deepest frame: the task that
+// took the rest of its children, if any, comes next in the log.
+func (w *worker) popFrame() {
+	f := w.frames[len(w.frames)-1]
+	w.frames = w.frames[:len(w.frames)-1]
+	if f.stolen != nil {
+		w.closeSegment(nil)
+		w.task.parts = append(w.task.parts, part{sub: f.stolen})
+	}
+}
+
+// donate gives the children not yet started of the worker's shallowest
+// frame that has more than one to a new task, if any (see split).
+func (w *worker) donate() {
+	base := len(w.path) - len(w.frames) // w.path[base+i] is frame i's current child
+	for i := range w.frames {
+		f := &w.frames[i]
+		if f.limit != math.MaxInt32 {
+			continue // already split
+		}
+		cur := w.path[base+i]
+		f.limit = cur
+		g := f.g.clone()
+		g.detach()
+		t := &task{path: slices.Clone(w.path[:base+i]), from: cur + 1, g: g, parent: w.task, keep: w.task.keep}
+		t.pending.Store(1)
+		w.task.pending.Add(1)
+		f.stolen = t
+		w.pool.put(t)
+		return
+	}
 }
 
 // done marks the end of one part of t (its own search or a subtask's
@@ -232,7 +301,7 @@ type pool struct {
 	n      int          // workers
 	busy   int          // workers running a task
 	queued atomic.Int32 // len(queue), read without the lock
-	depth  atomic.Int64 // most events added to any finished graph
+	hungry atomic.Int32 // workers waiting for a task
 	closed bool
 }
 
@@ -251,7 +320,7 @@ func (p *pool) get() *task {
 		}
 		if b := p.e.bound.Load(); b != nil {
 			p.queue = slices.DeleteFunc(p.queue, func(t *task) bool {
-				if comparePaths(t.path, *b) > 0 {
+				if comparePaths(t.key(), *b) > 0 {
 					t.done() // nothing in it counts
 					return true
 				}
@@ -261,7 +330,7 @@ func (p *pool) get() *task {
 		if len(p.queue) > 0 {
 			best := 0
 			for i, t := range p.queue {
-				if comparePaths(t.path, p.queue[best].path) < 0 {
+				if comparePaths(t.key(), p.queue[best].key()) < 0 {
 					best = i
 				}
 			}
@@ -276,7 +345,9 @@ func (p *pool) get() *task {
 			p.cond.Broadcast()
 			return nil
 		}
+		p.hungry.Add(1)
 		p.cond.Wait()
+		p.hungry.Add(-1)
 	}
 }
 
@@ -290,17 +361,10 @@ func (p *pool) finished() {
 	p.mu.Unlock()
 }
 
-// wants reports whether the pool should take g: it holds fewer tasks
-// than there are workers (so that a worker that runs out of work finds
-// some at once), and g is in the upper part of the search tree (fewer
-// events than half of the largest finished graph), where subtrees are
-// worth the handoff.
-func (p *pool) wants(g *graph) bool {
-	if p == nil || int(p.queued.Load()) >= p.n {
-		return false
-	}
-	d := p.depth.Load()
-	return d > 0 && int64(g.clock)*2 <= d
+// starving reports whether a worker waits for a task that none is
+// queued for.
+func (p *pool) starving() bool {
+	return p != nil && p.hungry.Load() > 0 && p.queued.Load() == 0
 }
 
 // put queues task t.
@@ -312,21 +376,24 @@ func (p *pool) put(t *task) {
 	p.mu.Unlock()
 }
 
-// descend visits g, the next child of the graph being visited, here or
-// hands it to the pool. w.path is the path of the graph being visited
-// followed by the ordinal of its last child so far.
-func (w *worker) descend(g *graph) {
-	w.path[len(w.path)-1]++
-	if w.pool.wants(g) {
-		g.detach() // another worker takes it (grow.go)
-		g.release()
-		t := &task{path: slices.Clone(w.path), g: g, parent: w.task, keep: w.task.keep}
-		t.pending.Store(1)
-		w.task.pending.Add(1)
-		w.closeSegment(nil)
-		w.task.parts = append(w.task.parts, part{sub: t})
-		w.pool.put(t)
-		return
+// descend visits g, the next child of the graph being visited, unless
+// it is not this worker's to visit (another task has it); revisit says
+// a backward revisit made it. w.path is the path of the graph being
+// visited followed by the ordinal of its last child so far.
+func (w *worker) descend(g *graph, revisit bool) {
+	k := w.path[len(w.path)-1] + 1
+	w.path[len(w.path)-1] = k
+	if len(w.frames) > 0 {
+		if f := &w.frames[len(w.frames)-1]; k < f.from || k > f.limit {
+			w.drop(g)
+			return
+		}
+		if w.pool.starving() {
+			w.donate()
+		}
+	}
+	if revisit {
+		w.stats.Revisits++
 	}
 	if w.steer != nil {
 		if !w.steer.follow(w, g) {
@@ -338,9 +405,16 @@ func (w *worker) descend(g *graph) {
 			return
 		}
 	}
+	framed := len(w.frames) > 0
+	if framed {
+		w.frames = append(w.frames, frame{g: g, limit: math.MaxInt32})
+	}
 	w.path = append(w.path, -1)
 	w.visit(g)
 	w.path = w.path[:len(w.path)-1]
+	if framed {
+		w.popFrame()
+	}
 	w.drop(g)
 }
 

@@ -3,6 +3,7 @@ package explorer
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -48,10 +49,11 @@ func logged(t *task, each func(*task)) (Stats, map[string]int64) {
 }
 
 // TestTasksAreData: a task of a parallel search is described by its path
-// alone. For every task that the workers handed out, replayPath rebuilds
-// its graph from the program and the path, and one worker searching the
-// subtree from there finds what the task's log holds (every execution,
-// state and final state of the subtree).
+// and first child alone. For every task that the workers handed out,
+// replayPath rebuilds its graph from the program and the path, and one
+// worker searching the graph's children from the first on finds what
+// the task's log holds (every execution, state and final state of those
+// subtrees).
 func TestTasksAreData(t *testing.T) {
 	type prog struct {
 		name string
@@ -81,6 +83,8 @@ func TestTasksAreData(t *testing.T) {
 				e := testEngine(pr.p, opts)
 				w := e.newWorker()
 				w.path = append(slices.Clone(tk.path), -1)
+				w.frames = []frame{{g: g, from: tk.from, limit: math.MaxInt32}}
+				w.quietTask(tk)
 				w.visit(g)
 				w.done()
 				outs := map[string]int64{}
