@@ -304,7 +304,7 @@ type worker struct {
 	// frames: in a parallel search, the graphs from the task's to the
 	// one visited (workers.go).
 	frames []frame
-	quiet  int       // len(path) at a graph whose state another worker counts (quietTask)
+	quiet  int       // len(path) at a graph whose state another worker counts (quietTask); 0 for none
 	steer  *replayer // replayPath's steering, nil in a search
 	// judged is the graph the checker last found consistent (nil if its
 	// last Check was of another state). Graphs are not modified once
@@ -359,7 +359,7 @@ func (w *worker) stopped() bool {
 }
 
 func (w *worker) countState() bool {
-	if len(w.path) == w.quiet {
+	if w.quiet > 0 && len(w.path) == w.quiet {
 		return true // counted by another worker (quietTask)
 	}
 	w.stats.States++
