@@ -66,7 +66,7 @@ func appendClaimed[T any](s []T, c *claim, v T, log *[]taken) ([]T, *claim) {
 // copyClaimed copies s into a new array with room to grow in place, and
 // returns the copy and its claim.
 func copyClaimed[T any](s []T) ([]T, *claim) {
-	ns := make([]T, len(s), max(2*len(s), 8))
+	ns := make([]T, len(s), len(s)+4)
 	copy(ns, s)
 	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: len(s)}
 }
