@@ -126,7 +126,12 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 		alg, auto = Enumerate, true
 	}
 	h := opts.hooks.get()
+	if h.hmc { // issue 16's prototype (hmc.go), a test switch
+		alg = hmcAlg
+	}
 	switch alg {
+	case hmcAlg:
+		e.runHMC()
 	case Enumerate:
 		why := "the enumeration was skipped by a test"
 		if !h.skipEnumeration {

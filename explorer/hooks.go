@@ -30,6 +30,8 @@ package explorer
 //     the reference of the incremental check's differential tests.
 //   - incrOracle: every candidate graph is built and judged by the
 //     checker as well, and an incremental verdict that disagrees panics.
+//   - hmc: the HMC search (hmc.go, issue 16's prototype) instead of
+//     every other, whatever the model and algorithm.
 //   - specPruned, if set, is called with each graph justifiable prunes,
 //     by the worker that prunes it (checkPruning's oracle: it searches
 //     the graph again with that worker's noSpecPruning set).
@@ -43,6 +45,7 @@ type hooks struct {
 	noSpecPruning   bool
 	fullCheck       bool
 	incrOracle      bool
+	hmc             bool
 	specPruned      func(w *worker, g *graph)
 }
 
