@@ -2,7 +2,7 @@ package explorer
 
 import (
 	"slices"
-	"sync/atomic"
+	"unsafe"
 )
 
 // cowVec is a fixed-length vector shared copy-on-write between the copies
@@ -14,13 +14,16 @@ import (
 // the lkmm speculation: copying whole register files was a third of its
 // time, and most of the rest was the garbage collector).
 //
-// The tags say which copy may write a chunk in place: each copy gets a
-// fresh tag, and a chunk holds the tag of the copy that made it. As
+// A copy shares its list of chunks too until it first writes: then it
+// makes a list of its own, and that list's address marks the chunks the
+// copy made, which it may write in place. (A chunk's mark keeps the list
+// alive, so no other list can get its address. Marks used to be numbers
+// from one shared counter, which two workers incremented at every step:
+// the counter's cache line went back and forth between the cores.) As
 // before, a vector stored in a graph is never written: every change is
 // made on a clone.
 type cowVec[T any] struct {
 	ch  []*cowChunk[T]
-	tag uint64
 	n   int32
 	own bool // ch is this copy's own (else shared: copied at the first set)
 }
@@ -28,31 +31,33 @@ type cowVec[T any] struct {
 const cowBits = 5 // 32 entries per chunk
 
 type cowChunk[T any] struct {
-	tag uint64
-	v   [1 << cowBits]T
+	owner unsafe.Pointer // the first element of the list of the copy that made it
+	v     [1 << cowBits]T
 }
 
-var cowTags atomic.Uint64
-
 func newCowVec[T any](n int) cowVec[T] {
-	c := cowVec[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), tag: cowTags.Add(1), n: int32(n), own: true}
+	c := cowVec[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), n: int32(n), own: true}
+	mark := c.mark()
 	for i := range c.ch {
-		c.ch[i] = &cowChunk[T]{tag: c.tag}
+		c.ch[i] = &cowChunk[T]{owner: mark}
 	}
 	return c
 }
 
+// mark is the address that marks the chunks c made (c.own must hold).
+func (c *cowVec[T]) mark() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(c.ch)) }
+
 func (c *cowVec[T]) get(i int32) T { return c.ch[i>>cowBits].v[i&(1<<cowBits-1)] }
 
 func (c *cowVec[T]) set(i int32, x T) {
+	if !c.own {
+		c.ch = slices.Clone(c.ch)
+		c.own = true
+	}
 	k := c.ch[i>>cowBits]
-	if k.tag != c.tag {
-		if !c.own {
-			c.ch = slices.Clone(c.ch)
-			c.own = true
-		}
+	if mark := c.mark(); k.owner != mark {
 		n := *k
-		n.tag = c.tag
+		n.owner = mark
 		k = &n
 		c.ch[i>>cowBits] = k
 	}
@@ -65,7 +70,7 @@ func (c *cowVec[T]) clone() cowVec[T] {
 	if c.ch == nil {
 		return cowVec[T]{}
 	}
-	return cowVec[T]{ch: c.ch, tag: cowTags.Add(1), n: c.n}
+	return cowVec[T]{ch: c.ch, n: c.n}
 }
 
 // len returns the vector's length (0 for the zero vector).
