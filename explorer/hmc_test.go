@@ -157,6 +157,30 @@ func TestHMCShapes(t *testing.T) {
 		hmcCounters.revisits.Load(), hmcCounters.refused.Load(), hmcCounters.dups.Load(), hmcCounters.lb.Load())
 }
 
+// TestHMCLockDeadlock: a spin_lock's read decides whether its CPU goes
+// on, with no dependency recorded for the events after it. Without it in
+// D, the revisit by P2's unlock of P0's spin_trylock makes P2's spin_lock
+// read a hole that must read P1's unlock, which the revisit deletes, and
+// the deadlock of P0 alone (P1 and P2 take the lock first, P0's trylock
+// takes it after them and its spin_lock waits for itself) is missed
+// (found by TestHMCRandom, lock seed 9).
+func TestHMCLockDeadlock(t *testing.T) {
+	const body = "(spinlock_t *l)\n{\n\tspin_lock(l);\n\tspin_unlock(l);\n}\n"
+	src := "C lock-deadlock\n{}\nP0(spinlock_t *l)\n{\n\tint r0;\n\tr0 = spin_trylock(l);\n\tspin_lock(l);\n\tspin_unlock(l);\n}\n" +
+		"P1" + body + "P2" + body + "exists (0:r0=0)\n"
+	p, err := litmus.Load("lock-deadlock.litmus", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	var tl hmcTally
+	if d := hmcAgree(t, p, &tl); d != "" {
+		t.Error(d)
+	}
+	if tl.compared != 1 {
+		t.Errorf("not compared: %+v", tl)
+	}
+}
+
 // TestHMCCorpus runs the HMC search against the enumeration on the
 // kernel's litmus tests that the enumeration finishes in a few states.
 func TestHMCCorpus(t *testing.T) {
