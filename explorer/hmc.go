@@ -109,9 +109,11 @@ import (
 // of the paths of the consistent executions) and refuses the program,
 // with the reason, if
 //
-//   - a write depends (D, and rfi from the CPU's po-latest write to the
-//     location) on a read that ppo, acquire, release or full fences do not
-//     order before it (1); the rmw edge of a non-xchg RMW, and rmw; rfi,
+//   - a write another CPU may read depends (D, and rfi from the CPU's
+//     po-latest write to the location) on a read that may read another
+//     CPU's write and that ppo, acquire, release or full fences do not
+//     order before it (1: a cycle enters a CPU at such a read and leaves
+//     it at such a write); the rmw edge of a non-xchg RMW, and rmw; rfi,
 //     are taken as ordered, an assumption: lkmm has no rmw in ppo, but a
 //     cycle through one needs a value a write derives from itself, and
 //     atomicity and coherence leave that to idempotent RMWs (fetch_or of
@@ -872,14 +874,44 @@ func (w *worker) hmcRefuse() string {
 		return "its paths are too many to check its dependencies: " + why
 	}
 	p := w.e.prog
+	// Which CPUs read and write each location on some path: a cycle
+	// enters a CPU at a read of a location another CPU writes, and leaves
+	// it at a write of a location another CPU reads.
+	readers := make([]map[int]bool, len(p.Locs))
+	writers := make([]map[int]bool, len(p.Locs))
+	for t, ps := range paths {
+		for i := range ps {
+			for _, e := range ps[i].events {
+				m := readers
+				if e.Kind == model.EvWrite {
+					m = writers
+				} else if e.Kind != model.EvRead {
+					continue
+				}
+				if m[e.Loc] == nil {
+					m[e.Loc] = map[int]bool{}
+				}
+				m[e.Loc][t] = true
+			}
+		}
+	}
+	other := func(m []map[int]bool, loc, t int) bool {
+		return len(m[loc]) > 1 || len(m[loc]) == 1 && !m[loc][t]
+	}
 	for t, ps := range paths {
 		if len(ps) > hmcMaxPaths {
 			return fmt.Sprintf("P%d has more than %d paths to check its dependencies", t, hmcMaxPaths)
 		}
+		ext := func(e *model.Event) bool {
+			if e.Kind == model.EvRead {
+				return other(writers, e.Loc, t)
+			}
+			return other(readers, e.Loc, t)
+		}
 		reach := make([][]hmcReach, len(ps))
 		for i := range ps {
 			var why string
-			if reach[i], why = hmcOrdered(p, t, &ps[i]); why != "" {
+			if reach[i], why = hmcOrdered(p, t, &ps[i], ext); why != "" {
 				return why
 			}
 			if why := hmcLocks(p, t, &ps[i]); why != "" {
@@ -905,7 +937,7 @@ type hmcReach struct {
 // hmcOrdered checks property 1 on one path of CPU t: every read a write
 // depends on (with rfi) is ordered before it by lkmm. It returns the
 // dependencies of each event.
-func hmcOrdered(p *model.Program, t int, pa *path) ([]hmcReach, string) {
+func hmcOrdered(p *model.Program, t int, pa *path, ext func(*model.Event) bool) ([]hmcReach, string) {
 	th := p.Threads[t]
 	evs := pa.events
 	n := len(evs)
@@ -1010,9 +1042,9 @@ func hmcOrdered(p *model.Program, t int, pa *path) ([]hmcReach, string) {
 		}
 		reach[k] = hmcReach{dep: dep, all: all}
 		ord[k] = o
-		if ev.Kind == model.EvWrite {
+		if ev.Kind == model.EvWrite && ext(ev) {
 			for i := 0; i < k; i++ {
-				if all[i] && !o[i] {
+				if all[i] && !o[i] && ext(&evs[i]) {
 					return nil, fmt.Sprintf("P%d: %s (%s) depends on %s (%s), and lkmm does not order them (a plain access, a control dependency to a read, or ctrl; rfi): a load-buffering cycle through them may need a value only itself justifies",
 						t, th.Code[ev.Instr].Text, th.Code[ev.Instr].Pos, th.Code[evs[i].Instr].Text, th.Code[evs[i].Instr].Pos)
 				}

@@ -235,6 +235,7 @@ func TestHMCRandom(t *testing.T) {
 		{"mix", 60, hmcSource(t, "mix", randomMixSource)},
 		{"lock", 30, hmcSource(t, "lock", randomLockSource)},
 		{"hole", 120, hmcSource(t, "hole", hmcHoleSource)},
+		{"plain", 40, hmcSource(t, "plain", randomPlainCycleSource)},
 	}
 	compared, lbAll := 0, int64(0)
 	for _, g := range gens {
