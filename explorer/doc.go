@@ -12,7 +12,7 @@
 // After each step the memory model's checker judges the graph, and
 // inconsistent graphs are dropped at once: the models are prefix-closed.
 //
-// # Optimal DPOR (the default)
+// # Optimal DPOR (the default: dpor.go, revisit.go)
 //
 // [DPOR] is TruSt (Kokologiannakis, Marmanis, Gladstein, Vafeiadis,
 // "Truly stateless, optimal dynamic partial order reduction", POPL 2022).
@@ -141,7 +141,7 @@
 // counts of final states are those of the executions built
 // (Result.Partial).
 //
-// # What is checked
+// # What is checked (finish.go)
 //
 // Checks inside a CPU (BUG_ON, assert, NULL and wild pointers, array
 // bounds, division by zero) stop the CPU at once; WARN_ON is recorded and
