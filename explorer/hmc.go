@@ -87,13 +87,25 @@ import (
 // and is revisited when that write w is added, which (1) allows (r ∉
 // D(w)); the kept events of D(w) are those of G by (2), and the others
 // are deleted or made again. This prototype departs from HMC in two
-// places, which the differential tests (hmc_test.go) cover: a hole read
-// chooses among the writes of the run and of g (HMC: those in the graph
-// when its CPU adds it again, and later ones by revisiting it), and a
-// revisit whose kept events are not made again alike is refused (an event
-// added before r whose address or control flow depends on a value that
-// changed: hmcCounters.refused; the random tests refuse some fifty
-// revisits, and reach every execution by another order of revisits).
+// places, which the differential tests (hmc_test.go) cover:
+//
+//   - a revisit whose kept events are not made again alike is refused (an
+//     event added before r whose address or control flow depends on a
+//     value that changed: hmcCounters.refused; the random tests refuse
+//     some fifty revisits, and reach every execution by another order of
+//     revisits);
+//   - a hole read chooses among the writes of the run and of g, at once;
+//     HMC adds it again when its CPU gets to it, after the CPUs before it
+//     have made their deleted events again, and it may read one of those.
+//     This is incomplete: randomProgram(335) and (257) of fuzz_test.go
+//     miss a final state (P2's failed cmpxchg must read P1's successful
+//     one, which the revisit by P2's xchg deleted; the hole reads the
+//     initial value, succeeds, and its full barrier then forbids P1's
+//     success). Making the deleted writes of the hole reads again too
+//     finds it, but made the tests four times slower; lazy holes (a
+//     graph with gaps, as GenMC's) are the fix. The tests' random
+//     programs avoid those two seeds' shape only by luck: 2 of 2,100
+//     further programs disagreed.
 //
 // lkmm gives (1) only for the dependencies it orders: hb is acyclic, and
 // holds [Marked]; ppo; [Marked] (addr; data and ctrl to a write; (addr |
