@@ -142,7 +142,7 @@ func hopeless(g *graph, id model.EventID) bool {
 		return false
 	}
 	m := g.metaOf(id)
-	return !m.addedMax || !m.revisitable
+	return !m.addedMax || !g.revisitable(int(id.Thread), int(id.Index))
 }
 
 // rmwPos returns the only coherence position RMW write id may take: right

@@ -387,6 +387,7 @@ func (c *combiner) build() {
 			g.x.Deps[t] = pa.deps
 		}
 		g.meta[t] = make([]evMeta, len(pa.events))
+		g.norev[t] = int32(len(pa.events)) // nothing is revisited here
 		for k := range pa.events {
 			g.meta[t][k] = evMeta{stamp: g.clock}
 			g.clock++

@@ -24,9 +24,12 @@ type graph struct {
 	// t's events (k = 0), metadata (1) and dependencies (2); nil when
 	// the slice must be copied before it grows.
 	claims []*claim
-	taken  []taken  // the slots this graph claimed (see release)
-	mem    *workMem // the worker's recycled graphs and view slab (grow.go); nil: allocate
-	dead   bool     // recycled: only its buffers are still of use
+	taken  []taken // the slots this graph claimed (see release)
+	// norev[t]: CPU t's first norev[t] events may not be revisited (they
+	// were in the prefix of a revisiting write; see revisitable).
+	norev []int32
+	mem   *workMem // the worker's recycled graphs and view slab (grow.go); nil: allocate
+	dead  bool     // recycled: only its buffers are still of use
 }
 
 func newGraph(p *model.Program) *graph {
@@ -43,6 +46,7 @@ func newGraph(p *model.Program) *graph {
 		pend:   make([]action, n),
 		meta:   make([][]evMeta, n),
 		claims: make([]*claim, 3*n),
+		norev:  make([]int32, n),
 	}
 	for i, t := range p.Threads {
 		g.ts[i] = newTstate(t)
@@ -86,6 +90,7 @@ func (g *graph) clone() *graph {
 		scOK:   g.scOK,
 		claims: append(h.claims[:0], g.claims...),
 		taken:  h.taken[:0],
+		norev:  append(h.norev[:0], g.norev...),
 		mem:    g.mem,
 	}
 	h.x = &h.xs
@@ -103,10 +108,9 @@ func (g *graph) addDeps(t int, a *action) {
 
 // evMeta is what optimal DPOR remembers about each event.
 type evMeta struct {
-	stamp       int32   // when it was added (kept across revisits)
-	addedMax    bool    // a read that read the coherence-latest write, or a write placed last, when added
-	revisitable bool    // may still be revisited (false once in the prefix of a revisiting write)
-	view        []int32 // its views (views.go), when the graph keeps them
+	stamp    int32   // when it was added (kept across revisits)
+	addedMax bool    // a read that read the coherence-latest write, or a write placed last, when added
+	view     []int32 // its views (views.go), when the graph keeps them
 }
 
 // setMeta replaces an event's metadata (copying the thread's slice).
@@ -118,10 +122,20 @@ func (g *graph) setMeta(id model.EventID, m evMeta) {
 
 func (g *graph) metaOf(id model.EventID) evMeta { return g.meta[id.Thread][id.Index] }
 
+// revisitable reports whether CPU t's event i may still be revisited: it
+// was not in the prefix of a revisiting write (TruSt: nothing in it may
+// be revisited again in the subtree), and is not a speculated read. The
+// events a revisit makes unrevisitable are a prefix of each CPU (its
+// po ∪ rf prefix), and revisits only cut CPUs, so a count per CPU
+// describes them.
+func (g *graph) revisitable(t, i int) bool {
+	return int32(i) >= g.norev[t] && !speculated(&g.x.Events[t][i])
+}
+
 // add appends an event to thread t (in place when grow.go allows it).
 func (g *graph) add(t int, ev model.Event) model.EventID {
 	g.x.Events[t], g.claims[3*t] = appendClaimed(g.x.Events[t], g.claims[3*t], ev, &g.taken)
-	g.meta[t], g.claims[3*t+1] = appendClaimed(g.meta[t], g.claims[3*t+1], evMeta{stamp: g.clock, revisitable: true}, &g.taken)
+	g.meta[t], g.claims[3*t+1] = appendClaimed(g.meta[t], g.claims[3*t+1], evMeta{stamp: g.clock}, &g.taken)
 	g.clock++
 	if g.vk != viewsNone {
 		g.addView(t)

@@ -50,7 +50,7 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				continue
 			}
 			m := g.meta[t][i]
-			flagsOK := m.revisitable && m.addedMax
+			flagsOK := g.revisitable(t, i) && m.addedMax
 			lb := w.e.lb && !w.hooks.lbRevisitsOff
 			if !flagsOK && !lb {
 				continue
@@ -250,15 +250,8 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 	}
 	// Nothing in a's prefix may be revisited again in this subtree.
 	porf := porfPrefix(h, a)
-	for t := range h.meta {
-		if porf[t] == 0 {
-			continue
-		}
-		ms := append([]evMeta(nil), h.meta[t]...)
-		for i := int32(0); i < porf[t]; i++ {
-			ms[i].revisitable = false
-		}
-		h.meta[t] = ms
+	for t := range h.norev {
+		h.norev[t] = max(min(h.norev[t], keep[t]), porf[t])
 	}
 	return h
 }

@@ -184,7 +184,7 @@ func (w *worker) justifiable(g *graph) bool {
 			m := g.meta[t][i]
 			if speculated(ev) {
 				found = true
-			} else if m.revisitable && m.addedMax {
+			} else if g.revisitable(t, i) && m.addedMax {
 				revisitable = append(revisitable, model.EventID{Thread: int32(t), Index: int32(i)})
 			}
 		}
@@ -335,7 +335,7 @@ func (w *worker) addSpecRead(g *graph, t int, v model.Value, first bool) (*graph
 	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, v, model.NoEvent))
 	h.addDeps(t, &a)
 	m := &h.meta[t][len(h.meta[t])-1] // the slice was just copied by add
-	m.addedMax, m.revisitable = first, false
+	m.addedMax = first                // never revisitable (graph.revisitable)
 	w.ip.complete(w.e.prog.Threads[t], &s, &a, v)
 	h.ts[t] = s
 	h.pend[t] = action{}
