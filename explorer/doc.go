@@ -141,6 +141,19 @@
 // counts of final states are those of the executions built
 // (Result.Partial).
 //
+// # Dependency-order revisits, a prototype (hmc.go)
+//
+// Issue 16's one complete search under lkmm is started in hmc.go, reached
+// only by the test switch hooks.hmc: HMC (Kokologiannakis and
+// Vafeiadis, ASPLOS 2020), where a write may revisit a read outside its
+// dependency prefix, so load-buffering executions are built without
+// speculation. It keeps a set of visited states (no maximality yet, so
+// memory is not linear), refuses programs whose cycles need a write that
+// justifies itself, and has a known gap (holes are made again at once,
+// not lazily); hmc.go states its completeness argument and
+// hmc_test.go compares it with the enumeration. It replaces none of the
+// mechanisms above yet.
+//
 // # What is checked (finish.go)
 //
 // Checks inside a CPU (BUG_ON, assert, NULL and wild pointers, array
