@@ -30,6 +30,10 @@ package explorer
 //     the reference of the incremental check's differential tests.
 //   - incrOracle: every candidate graph is built and judged by the
 //     checker as well, and an incremental verdict that disagrees panics.
+//   - splitEager: in a parallel search, a worker gives work away at
+//     every third state, not only when another waits (workers.go), so
+//     that the tests of the split's bookkeeping see many splits, with
+//     results on both sides of each, on small programs.
 //   - hmc: the HMC search (hmc.go, issue 16's prototype) instead of
 //     every other, whatever the model and algorithm.
 //   - specPruned, if set, is called with each graph justifiable prunes,
@@ -46,6 +50,7 @@ type hooks struct {
 	fullCheck       bool
 	incrOracle      bool
 	hmc             bool
+	splitEager      bool
 	specPruned      func(w *worker, g *graph)
 }
 

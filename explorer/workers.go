@@ -388,7 +388,7 @@ func (w *worker) descend(g *graph, revisit bool) {
 			w.drop(g)
 			return
 		}
-		if w.pool.starving() {
+		if w.pool.starving() || w.hooks.splitEager && w.pool != nil && w.stats.States%3 == 0 {
 			w.donate()
 		}
 	}

@@ -70,7 +70,7 @@ func TestTasksAreData(t *testing.T) {
 	tasks := 0
 	for _, pr := range progs {
 		for _, m := range memmodel.Chain {
-			opts := Options{Model: m, Workers: 3, AllViolations: true}
+			opts := Options{Model: m, Workers: 3, AllViolations: true, hooks: &hooks{splitEager: true}}
 			root := testEngine(pr.p, opts).runPool(true)
 			logged(root, func(tk *task) {
 				tasks++
@@ -174,7 +174,12 @@ func TestWorkersBudget(t *testing.T) {
 				}
 				want := digest(one)
 				for _, n := range []int{2, 4} {
-					opts.Workers = n
+					// Four workers split at every step (hooks.splitEager);
+					// two only when one waits, as a real run does.
+					opts.Workers, opts.hooks = n, nil
+					if n == 4 {
+						opts.hooks = &hooks{splitEager: true}
+					}
 					r, err := Explore(context.Background(), p, opts)
 					if err != nil {
 						t.Fatal(err)
