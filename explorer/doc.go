@@ -84,6 +84,12 @@
 //
 // # Enumeration (models with load buffering)
 //
+// Which search runs is decided in one place, method.go: chooseMethod
+// picks DPOR, the interleaving search, the enumeration alone, or, under
+// a model with load buffering, the enumeration and then the DPOR search
+// chooseLB picks (a proof where load buffering is ruled out, speculation,
+// or a search for bugs), as described below.
+//
 // [Enumerate] is herd7's method: each CPU's code runs on every value its
 // reads could return (the values writes can store, a fixpoint; under a
 // model with load buffering the fixpoint takes both sides of every branch

@@ -97,6 +97,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 	e := &engine{prog: p, opts: opts, outcomes: map[string]*Outcome{}, start: time.Now()}
 	e.ctx, e.cancel = context.WithCancel(ctx)
 	defer e.cancel()
+	defer func() { e.cancel() }() // the context of a search started again (engine.reset)
 
 	stop := make(chan struct{})
 	var progressDone sync.WaitGroup
@@ -117,97 +118,7 @@ func Explore(ctx context.Context, p *model.Program, opts Options) (*Result, erro
 		}()
 	}
 
-	alg := opts.Algorithm
-	auto := false
-	if opts.Model.LoadBuffering && alg != Enumerate {
-		// DPOR and the interleaving search add events in po ∪ rf order:
-		// complete only without load buffering.
-		alg, auto = Enumerate, true
-	}
-	h := opts.hooks.get()
-	if h.hmc { // issue 16's prototype (hmc.go), a test switch
-		alg = hmcAlg
-	}
-	switch alg {
-	case hmcAlg:
-		e.runHMC()
-	case Enumerate:
-		why := "the enumeration was skipped by a test"
-		if !h.skipEnumeration {
-			why = e.runEnumerate()
-		}
-		if why != "" {
-			if !auto {
-				e.stopWith(why)
-				break
-			}
-			// Too big to enumerate. If no consistent execution can have
-			// load buffering (lbfree.go), DPOR is complete: its verdict is
-			// a proof. Otherwise look for bugs among the executions DPOR
-			// builds (each one is consistent under the model, so a
-			// violation is real), but never call the result a proof.
-			// If the check names the reads that may close a cycle, DPOR
-			// speculates their values and is complete (spec.go).
-			a := lbAnalyze(e.ctx, p, e.opts.LoopBound, e.opts.hooks)
-			if e.ctx.Err() != nil {
-				break // timeout, interrupt: result says which
-			}
-			lbWhy := why + "; and load buffering is not ruled out: " + a.why
-			switch {
-			case a.why == "":
-				e.lbFree, e.lbPlain = true, a.viaPlain
-				e.runDPOR()
-			case a.spec != nil && !h.specOff:
-				// First the cheap search for bugs (lb.go): a violation it
-				// finds is real, and the proof search (spec.go) is
-				// costlier, and would find it later.
-				// It has the same budget: its revisits build some
-				// graphs many times over, and it must not delay the
-				// proof.
-				e.specBudget = opts.SpecStates
-				if e.specBudget == 0 {
-					e.specBudget = 500_000
-				}
-				e.underApprox, e.lb, e.budgeted = lbWhy, true, true
-				e.runDPOR()
-				e.mu.Lock()
-				found := len(e.violations) > 0
-				e.mu.Unlock()
-				if found || ctx.Err() != nil || e.stopReason != "" {
-					break
-				}
-				bugs := e.save()
-				e.reset(ctx)
-				defer func() { e.cancel() }()
-				e.specStates.Store(0)
-				e.specOver.Store(false)
-				e.underApprox, e.lb = "", false
-				e.spec = newSpec(p, a)
-				e.runDPOR()
-				if e.specOver.Load() && ctx.Err() == nil {
-					// The proof is too costly: what the search for bugs found.
-					n := e.spec.n
-					e.restore(bugs)
-					e.spec, e.lb = nil, true
-					e.underApprox = fmt.Sprintf("%s; and load buffering is not ruled out (%s), and speculating the %d reads that may close a cycle took more than %d states (--spec-states)", why, a.why, n, e.specBudget)
-				}
-			default:
-				e.underApprox = lbWhy
-				if a.nospec != "" {
-					e.underApprox += " (and its reads cannot be speculated: " + a.nospec + ")"
-				}
-				e.lb = true
-				e.runDPOR()
-			}
-			if e.specMissed != "" {
-				e.underApprox = why + "; and load buffering is not ruled out, and " + e.specMissed
-			}
-		}
-	case Interleave:
-		e.runInterleave()
-	default:
-		e.runDPOR()
-	}
+	e.run(ctx, chooseMethod(opts))
 	close(stop)
 	progressDone.Wait()
 	return e.result(ctx), nil

@@ -1197,6 +1197,3 @@ func hmcLocks(p *model.Program, t int, pa *path) string {
 	}
 	return ""
 }
-
-// hmcAlg is the Algorithm Explore runs under hooks.hmc.
-const hmcAlg Algorithm = 255
