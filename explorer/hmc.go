@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"sync/atomic"
 
 	"mmcheck/model"
 )
@@ -41,7 +40,7 @@ import (
 // prefixes, so the revisit makes them again at once (redo, rerun, build):
 // every CPU's code runs again up to its last kept event; each kept event
 // must be made again by the same instruction (same occurrence), kind and
-// location, or the revisit is refused (hmcCounters.refused); the events
+// location, or the revisit is refused (hmcStats.refused); the events
 // between them, the holes, are new (control flow may differ): each hole
 // read is given, in turn, every write of its location the run makes (and
 // g's, named by instruction and occurrence) and the initial value, and
@@ -91,7 +90,7 @@ import (
 //
 //   - a revisit whose kept events are not made again alike is refused (an
 //     event added before r whose address or control flow depends on a
-//     value that changed: hmcCounters.refused; the random tests refuse
+//     value that changed: hmcStats.refused; the random tests refuse
 //     some fifty revisits, and reach every execution by another order of
 //     revisits);
 //   - a hole read chooses among the writes of the run and of g, at once;
@@ -139,17 +138,18 @@ import (
 // tracking (sc, tso, ra) take D as the po ∪ rf prefix: TruSt without
 // maximality.
 
-// hmcCounters are what the HMC searches did, for the tests.
-var hmcCounters struct {
-	revisits, refused, holes, dups, lb atomic.Int64
+// hmcStats are what an HMC search did, for the tests (hooks.hmcStats).
+type hmcStats struct {
+	revisits, refused, holes, dups, lb int64
 }
 
 // hmcSearch is the state of one HMC search.
 type hmcSearch struct {
-	w    *worker
-	seen map[string]bool // states visited: graph and addition order
-	done map[string]bool // complete graphs finished
-	buf  []byte
+	w     *worker
+	seen  map[string]bool // states visited: graph and addition order
+	done  map[string]bool // complete graphs finished
+	buf   []byte
+	stats *hmcStats // hooks.hmcStats, or a scratch one
 }
 
 // runHMC is the HMC search (one worker).
@@ -160,7 +160,10 @@ func (e *engine) runHMC() {
 		e.stopWith("the HMC search does not cover this program: " + why)
 		return
 	}
-	s := &hmcSearch{w: w, seen: map[string]bool{}, done: map[string]bool{}}
+	s := &hmcSearch{w: w, seen: map[string]bool{}, done: map[string]bool{}, stats: w.hooks.hmcStats}
+	if s.stats == nil {
+		s.stats = new(hmcStats)
+	}
 	s.visit(w.initial())
 }
 
@@ -282,12 +285,12 @@ func (s *hmcSearch) visit(g *graph) {
 func (s *hmcSearch) finish(g *graph) {
 	k := s.key(g, false)
 	if s.done[k] {
-		hmcCounters.dups.Add(1)
+		s.stats.dups++
 		return
 	}
 	s.done[k] = true
 	if poRfCyclic(g.x) {
-		hmcCounters.lb.Add(1)
+		s.stats.lb++
 	}
 	s.w.finish(g)
 }
@@ -486,7 +489,7 @@ func (s *hmcSearch) redo(rd *hmcRedo, choice map[[2]any]hsrc) {
 	run, need, nloc, ok := s.rerun(rd, choice)
 	if !ok {
 		if len(choice) == 0 {
-			hmcCounters.refused.Add(1)
+			s.stats.refused++
 		}
 		return
 	}
@@ -513,7 +516,7 @@ func (s *hmcSearch) redo(rd *hmcRedo, choice map[[2]any]hsrc) {
 				}
 			}
 		}
-		hmcCounters.holes.Add(1)
+		s.stats.holes++
 		for _, c := range cands {
 			o := make(map[[2]any]hsrc, len(choice)+1)
 			for k, v := range choice {
@@ -527,7 +530,7 @@ func (s *hmcSearch) redo(rd *hmcRedo, choice map[[2]any]hsrc) {
 		}
 		return
 	}
-	hmcCounters.revisits.Add(1)
+	s.stats.revisits++
 	s.build(rd, run)
 }
 

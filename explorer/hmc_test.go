@@ -29,6 +29,7 @@ const hmcEnumStates = 3_000
 type hmcTally struct {
 	compared, refused, tooBig, noRef int
 	why                              []string // the refusals' reasons
+	stats                            hmcStats // what the HMC searches did
 }
 
 // hmcAgree runs p under lkmm with the enumeration (complete, the
@@ -45,7 +46,7 @@ func hmcAgree(t *testing.T, p *model.Program, tl *hmcTally) string {
 		tl.noRef++
 		return ""
 	}
-	hm := runMax(t, p, DPOR, hooks{hmc: true}, hmcMaxStates)
+	hm := runMax(t, p, DPOR, hooks{hmc: true, hmcStats: &tl.stats}, hmcMaxStates)
 	if hm.Stopped != "" {
 		if strings.Contains(hm.Stopped, "HMC search does not cover") {
 			tl.refused++
@@ -60,6 +61,15 @@ func hmcAgree(t *testing.T, p *model.Program, tl *hmcTally) string {
 		return "enumeration vs HMC (-enumeration +HMC):\n" + d
 	}
 	return ""
+}
+
+// add adds o's counts to s.
+func (s *hmcStats) add(o hmcStats) {
+	s.revisits += o.revisits
+	s.refused += o.refused
+	s.holes += o.holes
+	s.dups += o.dups
+	s.lb += o.lb
 }
 
 // hmcSummary is summarize with the violations found (kind and message,
@@ -108,7 +118,7 @@ func hmcLitmus(t *testing.T, name, decls, p0, p1, exists string) *model.Program 
 // TestHMCShapes: the classic load-buffering shapes, and the ones the
 // prototype's rules were written for.
 func TestHMCShapes(t *testing.T) {
-	before := hmcCounters.lb.Load()
+	var all hmcStats
 	for _, tc := range []struct {
 		name, decls, p0, p1, exists string
 		refused                     bool
@@ -149,12 +159,12 @@ func TestHMCShapes(t *testing.T) {
 		if tc.refused != (tl.refused > 0) || tl.compared+tl.refused != 1 {
 			t.Errorf("%s: %+v, want refused=%v", tc.name, tl, tc.refused)
 		}
+		all.add(tl.stats)
 	}
-	if hmcCounters.lb.Load() == before {
+	if all.lb == 0 {
 		t.Errorf("no execution with a po ∪ rf cycle was built")
 	}
-	t.Logf("revisits %d, refused %d, duplicates %d, with load buffering %d",
-		hmcCounters.revisits.Load(), hmcCounters.refused.Load(), hmcCounters.dups.Load(), hmcCounters.lb.Load())
+	t.Logf("revisits %d, refused %d, duplicates %d, with load buffering %d", all.revisits, all.refused, all.dups, all.lb)
 }
 
 // TestHMCLockDeadlock: a spin_lock's read decides whether its CPU goes
@@ -240,8 +250,6 @@ func TestHMCRandom(t *testing.T) {
 	compared, lbAll := 0, int64(0)
 	for _, g := range gens {
 		var tl hmcTally
-		lb := hmcCounters.lb.Load()
-		rv, rf, ho := hmcCounters.revisits.Load(), hmcCounters.refused.Load(), hmcCounters.holes.Load()
 		st := time.Now()
 		for seed := int64(1); seed <= int64(g.n); seed++ {
 			p := g.gen(seed)
@@ -253,10 +261,10 @@ func TestHMCRandom(t *testing.T) {
 			t.Logf("%s: refused: %s", g.name, w)
 		}
 		t.Logf("%s: compared %d, refused %d, too big %d, no reference %d; %d executions with load buffering; %d revisits, %d refused, %d hole reads; %v",
-			g.name, tl.compared, tl.refused, tl.tooBig, tl.noRef, hmcCounters.lb.Load()-lb,
-			hmcCounters.revisits.Load()-rv, hmcCounters.refused.Load()-rf, hmcCounters.holes.Load()-ho, time.Since(st))
+			g.name, tl.compared, tl.refused, tl.tooBig, tl.noRef, tl.stats.lb,
+			tl.stats.revisits, tl.stats.refused, tl.stats.holes, time.Since(st))
 		compared += tl.compared
-		lbAll += hmcCounters.lb.Load() - lb
+		lbAll += tl.stats.lb
 	}
 	if compared < 250 || lbAll == 0 {
 		t.Errorf("%d random programs compared, %d executions with load buffering built: expected more", compared, lbAll)

@@ -34,6 +34,9 @@ package explorer
 //     every third state, not only when another waits (workers.go), so
 //     that the tests of the split's bookkeeping see many splits, with
 //     results on both sides of each, on small programs.
+//   - hmcStats, if set, receives the HMC search's counts (its revisits,
+//     refused revisits, hole reads, duplicates, executions with load
+//     buffering), which its tests report.
 //   - hmc: the HMC search (hmc.go, issue 16's prototype) instead of
 //     every other, whatever the model and algorithm.
 //   - specPruned, if set, is called with each graph justifiable prunes,
@@ -50,6 +53,7 @@ type hooks struct {
 	fullCheck       bool
 	incrOracle      bool
 	hmc             bool
+	hmcStats        *hmcStats // if set, the HMC search counts what it did here
 	splitEager      bool
 	specPruned      func(w *worker, g *graph)
 }
