@@ -315,7 +315,7 @@ func (ip *interp) skipsFault(s *tstate, in *model.Instr, v model.Value) bool {
 }
 
 func (ip *interp) set(s *tstate, r int32, v model.Value) {
-	if r >= 0 {
+	if r >= 0 && s.regs.get(r) != v { // an unchanged value copies no chunk
 		s.regs.set(r, v)
 	}
 }
