@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -194,16 +193,7 @@ func TestHMCLockDeadlock(t *testing.T) {
 // TestHMCCorpus runs the HMC search against the enumeration on the
 // kernel's litmus tests that the enumeration finishes in a few states.
 func TestHMCCorpus(t *testing.T) {
-	var files []string
-	for _, set := range []string{"kernel", "paulmck"} {
-		root := filepath.Join("..", "testdata", "lkmm", set)
-		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(path, ".litmus") {
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := lkmmCorpus(t)
 	var tl hmcTally
 	for _, f := range files {
 		src, err := os.ReadFile(f)

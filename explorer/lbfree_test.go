@@ -59,6 +59,32 @@ func summarize(r *Result) resultSummary {
 	return resultSummary{r.Verdict.String(), outcomeSet(r), r.Positive, r.Negative, r.Flags}
 }
 
+// litmusFiles returns the .litmus and .lit files under the roots, in
+// the order of a walk of each.
+func litmusFiles(roots ...string) []string {
+	var files []string
+	for _, root := range roots {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && (strings.HasSuffix(path, ".litmus") || strings.HasSuffix(path, ".lit")) {
+				files = append(files, path)
+			}
+			return nil
+		})
+	}
+	return files
+}
+
+// lkmmCorpus returns the kernel's litmus tests of the conformance corpus
+// (testdata/lkmm's kernel and paulmck sets), failing if they are missing.
+func lkmmCorpus(t *testing.T) []string {
+	t.Helper()
+	files := litmusFiles("../testdata/lkmm/kernel", "../testdata/lkmm/paulmck")
+	if len(files) < 600 {
+		t.Fatalf("found %d corpus tests", len(files))
+	}
+	return files
+}
+
 // TestLBFreeCorpus is the soundness check of lbfree.go on the kernel's
 // litmus tests: wherever it rules load buffering out, DPOR alone must
 // find exactly what the (complete) enumeration finds, execution counts
@@ -66,19 +92,7 @@ func summarize(r *Result) resultSummary {
 // outcome needs a po ∪ rf cycle: if the check let one through, DPOR
 // would miss that outcome and this test would fail.
 func TestLBFreeCorpus(t *testing.T) {
-	var files []string
-	for _, set := range []string{"kernel", "paulmck"} {
-		root := filepath.Join("..", "testdata", "lkmm", set)
-		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(path, ".litmus") {
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
-	if len(files) < 600 {
-		t.Fatalf("found %d corpus tests", len(files))
-	}
+	files := lkmmCorpus(t)
 	free, lbShapes := 0, 0
 	for i, f := range files {
 		if !longTests() && i%4 != 0 {

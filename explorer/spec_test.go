@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,16 +39,7 @@ func TestSpecCorpus(t *testing.T) { specCorpus(t, hooks{}) }
 // specCorpus is TestSpecCorpus with the test switches h.
 func specCorpus(t *testing.T, h hooks) {
 	h, _ = checkPruning(t, h)
-	var files []string
-	for _, set := range []string{"kernel", "paulmck"} {
-		root := filepath.Join("..", "testdata", "lkmm", set)
-		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(path, ".litmus") {
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := lkmmCorpus(t)
 	n := 0
 	for i, f := range files {
 		if !longTests() && i%4 != 0 {

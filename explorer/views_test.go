@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -90,15 +89,7 @@ func TestIncrementalRandom(t *testing.T) {
 // and on the protocol files of litmus/, bounded by states; under lkmm it
 // counts the runs where DPOR kept views (load buffering ruled out).
 func TestIncrementalCorpus(t *testing.T) {
-	var files []string
-	for _, root := range []string{"../testdata/lkmm/kernel", "../testdata/lkmm/paulmck", "../litmus/lazy-mm", "../bench/lit"} {
-		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-			if err == nil && (strings.HasSuffix(path, ".litmus") || strings.HasSuffix(path, ".lit")) {
-				files = append(files, path)
-			}
-			return nil
-		})
-	}
+	files := append(lkmmCorpus(t), litmusFiles("../litmus/lazy-mm", "../bench/lit")...)
 	n, lkmmViews := 0, 0
 	for i, f := range files {
 		if !longTests() && i%3 != 0 {
