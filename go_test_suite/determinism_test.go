@@ -43,17 +43,7 @@ func determinismStates() int64 {
 
 func TestSameAnswerAnyWorkers(t *testing.T) {
 	t.Run("protocol", func(t *testing.T) {
-		files, err := filepath.Glob("../litmus/*.lit")
-		if err != nil {
-			t.Fatal(err)
-		}
-		scenarios, err := filepath.Glob("../litmus/lazy-mm/*.lit")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(files) == 0 || len(scenarios) < 40 {
-			t.Fatalf("%d files in ../litmus and %d in ../litmus/lazy-mm: the suite is missing", len(files), len(scenarios))
-		}
+		files := protocolFiles(t)
 		bench, err := filepath.Glob("../bench/lit/unlazy-3*.lit")
 		if err != nil || len(bench) < 2 {
 			t.Fatalf("no ../bench/lit/unlazy-3*.lit (%v)", err)
@@ -68,7 +58,7 @@ func TestSameAnswerAnyWorkers(t *testing.T) {
 			models = memmodel.All
 		}
 		compared := 0
-		for _, f := range append(append(files, scenarios...), bench...) {
+		for _, f := range append(files, bench...) {
 			p := loadProgram(t, f)
 			ms := models
 			if strings.Contains(f, "/bench/") {

@@ -99,10 +99,10 @@ func readProtocolExpected(t *testing.T, path string) []protocolExpect {
 	return exps
 }
 
-// TestProtocol explores every file of the lazy-mm litmus suite under
-// each model its .expected file lists and compares the verdict, the
-// kind of the first violation and, when given, its line.
-func TestProtocol(t *testing.T) {
+// protocolFiles returns the protocol suite: litmus/*.lit, then
+// litmus/lazy-mm/*.lit, failing if it is missing.
+func protocolFiles(t *testing.T) []string {
+	t.Helper()
 	files, err := filepath.Glob("../litmus/*.lit")
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,14 @@ func TestProtocol(t *testing.T) {
 	if len(files) == 0 || len(scenarios) < 40 {
 		t.Fatalf("%d files in ../litmus and %d in ../litmus/lazy-mm: the suite is missing", len(files), len(scenarios))
 	}
-	files = append(files, scenarios...)
+	return append(files, scenarios...)
+}
+
+// TestProtocol explores every file of the lazy-mm litmus suite under
+// each model its .expected file lists and compares the verdict, the
+// kind of the first violation and, when given, its line.
+func TestProtocol(t *testing.T) {
+	files := protocolFiles(t)
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".lit")
 		t.Run(name, func(t *testing.T) {
