@@ -275,6 +275,15 @@ func (c *lkmmChecker) compute() {
 	}
 }
 
+// cycle is r.cycle(m), or nil without looking when the execution is
+// trusted to be consistent (compute).
+func (c *lkmmChecker) cycle(m []uint64) []int32 {
+	if c.trusted {
+		return nil
+	}
+	return c.r.cycle(m)
+}
+
 // instr returns the instruction that made node v, or nil if the program
 // does not have it (hand-built executions).
 func (c *lkmmChecker) instr(v int32) *model.Instr {
@@ -699,9 +708,7 @@ func (c *lkmmChecker) axioms() *Failure {
 	lkOr(hb, t)
 	r.rng(r.dom(hb, Marked), Marked)
 	c.hb = hb
-	if c.trusted {
-		// acyclic: the execution is consistent
-	} else if cyc := r.cycle(hb); cyc != nil {
+	if cyc := c.cycle(hb); cyc != nil {
 		return f.cycleFailure("happens-before", cyc)
 	}
 	hbStar := r.star(r.clone(hb))
@@ -710,9 +717,7 @@ func (c *lkmmChecker) axioms() *Failure {
 	// propagation
 	pb := r.rng(r.seq(r.seq(prop, strong), hbStar), Marked)
 	c.pb = pb
-	if c.trusted {
-		// acyclic: the execution is consistent
-	} else if cyc := r.cycle(pb); cyc != nil {
+	if cyc := c.cycle(pb); cyc != nil {
 		return f.cycleFailure("propagation", cyc)
 	}
 
