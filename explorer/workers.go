@@ -196,7 +196,8 @@ func (w *worker) popFrame() {
 }
 
 // donate gives the children not yet started of the worker's shallowest
-// frame that has more than one to a new task, if any (see split).
+// frame not split yet to a new task (a frame's children are not known in
+// advance, so the task may turn out empty).
 func (w *worker) donate() {
 	base := len(w.path) - len(w.frames) // w.path[base+i] is frame i's current child
 	for i := range w.frames {
