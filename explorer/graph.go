@@ -108,9 +108,9 @@ func (g *graph) addDeps(t int, a *action) {
 
 // evMeta is what optimal DPOR remembers about each event.
 type evMeta struct {
-	stamp    int32   // when it was added (kept across revisits)
-	addedMax bool    // a read that read the coherence-latest write, or a write placed last, when added
-	view     []int32 // its views (views.go), when the graph keeps them
+	stamp    int32  // when it was added (kept across revisits)
+	addedMax bool   // a read that read the coherence-latest write, or a write placed last, when added
+	view     *int32 // its view block (views.go: graph.viewBlock), when the graph keeps them
 }
 
 // setMeta replaces an event's metadata (copying the thread's slice).

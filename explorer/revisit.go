@@ -200,7 +200,7 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 	}
 	if h.vk != viewsNone {
 		m := h.metaOf(r) // r reads from a now: new views
-		m.view = h.computeView(int(r.Thread), int(r.Index), h.x.Ev(r))
+		m.view = blockAddr(h.computeView(int(r.Thread), int(r.Index), h.x.Ev(r)))
 		h.setMeta(r, m)
 	}
 	return h

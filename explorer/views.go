@@ -3,6 +3,7 @@ package explorer
 import (
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"mmcheck/memmodel"
 	"mmcheck/model"
@@ -153,8 +154,23 @@ func (g *graph) view(id model.EventID, k int) []int32 {
 		return nil
 	}
 	n := len(g.x.Events)
-	return g.meta[id.Thread][id.Index].view[k*n : (k+1)*n]
+	return g.viewBlock(int(id.Thread), int(id.Index))[k*n : (k+1)*n]
 }
+
+// viewBlock returns the view block of CPU t's event i (nil if it has
+// none). evMeta keeps only the block's address, since every block of a
+// graph is g.stride() long: metadata is copied whenever a CPU's events
+// are, and a slice header would double its size.
+func (g *graph) viewBlock(t, i int) []int32 {
+	p := g.meta[t][i].view
+	if p == nil {
+		return nil
+	}
+	return unsafe.Slice(p, g.stride())
+}
+
+// blockAddr is what evMeta keeps of view block v.
+func blockAddr(v []int32) *int32 { return unsafe.SliceData(v) }
 
 func join(dst, src []int32) {
 	for i, v := range src {
@@ -178,7 +194,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 	clear(v)
 	porf := v[:n]
 	if i > 0 {
-		copy(porf, g.meta[t][i-1].view[:n])
+		copy(porf, g.viewBlock(t, i-1)[:n])
 	}
 	if ev.Kind == model.EvRead {
 		if s := g.view(ev.RF, vPorf); s != nil {
@@ -192,7 +208,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 	hb, acqp, relf, msg := v[vHB*n:(vHB+1)*n], v[vAcqp*n:(vAcqp+1)*n], v[vRelf*n:(vRelf+1)*n], v[vMsg*n:(vMsg+1)*n]
 	fine := int32(3 * i)
 	if i > 0 {
-		pv := g.meta[t][i-1].view
+		pv := g.viewBlock(t, i-1)
 		copy(hb, pv[vHB*n:(vHB+1)*n])
 		copy(acqp, pv[vAcqp*n:(vAcqp+1)*n])
 		copy(relf, pv[vRelf*n:(vRelf+1)*n]) // includes p's after-fence (below)
@@ -233,7 +249,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 		evs := g.x.Events[t]
 		for j := i - 1; j >= 0; j-- { // the latest release write to the location: ev is in its release sequence
 			if e := &evs[j]; e.Kind == model.EvWrite && e.Loc == ev.Loc && memmodel.RAHBRole(e)&memmodel.RoleRelease != 0 {
-				join(msg, g.meta[t][j].view[vHB*n:(vHB+1)*n])
+				join(msg, g.viewBlock(t, j)[vHB*n:(vHB+1)*n])
 				break
 			}
 		}
@@ -259,7 +275,7 @@ func (g *graph) computeViewInto(v []int32, t, i int, ev *model.Event) []int32 {
 // copied the CPU's metadata).
 func (g *graph) addView(t int) {
 	i := len(g.meta[t]) - 1 // add just copied the slice
-	g.meta[t][i].view = g.computeView(t, i, &g.x.Events[t][i])
+	g.meta[t][i].view = blockAddr(g.computeView(t, i, &g.x.Events[t][i]))
 }
 
 // coIndex returns the index of write w in its location's coherence order
@@ -709,7 +725,7 @@ func checkViews(g *graph) {
 				if e := &evs[i]; e.Kind == model.EvRead && !e.RF.IsInit() && e.RF != model.NoEvent && int(e.RF.Index) >= done[e.RF.Thread] {
 					break // its source's views first
 				}
-				h.meta[t][i].view = h.computeView(t, i, &evs[i])
+				h.meta[t][i].view = blockAddr(h.computeView(t, i, &evs[i]))
 				done[t], moved = i+1, true
 			}
 		}
@@ -719,8 +735,8 @@ func checkViews(g *graph) {
 			panic(fmt.Sprintf("explorer: CPU %d: views from scratch for %d of %d events", t, done[t], len(evs)))
 		}
 		for i := range evs {
-			if !slices.Equal(g.meta[t][i].view, h.meta[t][i].view) {
-				panic(fmt.Sprintf("explorer: stale views of event %d of CPU %d: %v, from scratch %v", i, t, g.meta[t][i].view, h.meta[t][i].view))
+			if !slices.Equal(g.viewBlock(t, i), h.viewBlock(t, i)) {
+				panic(fmt.Sprintf("explorer: stale views of event %d of CPU %d: %v, from scratch %v", i, t, g.viewBlock(t, i), h.viewBlock(t, i)))
 			}
 		}
 	}
