@@ -113,7 +113,7 @@ func (w *worker) visit(g *graph) {
 			if v == vNo && !w.hooks.incrOracle {
 				continue
 			}
-			h2 := place(h, id, pos)
+			h2 := placeNew(h, id, pos)
 			if w.accept(h2, v, pos == len(h.x.CO[a.loc])) {
 				w.descend(h2, false)
 			}

@@ -411,6 +411,19 @@ func place(g *graph, id model.EventID, pos int) *graph {
 	return h
 }
 
+// placeNew is place for a write that h itself just appended (appendWrite),
+// when the graphs it returns are searched one after the other: the
+// write's metadata slot is h's own (grow.go), and no graph made from an
+// earlier call is alive when the next call writes it, so its flag is
+// written in place instead of copying the CPU's metadata.
+func placeNew(h *graph, id model.EventID, pos int) *graph {
+	h2 := h.clone()
+	loc := h2.x.Ev(id).Loc
+	h2.meta[id.Thread][id.Index].addedMax = pos == len(h2.x.CO[loc])
+	h2.insertCO(loc, pos, id)
+	return h2
+}
+
 // addWrite adds thread t's pending write at coherence position pos.
 func (w *worker) addWrite(g *graph, t int, pos int) (*graph, model.EventID) {
 	h, id := w.appendWrite(g, t)
