@@ -155,7 +155,8 @@
 // dependency prefix, so load-buffering executions are built without
 // speculation. It keeps a set of visited states (no maximality yet, so
 // memory is not linear), refuses programs whose cycles need a write that
-// justifies itself, and has a known gap (holes are made again at once,
+// justifies itself (a static check per instruction, hmcstatic.go, that
+// scales to the protocol files), and has a known gap (holes are made again at once,
 // not lazily); hmc.go states its completeness argument and
 // hmc_test.go compares it with the enumeration. It replaces none of the
 // mechanisms above yet.

@@ -395,38 +395,10 @@ type lbAnalysis struct {
 func lbAnalyze(ctx context.Context, p *model.Program, loopBound int, h *hooks) lbAnalysis {
 	hk := h.get()
 	c := &lbChecker{p: p, bound: loopBound, ctx: ctx, specReaders: hk.specReaders, noPlainCycles: hk.noPlainCycles}
-	c.cs, c.live = make([][]int32, len(p.Threads)), make([][][]bool, len(p.Threads))
+	if why := c.values(); why != "" {
+		return lbAnalysis{why: why}
+	}
 	n := len(p.Threads)
-	c.mem = make([]aval, len(p.Locs))
-	for l, v := range p.Init {
-		c.mem[l] = one(v)
-	}
-	for round := 0; ; round++ {
-		if round > 50 {
-			return lbAnalysis{why: "the load-buffering check found no fixpoint of the values in memory"}
-		}
-		c.changed = false
-		c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
-		c.anyRead, c.anyWrite = make([]bool, n), make([]bool, n)
-		c.nlReadLocs, c.anyNLRead = make([]map[int]bool, n), make([]bool, n)
-		c.reads = make([][]*lbState, n)
-		c.plainWrites = make([][][]int, n)
-		c.instrWrites = make([]map[int32]*lset, n)
-		c.instrPlain = make([]map[int32]bool, n)
-		c.instrVals = make([]map[int32]*lbWriteSum, n)
-		for i, t := range p.Threads {
-			c.instrVals[i] = map[int32]*lbWriteSum{}
-			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
-			c.instrWrites[i] = map[int32]*lset{}
-			c.instrPlain[i] = map[int32]bool{}
-			if why := c.collect(i, t); why != "" {
-				return lbAnalysis{why: why}
-			}
-		}
-		if !c.changed {
-			break
-		}
-	}
 	if in := c.unmatched; in != nil {
 		// lock.cat's axioms on a CPU that releases a lock it does not hold
 		// are not prefix-closed as the lkmm checker applies them, and DPOR
@@ -602,6 +574,46 @@ func lbAnalyze(ctx context.Context, p *model.Program, loopBound int, h *hooks) l
 		return a
 	}()
 	return c.preferCut(old, plainCut)
+}
+
+// values runs the first pass (collect) over every thread until the
+// values in memory reach a fixpoint: then c.mem holds every value each
+// location may hold, and c.readLocs, c.writeLocs and the rest what each
+// thread may access. It returns why it gave up, or "".
+func (c *lbChecker) values() string {
+	p := c.p
+	n := len(p.Threads)
+	c.cs, c.live = make([][]int32, n), make([][][]bool, n)
+	c.mem = make([]aval, len(p.Locs))
+	for l, v := range p.Init {
+		c.mem[l] = one(v)
+	}
+	for round := 0; ; round++ {
+		if round > 50 {
+			return "the load-buffering check found no fixpoint of the values in memory"
+		}
+		c.changed = false
+		c.readLocs, c.writeLocs = make([]map[int]bool, n), make([]map[int]bool, n)
+		c.anyRead, c.anyWrite = make([]bool, n), make([]bool, n)
+		c.nlReadLocs, c.anyNLRead = make([]map[int]bool, n), make([]bool, n)
+		c.reads = make([][]*lbState, n)
+		c.plainWrites = make([][][]int, n)
+		c.instrWrites = make([]map[int32]*lset, n)
+		c.instrPlain = make([]map[int32]bool, n)
+		c.instrVals = make([]map[int32]*lbWriteSum, n)
+		for i, t := range p.Threads {
+			c.instrVals[i] = map[int32]*lbWriteSum{}
+			c.readLocs[i], c.writeLocs[i], c.nlReadLocs[i] = map[int]bool{}, map[int]bool{}, map[int]bool{}
+			c.instrWrites[i] = map[int32]*lset{}
+			c.instrPlain[i] = map[int32]bool{}
+			if why := c.collect(i, t); why != "" {
+				return why
+			}
+		}
+		if !c.changed {
+			return ""
+		}
+	}
 }
 
 // cyclicReads returns, per thread and instruction, whether the read there
