@@ -36,7 +36,9 @@
 // it is searched and given back after. Finished graphs go to a free list
 // that clone reuses; a graph that leaves the search (to another worker,
 // or as a path replay's answer) is copied first. So a step of the search
-// copies no event array and allocates little.
+// copies no event array and allocates little. The CPUs' local states are
+// held by pointer (cpu.go): a clone shares them all and copies only the
+// one its step changes, and the copies go back with the graph.
 //
 // # Incremental consistency (views.go)
 //

@@ -8,11 +8,12 @@ import (
 // an RMW, else the first that can move; -1 if none can.
 func (g *graph) nextThread() int {
 	t := -1
-	for i := range g.pend {
-		if g.pend[i].kind == actNone {
+	for i := range g.cpus {
+		a := g.pend(i)
+		if a.kind == actNone {
 			continue
 		}
-		if g.pend[i].kind == actWrite && g.pend[i].rmw {
+		if a.kind == actWrite && a.rmw {
 			return i
 		}
 		if t < 0 {
@@ -54,7 +55,7 @@ func (w *worker) visit(g *graph) {
 		w.finish(g)
 		return
 	}
-	a := &g.pend[t]
+	a := g.pend(t)
 	switch a.kind {
 	case actRead:
 		if vals := w.specValues(t, a); vals != nil {
@@ -85,7 +86,7 @@ func (w *worker) visit(g *graph) {
 			}
 			v := vCheck
 			if rr != nil {
-				ev := w.ip.event(w.e.prog.Threads[t], &g.ts[t], a, g.x.WriteVal(src), src)
+				ev := w.ip.event(w.e.prog.Threads[t], g.ts(t), a, g.x.WriteVal(src), src)
 				if v = rr.verdict(&ev, i); v == vNo && !w.hooks.incrOracle {
 					continue
 				}
@@ -135,7 +136,7 @@ func (w *worker) visit(g *graph) {
 // tried), so every extension of the graph stays blocked without being a
 // deadlock. (GenMC: mootExecutionIfFullyBlocked.)
 func hopeless(g *graph, id model.EventID) bool {
-	if g.ts[id.Thread].status != model.Blocked || speculated(g.x.Ev(id)) {
+	if g.ts(int(id.Thread)).status != model.Blocked || speculated(g.x.Ev(id)) {
 		return false
 	}
 	if int(id.Index) != len(g.x.Events[id.Thread])-1 {

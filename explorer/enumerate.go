@@ -399,8 +399,7 @@ func (c *combiner) build() {
 				c.writes[pa.events[k].Loc] = append(c.writes[pa.events[k].Loc], id)
 			}
 		}
-		g.ts[t] = pa.ts
-		g.pend[t] = action{}
+		g.setCPU(t, pa.ts.clone(), action{})
 		g.x.Status[t] = pa.ts.status
 	}
 	c.g = g

@@ -344,24 +344,22 @@ func (e *engine) stopWith(reason string) {
 
 // settle runs thread t from its current state to its next action.
 func (w *worker) settle(g *graph, t int) {
-	s := g.ts[t].clone()
-	w.advance(g, t, &s)
+	w.advance(g, t, g.own(t))
 }
 
-// advance runs thread t from state s, a clone that is g's alone, to its
-// next action, and makes the result t's state in g.
-func (w *worker) advance(g *graph, t int, s *tstate) {
-	g.pend[t] = w.ip.next(w.e.prog.Threads[t], s, len(g.x.Events[t]))
-	g.ts[t] = *s
+// advance runs thread t, whose state c is g's own (graph.own), to its
+// next action.
+func (w *worker) advance(g *graph, t int, c *cpuState) {
+	c.next = w.ip.next(w.e.prog.Threads[t], &c.s, len(g.x.Events[t]))
 }
 
 func (w *worker) initial() *graph {
 	g := newGraph(w.e.prog)
 	g.mem = &w.mem
 	if w.ip.deps {
-		g.x.Deps = make([][]model.Deps, len(g.ts))
+		g.x.Deps = make([][]model.Deps, len(g.cpus))
 	}
-	for t := range g.ts {
+	for t := range g.cpus {
 		w.settle(g, t)
 	}
 	return g
@@ -369,20 +367,19 @@ func (w *worker) initial() *graph {
 
 // addRead adds thread t's pending read, reading from write src.
 func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.EventID) {
-	a := g.pend[t]
+	a := *g.pend(t)
 	v := g.x.WriteVal(src)
 	h := g.clone()
-	s := h.ts[t].clone()
-	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, v, src))
+	c := h.own(t)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, v, src))
 	h.addDeps(t, &a)
 	if src == g.x.COLast(a.loc) {
 		h.meta[t][len(h.meta[t])-1].addedMax = true // the slice was just copied by add
 	}
-	w.ip.complete(w.e.prog.Threads[t], &s, &a, v)
-	h.ts[t] = s
-	h.pend[t] = action{}
-	if s.status == model.Running {
-		w.advance(h, t, &s)
+	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, v)
+	c.next = action{}
+	if c.s.status == model.Running {
+		w.advance(h, t, c)
 	}
 	return h, id
 }
@@ -390,13 +387,13 @@ func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.Even
 // appendWrite adds thread t's pending write, not yet placed in coherence
 // order (see place).
 func (w *worker) appendWrite(g *graph, t int) (*graph, model.EventID) {
-	a := g.pend[t]
+	a := *g.pend(t)
 	h := g.clone()
-	s := h.ts[t].clone()
-	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, 0, model.NoEvent))
+	c := h.own(t)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
-	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
-	w.advance(h, t, &s)
+	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, 0)
+	w.advance(h, t, c)
 	return h, id
 }
 
@@ -432,13 +429,13 @@ func (w *worker) addWrite(g *graph, t int, pos int) (*graph, model.EventID) {
 
 // addOther adds thread t's pending fence or free.
 func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
-	a := g.pend[t]
+	a := *g.pend(t)
 	h := g.clone()
-	s := h.ts[t].clone()
-	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, 0, model.NoEvent))
+	c := h.own(t)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
-	w.ip.complete(w.e.prog.Threads[t], &s, &a, 0)
-	w.advance(h, t, &s)
+	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, 0)
+	w.advance(h, t, c)
 	return h, id
 }
 

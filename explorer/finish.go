@@ -32,8 +32,8 @@ func (w *worker) finishComplete(g *graph) {
 		return
 	}
 	blocked, cut := false, false
-	for t := range g.ts {
-		switch g.ts[t].status {
+	for t := range g.cpus {
+		switch g.ts(t).status {
 		case model.Blocked:
 			blocked = true
 		case model.Cut:
@@ -51,8 +51,8 @@ func (w *worker) finishComplete(g *graph) {
 		}
 		return
 	}
-	for t := range g.ts {
-		if g.ts[t].status == model.Stopped { // a failed assume
+	for t := range g.cpus {
+		if g.ts(t).status == model.Stopped { // a failed assume
 			w.stats.Assumed++
 			return
 		}
@@ -62,8 +62,8 @@ func (w *worker) finishComplete(g *graph) {
 		// last await iteration reads the coherence-latest write). If one
 		// could still see a newer value, another execution lets it go on.
 		first := -1
-		for t := range g.ts {
-			if g.ts[t].status != model.Blocked {
+		for t := range g.cpus {
+			if g.ts(t).status != model.Blocked {
 				continue
 			}
 			if !w.stuck(g, t) {
@@ -81,8 +81,8 @@ func (w *worker) finishComplete(g *graph) {
 			pos = p.Threads[t].Code[x.Ev(ev).Instr].Pos
 		}
 		var waiting []string
-		for u := range g.ts {
-			if g.ts[u].status == model.Blocked {
+		for u := range g.cpus {
+			if g.ts(u).status == model.Blocked {
 				waiting = append(waiting, fmt.Sprintf("P%d", u))
 			}
 		}
@@ -91,9 +91,9 @@ func (w *worker) finishComplete(g *graph) {
 		return
 	}
 	// A complete execution.
-	x.Regs = make([][]model.Value, len(g.ts))
-	for t := range g.ts {
-		x.Regs[t] = g.ts[t].regs.slice()
+	x.Regs = make([][]model.Value, len(g.cpus))
+	for t := range g.cpus {
+		x.Regs[t] = g.ts(t).regs.slice()
 	}
 	fs := x.Final()
 	if p.Filter != nil && !fs.Holds(p.Filter) {
@@ -168,7 +168,7 @@ func (w *worker) race(g *graph) (model.Violation, bool) {
 // last await iteration reads the coherence-latest write, so no write can
 // ever release it.
 func (w *worker) stuck(g *graph, t int) bool {
-	from := int(g.ts[t].awaitFrom)
+	from := int(g.ts(t).awaitFrom)
 	evs := g.x.Events[t]
 	if from < 0 {
 		from = len(evs)
@@ -194,8 +194,8 @@ func (w *worker) firstViolation(g *graph) (model.Violation, bool) {
 		after bool          // it happens right after `at` (a CPU check)
 	}
 	var cands []cand
-	for t := range g.ts {
-		s := &g.ts[t]
+	for t := range g.cpus {
+		s := g.ts(t)
 		for _, wn := range s.warns {
 			cands = append(cands, cand{v: wn.v, at: model.EventID{Thread: int32(t), Index: wn.after - 1}, after: true})
 		}
@@ -339,11 +339,11 @@ func newCounterexample(v model.Violation, x *model.Execution) *Counterexample {
 // registers and a linearization.
 func (w *worker) snapshotExec(g *graph) *model.Execution {
 	x := g.x.Clone()
-	x.Regs = make([][]model.Value, len(g.ts))
-	x.Status = make([]model.ThreadStatus, len(g.ts))
-	for t := range g.ts {
-		x.Regs[t] = g.ts[t].regs.slice()
-		x.Status[t] = g.ts[t].status
+	x.Regs = make([][]model.Value, len(g.cpus))
+	x.Status = make([]model.ThreadStatus, len(g.cpus))
+	for t := range g.cpus {
+		x.Regs[t] = g.ts(t).regs.slice()
+		x.Status[t] = g.ts(t).status
 	}
 	return x
 }

@@ -11,10 +11,13 @@ import (
 // copy-on-write between a graph and its clones: every modification goes
 // through a method that copies first.
 type graph struct {
-	x     *model.Execution
-	xs    model.Execution // x points here in clones
-	ts    []tstate
-	pend  []action
+	x  *model.Execution
+	xs model.Execution // x points here in clones
+	// cpus[t] is CPU t's local state and next action (cpu.go), shared
+	// with the graph it was cloned from until g changes it (own);
+	// mine[t] says g made cpus[t] (and may change it).
+	cpus  []*cpuState
+	mine  []bool
 	meta  [][]evMeta // per event: insertion order and DPOR flags
 	clock int32      // next stamp
 	lb    bool       // a load-buffering revisit made it (lb.go)
@@ -42,14 +45,15 @@ func newGraph(p *model.Program) *graph {
 			Status: make([]model.ThreadStatus, n),
 			Regs:   make([][]model.Value, n),
 		},
-		ts:     make([]tstate, n),
-		pend:   make([]action, n),
+		cpus:   make([]*cpuState, n),
+		mine:   make([]bool, n),
 		meta:   make([][]evMeta, n),
 		claims: make([]*claim, 3*n),
 		norev:  make([]int32, n),
 	}
 	for i, t := range p.Threads {
-		g.ts[i] = newTstate(t)
+		g.cpus[i] = &cpuState{s: newTstate(t)}
+		g.mine[i] = true
 	}
 	return g
 }
@@ -70,19 +74,18 @@ func (g *graph) clone() *graph {
 	}
 	// The execution's per-thread and per-location slice headers;
 	// Status and Regs are only filled when a graph is finished or
-	// reported (see worker.finish, snapshotExec).
-	co := h.xs.CO[:0]
-	for _, c := range g.x.CO {
-		co = append(co, c[:len(c):len(c)])
-	}
+	// reported (see worker.finish, snapshotExec). A coherence order is
+	// never changed in place (insertCO, removeCO and cut make new ones),
+	// so the clone shares them as they are.
+	co := append(h.xs.CO[:0], g.x.CO...)
 	var deps [][]model.Deps
 	if g.x.Deps != nil {
 		deps = append(h.xs.Deps[:0], g.x.Deps...)
 	}
 	*h = graph{
 		xs:     model.Execution{Prog: g.x.Prog, Events: append(h.xs.Events[:0], g.x.Events...), CO: co, Deps: deps},
-		ts:     append(h.ts[:0], g.ts...),
-		pend:   append(h.pend[:0], g.pend...),
+		cpus:   append(h.cpus[:0], g.cpus...),
+		mine:   append(h.mine[:0], make([]bool, len(g.cpus))...),
 		meta:   append(h.meta[:0], g.meta...),
 		clock:  g.clock,
 		lb:     g.lb,
@@ -203,7 +206,7 @@ func (g *graph) key(buf []byte) []byte {
 				buf = binary.AppendVarint(buf, int64(e.RF.Index))
 			}
 		}
-		buf = append(buf, byte(g.ts[t].status))
+		buf = append(buf, byte(g.ts(t).status))
 	}
 	for _, c := range g.x.CO {
 		buf = binary.AppendUvarint(buf, uint64(len(c)))

@@ -104,16 +104,18 @@ func (w *worker) drop(g *graph) {
 		w.incr.g = nil
 	}
 	g.dead = true
+	w.mem.recycleCPUs(g)
 	w.mem.free = append(w.mem.free, g)
 }
 
 // workMem is a worker's memory for graphs: the dead graphs clone reuses,
-// and a slab the events' views are cut from (each view is a few dozen
+// their CPU states, and a slab the events' views are cut from (each view is a few dozen
 // int32s, made once per event and never changed). A slab block is
 // collected when no live graph has a view in it.
 type workMem struct {
 	free []*graph
 	slab []int32
+	cpus []*cpuState // CPU states of dead graphs (cpu.go)
 }
 
 const slabBlock = 1024 // int32s: small, so that a few live views pin little (4096 added 12 MB to unlazy-6's peak heap)
@@ -134,6 +136,7 @@ func (m *workMem) view(n int) []int32 {
 // detach gives g arrays of its own, so that it may outlive the search of
 // its subtree (and be used by another worker).
 func (g *graph) detach() {
+	g.detachCPUs()
 	for t := range g.x.Events {
 		g.x.Events[t] = append([]model.Event(nil), g.x.Events[t]...)
 		g.meta[t] = append([]evMeta(nil), g.meta[t]...)

@@ -210,7 +210,7 @@ func (s *hmcSearch) key(g *graph, order bool) string {
 				ord = append(ord, st{g.metaOf(model.EventID{Thread: int32(t), Index: int32(i)}).stamp, t})
 			}
 		}
-		b = append(b, byte(g.ts[t].status))
+		b = append(b, byte(g.ts(t).status))
 	}
 	for _, c := range x.CO {
 		b = binary.AppendUvarint(b, uint64(len(c)))
@@ -248,7 +248,7 @@ func (s *hmcSearch) visit(g *graph) {
 		s.finish(g)
 		return
 	}
-	a := g.pend[t]
+	a := *g.pend(t)
 	switch a.kind {
 	case actRead:
 		co := g.x.CO[a.loc]
@@ -594,7 +594,18 @@ func (s *hmcSearch) rerun(rd *hmcRedo, choice map[[2]any]hsrc) (run *hmcRun, nee
 					left++
 				}
 			}
-			for j := 0; left > 0; j++ {
+			// And the deleted writes of g that holes' reads chose to
+			// read: the CPU makes them again (see the comment at the
+			// top).
+			wanted := map[hname]bool{}
+			for _, c := range choice {
+				if c.t == int32(t) {
+					if _, in := rd.byNm[t][c.n]; in {
+						wanted[c.n] = true
+					}
+				}
+			}
+			for j := 0; left > 0 || len(wanted) > 0; j++ {
 				if j > int(rd.span[t])+hmcSlack {
 					return fail()
 				}
@@ -604,6 +615,7 @@ func (s *hmcSearch) rerun(rd *hmcRedo, choice map[[2]any]hsrc) (run *hmcRun, nee
 				}
 				nm := hname{act.instr, occ[act.instr]}
 				occ[act.instr]++
+				delete(wanted, nm)
 				oi, isOld := rd.byNm[t][nm]
 				kept := isOld && oi < rd.span[t] && rd.req[t][oi]
 				var old *model.Event

@@ -28,8 +28,8 @@ func (e *engine) runInterleave() {
 			return
 		}
 		moved := false
-		for t := range g.pend {
-			if g.pend[t].kind == actNone {
+		for t := range g.cpus {
+			if g.pend(t).kind == actNone {
 				continue
 			}
 			moved = true
@@ -46,7 +46,7 @@ func (e *engine) runInterleave() {
 // children returns the consistent graphs that add thread t's next event.
 func (w *worker) children(g *graph, t int) []*graph {
 	var out []*graph
-	a := &g.pend[t]
+	a := g.pend(t)
 	switch a.kind {
 	case actRead:
 		co := g.x.CO[a.loc]

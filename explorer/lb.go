@@ -209,12 +209,11 @@ func (w *worker) propagate(g *graph) bool {
 			if fixedDeps != nil {
 				g.x.Deps[t] = fixedDeps[:len(fixedDeps):len(fixedDeps)]
 			}
-			g.ts[t] = s
-			g.pend[t] = action{}
+			g.setCPU(t, s, action{})
 		}
 		if !changed {
 			for t := range p.Threads {
-				if g.ts[t].status == model.Running {
+				if g.ts(t).status == model.Running {
 					w.settle(g, t)
 				}
 			}

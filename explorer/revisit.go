@@ -286,8 +286,7 @@ func (w *worker) replay(g *graph, t int) {
 	if fixed != nil {
 		g.x.Events[t] = fixed[:len(fixed):len(fixed)]
 	}
-	g.ts[t] = s
-	g.pend[t] = action{}
+	g.setCPU(t, s, action{})
 	if s.status == model.Running {
 		w.settle(g, t)
 	}

@@ -438,8 +438,7 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 		if a := w.ip.next(th, &s, len(st.Threads[t])); a.kind != actNone {
 			return nil, fmt.Errorf("the trace ends while P%d can still run (line %d)", t, th.Code[a.instr].Pos.Line)
 		}
-		g.ts[t] = s
-		g.pend[t] = action{}
+		g.setCPU(t, s, action{})
 		g.x.Status[t] = s.status
 	}
 	for t, evs := range g.x.Events {

@@ -230,7 +230,7 @@ func (sp *specInfo) resume(g *graph, sigma int32, pcs []int) {
 		k, _ := slices.BinarySearchFunc(g.meta[t], sigma, func(m evMeta, s int32) int { return cmp.Compare(m.stamp, s) })
 		if k < len(evs) {
 			pcs[t] = evs[k].Instr
-		} else if a := &g.pend[t]; a.kind != actNone {
+		} else if a := g.pend(t); a.kind != actNone {
 			pcs[t] = int(a.instr)
 		}
 	}
@@ -329,18 +329,17 @@ func (w *worker) specValues(t int, a *action) []model.Value {
 // addSpecRead adds thread t's pending read with value v and no source;
 // the first value is its maximal choice (see maximal).
 func (w *worker) addSpecRead(g *graph, t int, v model.Value, first bool) (*graph, model.EventID) {
-	a := g.pend[t]
+	a := *g.pend(t)
 	h := g.clone()
-	s := h.ts[t].clone()
-	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &s, &a, v, model.NoEvent))
+	c := h.own(t)
+	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, v, model.NoEvent))
 	h.addDeps(t, &a)
 	m := &h.meta[t][len(h.meta[t])-1] // the slice was just copied by add
 	m.addedMax = first                // never revisitable (graph.revisitable)
-	w.ip.complete(w.e.prog.Threads[t], &s, &a, v)
-	h.ts[t] = s
-	h.pend[t] = action{}
-	if s.status == model.Running {
-		w.settle(h, t)
+	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, v)
+	c.next = action{}
+	if c.s.status == model.Running {
+		w.advance(h, t, c)
 	}
 	return h, id
 }
