@@ -573,7 +573,7 @@ func (c *combiner) judge() {
 	w.judged = h
 	n := w.stats.Executions
 	w.finish(h)
-	if c.goal && w.stats.Executions > n && h.x.Final().Holds(c.w.e.prog.Cond.Expr) == c.want {
+	if c.goal && w.stats.Executions > n && w.final(h).Holds(c.w.e.prog.Cond.Expr) == c.want {
 		c.found = true
 		if c.firstKey == nil {
 			c.firstChoice, c.firstKey = slices.Clone(c.choice), c.g.key(nil)

@@ -206,6 +206,7 @@ type worker struct {
 	chk   memmodel.Checker
 	stats Stats
 	buf   []byte
+	fin   model.FinalState // scratch for final
 	tick  int
 	pool  *pool // parallel DPOR; nil with one worker
 	// A parallel search logs what it finds in the task it runs, in

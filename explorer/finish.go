@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"mmcheck/memmodel"
@@ -91,11 +92,7 @@ func (w *worker) finishComplete(g *graph) {
 		return
 	}
 	// A complete execution.
-	x.Regs = make([][]model.Value, len(g.cpus))
-	for t := range g.cpus {
-		x.Regs[t] = g.ts(t).regs.slice()
-	}
-	fs := x.Final()
+	fs := w.final(g)
 	if p.Filter != nil && !fs.Holds(p.Filter) {
 		w.stats.Assumed++
 		return
@@ -350,19 +347,16 @@ func (w *worker) snapshotExec(g *graph) *model.Execution {
 
 func (w *worker) outcome(g *graph, fs *model.FinalState) {
 	p := w.e.prog
-	vals := make([]model.Value, len(p.Observed))
-	for i, t := range p.Observed {
-		vals[i] = fs.Eval(t)
+	k := w.buf[:0]
+	for _, t := range p.Observed {
+		k = strconv.AppendInt(k, fs.Eval(t), 10)
+		k = append(k, ',')
 	}
+	w.buf = k
 	sat := true
 	if p.Cond != nil {
 		sat = fs.Holds(p.Cond.Expr)
 	}
-	var sb strings.Builder
-	for _, v := range vals {
-		fmt.Fprintf(&sb, "%d,", v)
-	}
-	k := sb.String()
 	e := w.e
 	outcomes, witness := &w.seg.outcomes, &w.seg.witness
 	if w.task == nil {
@@ -373,10 +367,14 @@ func (w *worker) outcome(g *graph, fs *model.FinalState) {
 	if *outcomes == nil {
 		*outcomes = map[string]*Outcome{}
 	}
-	o := (*outcomes)[k]
+	o := (*outcomes)[string(k)]
 	if o == nil {
+		vals := make([]model.Value, len(p.Observed))
+		for i, t := range p.Observed {
+			vals[i] = fs.Eval(t)
+		}
 		o = &Outcome{Values: vals, Satisfies: sat}
-		(*outcomes)[k] = o
+		(*outcomes)[string(k)] = o
 	}
 	o.Count++
 	refutes := false
@@ -406,4 +404,34 @@ func condMsg(c *model.Cond) string {
 	default:
 		return "a final state does not satisfy forall " + c.Text
 	}
+}
+
+// final returns the final state of the complete execution g, in the
+// worker's scratch (w.fin): valid until the next call. Nothing keeps it:
+// outcome copies the values it stores, and a counterexample takes a
+// snapshot of the graph (snapshotExec).
+func (w *worker) final(g *graph) *model.FinalState {
+	x, fs := g.x, &w.fin
+	fs.Regs = grow(fs.Regs, len(g.cpus))
+	for t := range g.cpus {
+		r := &g.ts(t).regs
+		fs.Regs[t] = grow(fs.Regs[t], r.len())
+		for i := range fs.Regs[t] {
+			fs.Regs[t][i] = r.get(int32(i))
+		}
+	}
+	fs.Mem = grow(fs.Mem, len(x.Prog.Locs))
+	for l := range x.Prog.Locs {
+		fs.Mem[l] = x.WriteVal(x.COLast(l))
+	}
+	fs.Freed = grow(fs.Freed, len(x.Prog.Objects))
+	clear(fs.Freed)
+	for _, evs := range x.Events {
+		for i := range evs {
+			if evs[i].Kind == model.EvFree && evs[i].Loc >= 0 {
+				fs.Freed[evs[i].Loc] = true
+			}
+		}
+	}
+	return fs
 }
