@@ -46,7 +46,11 @@ import (
 // g's, named by instruction and occurrence) and the initial value, and
 // each hole write every coherence position its own CPU's accesses allow
 // (coBounds); values and dependencies are computed again until they
-// settle. Then a takes every coherence position (r's RMW write half, if
+// settle. A hole read may be given a write of g that another CPU does not
+// reach running up to its last kept event (a deleted event after it):
+// that CPU then runs on until it makes the write again, the events up to
+// it new, as holes are (GenMC's CPUs may add such events again before the
+// hole read's CPU gets to the hole). Then a takes every coherence position (r's RMW write half, if
 // kept, right after it). A hole read may be revisited later like any
 // read.
 //
@@ -93,18 +97,19 @@ import (
 //     value that changed: hmcStats.refused; the random tests refuse
 //     some fifty revisits, and reach every execution by another order of
 //     revisits);
-//   - a hole read chooses among the writes of the run and of g, at once;
-//     HMC adds it again when its CPU gets to it, after the CPUs before it
-//     have made their deleted events again, and it may read one of those.
-//     This is incomplete: randomProgram(335) and (257) of fuzz_test.go
-//     miss a final state (P2's failed cmpxchg must read P1's successful
-//     one, which the revisit by P2's xchg deleted; the hole reads the
-//     initial value, succeeds, and its full barrier then forbids P1's
-//     success). Making the deleted writes of the hole reads again too
-//     finds it, but made the tests four times slower; lazy holes (a
-//     graph with gaps, as GenMC's) are the fix. The tests' random
-//     programs avoid those two seeds' shape only by luck: 2 of 2,100
-//     further programs disagreed.
+//   - a hole read chooses at once among the writes of the run and of g
+//     (which its CPU then runs on to make again, if need be); HMC adds it
+//     again when its CPU gets to it, after the CPUs before it have made
+//     their deleted events again, and it may read one of those, or a write
+//     they make that g did not have (their control flow changed). Before
+//     the writes of g past a CPU's kept events could be chosen,
+//     randomProgram(335) and (257) of fuzz_test.go missed a final state
+//     (P2's failed cmpxchg must read P1's successful one, which the
+//     revisit by P2's xchg deleted: TestHMCHoleSeeds); a write that g
+//     did not have is still out of reach, and lazy holes (a graph with
+//     gaps, as GenMC's) are the complete fix. Holes made at once also
+//     cost: each of a revisit's hole reads branches on every write of its
+//     location, and on a protocol file a revisit has dozens of them.
 //
 // lkmm gives (1) only for the dependencies it orders: hb is acyclic, and
 // holds [Marked]; ppo; [Marked] (addr; data and ctrl to a write; (addr |
@@ -511,7 +516,8 @@ func (s *hmcSearch) redo(rd *hmcRedo, choice map[[2]any]hsrc) {
 				}
 			}
 		}
-		// And g's (a write the choices not made yet may make again).
+		// And g's (a write the choices not made yet may make again, or a
+		// CPU makes again past its last kept event).
 		for u, evs := range rd.g.x.Events {
 			for i := range evs {
 				if e := &evs[i]; e.Kind == model.EvWrite && e.Loc == nloc {

@@ -108,3 +108,51 @@ func TestHMCStaticProtocols(t *testing.T) {
 		t.Logf("%s: %s", filepath.Base(f), why)
 	}
 }
+
+// hmcProtocolStates bounds each HMC search of TestHMCProtocols.
+const hmcProtocolStates = 200_000
+
+// TestHMCProtocols runs the HMC search (MMCHECK_SLOW=1 only) on every
+// protocol file of litmus/lazy-mm under lkmm, bounded by states, and
+// logs what it does: the static check's refusal, or the verdict, states
+// and seconds. A verdict it reaches must be the file's lkmm line in its
+// .expected (verified or a counterexample), where that line is one.
+func TestHMCProtocols(t *testing.T) {
+	if !longTests() {
+		t.Skip("MMCHECK_SLOW=1 runs the HMC search on the protocol files")
+	}
+	files, _ := filepath.Glob("../litmus/lazy-mm/*.lit")
+	if f := os.Getenv("MMCHECK_HMC_FILE"); f != "" {
+		files = []string{f}
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := litmus.Load(f, src)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		want := ""
+		if exp, err := os.ReadFile(strings.TrimSuffix(f, ".lit") + ".expected"); err == nil {
+			for _, l := range strings.Split(string(exp), "\n") {
+				if v, ok := strings.CutPrefix(l, "lkmm: "); ok {
+					want = strings.Fields(v)[0]
+				}
+			}
+		}
+		st := time.Now()
+		r := runMax(t, p, DPOR, hooks{hmc: true}, hmcProtocolStates)
+		el := time.Since(st)
+		got := map[Verdict]string{Pass: "verified", Fail: "counterexample", Unknown: "inconclusive"}[r.Verdict]
+		reason := r.Reason
+		if len(reason) > 300 {
+			reason = reason[:300] + "..."
+		}
+		t.Logf("%s: %s (expected %s): %d executions, %d states, %.1f s: %s", filepath.Base(f), got, want, r.Stats.Executions, r.Stats.States, el.Seconds(), reason)
+		if r.Verdict != Unknown && (want == "verified" || want == "counterexample") && got != want {
+			t.Errorf("%s: the HMC search says %s, its .expected %s", filepath.Base(f), got, want)
+		}
+	}
+}
