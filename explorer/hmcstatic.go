@@ -42,9 +42,10 @@ import (
 // conditional. The values of registers and the locations of accesses
 // come from lbfree.go's abstract values (lbChecker.values: every value a
 // location may hold, a branch on a value read goes both ways), and which
-// locations other CPUs may read or write from the same pass. Everything
-// the state tracks is a may-set, so the join is a union and every path's
-// facts are below the state's:
+// locations other CPUs may read or write from the same pass. What the
+// state tracks are may-sets, whose join is a union, and one must-set,
+// whose join is an intersection, so that every path's facts are below the
+// state's:
 //
 //   - per register, dep: the reads its value depends on, as the
 //     interpreter computes Deps (data flow between registers; a read sets
@@ -52,8 +53,9 @@ import (
 //     reads (all), and the part of that closure that lkmm may not order
 //     before a marked access with a ppo dependency on the register (uo:
 //     a marked read contributes the reads not ordered before it; a plain
-//     one itself and all its closure); and hid, set when the value may
-//     depend on a read no recorded dependency names (property 2);
+//     one itself and all its closure); the reads of that closure on every
+//     path (must); and hid, set when the value may depend on a read no
+//     recorded dependency names (property 2);
 //   - the open conditionals whose condition depends on reads, by where
 //     their branches join (the postdominator, as interp.openScope): their
 //     deps are the ctrl dependencies of the events inside; the registers
@@ -77,10 +79,12 @@ import (
 // uo if it is ppo (both ends marked; data and ctrl to a write; addr to
 // any access) and all if not; then the reads ordered before k by an
 // acquire, a full barrier between, or k a release or fully ordered write,
-// are removed (both marked). This is hmcOrdered's computation on a path
-// (hmcpaths_test.go), edge by edge, with unions where a path has one
-// value: a read ordered on every path by another edge may be counted
-// unordered here, never the other way round. Property 1 is then checked
+// are removed (both marked), and so are those a ppo edge orders on every
+// path (in its must, not in its uo), if the read is on no cycle of the
+// code (else another of its events may be the one in uo). This is
+// hmcOrdered's computation on a path (hmcpaths_test.go), edge by edge,
+// with unions where a path has one value: a read ordered on every path
+// may be counted unordered here, never the other way round. Property 1 is then checked
 // for each write another CPU may read (by instruction, after the
 // fixpoint) against the reads that may read another CPU's write.
 //
