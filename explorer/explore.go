@@ -409,11 +409,14 @@ func place(g *graph, id model.EventID, pos int) *graph {
 	return h
 }
 
-// placeNew is place for a write that h itself just appended (appendWrite),
-// when the graphs it returns are searched one after the other: the
-// write's metadata slot is h's own (grow.go), and no graph made from an
-// earlier call is alive when the next call writes it, so its flag is
-// written in place instead of copying the CPU's metadata.
+// placeNew is place for a write just appended (appendWrite) by h or by
+// the graph h was cut from (a backward revisit), when the graphs it
+// returns are searched one after the other: the write's metadata slot
+// was claimed by that append (grow.go), no graph made from an earlier
+// call is alive when the next call writes it, and the appending graph
+// does not read the flag while its revisits are searched (the write is
+// never among the events a revisit deletes). So the flag is written in
+// place instead of copying the CPU's metadata.
 func placeNew(h *graph, id model.EventID, pos int) *graph {
 	h2 := h.clone()
 	loc := h2.x.Ev(id).Loc

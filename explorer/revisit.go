@@ -90,10 +90,8 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 				if v == vNo && !w.hooks.incrOracle {
 					continue
 				}
-				h2 := place(h, a, pos)
-				m := h2.metaOf(r)
-				m.addedMax = pos == len(h.x.CO[loc])
-				h2.setMeta(r, m)
+				h2 := placeNew(h, a, pos)
+				h2.meta[r.Thread][r.Index].addedMax = pos == len(h.x.CO[loc]) // r's metadata is h's own (revisit)
 				if w.accept(h2, v, false) && !hopeless(h2, r) {
 					w.descend(h2, true)
 				}
@@ -198,11 +196,13 @@ func (w *worker) revisit(g *graph, r, a model.EventID, keep []int32) *graph {
 			w.replay(h, t)
 		}
 	}
+	// r's metadata gets an array of h's own, which h's placements of a
+	// write in place (backwardRevisits); r reads from a now: new views.
+	m := h.metaOf(r)
 	if h.vk != viewsNone {
-		m := h.metaOf(r) // r reads from a now: new views
 		m.view = blockAddr(h.computeView(int(r.Thread), int(r.Index), h.x.Ev(r)))
-		h.setMeta(r, m)
 	}
+	h.setMeta(r, m)
 	return h
 }
 
