@@ -78,7 +78,8 @@ func (w *worker) visit(g *graph) {
 			return
 		}
 		co := g.x.CO[a.loc]
-		rr := w.readRule(g, t)
+		var rule readRule
+		rr := w.readRule(&rule, g, t)
 		for i := len(co) - 1; i >= -1; i-- {
 			src := model.InitID(a.loc)
 			if i >= 0 {
