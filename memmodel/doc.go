@@ -93,6 +93,11 @@ package memmodel
 //     key hb-after f1 is below the greatest key hb-before f2.
 //   - Ordered computes the transitive closure of the reduced graph as
 //     bitset rows, once per Check and only when first asked.
+//   - lkmm's Ordered first looks for one path that proves the pair
+//     ordered, through edges that are in hb and in the fences the
+//     pre-/post-bounded relations take (lkmm_quick.go); only when it finds
+//     none, on an execution the sc shortcut judged, does it compute the
+//     model's relations. On the lazy-mm family every pair is proved so.
 //
 // Testing. The tests check the classic litmus shapes (SB, MP, LB, IRIW,
 // 2+2W, R, the four coherence shapes, atomicity, release sequences,

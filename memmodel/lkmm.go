@@ -257,6 +257,8 @@ type lkmmChecker struct {
 	ok                 bool
 	lazy               bool    // ok by scShortcut; the axioms' relations are not computed yet
 	scg                digraph // for scShortcut
+	checks             uint32  // Check calls so far (quickScratch.checks)
+	quick              quickScratch
 }
 
 // compute computes the relations of an execution that scShortcut judged
@@ -300,6 +302,7 @@ func (c *lkmmChecker) instr(v int32) *model.Instr {
 }
 
 func (c *lkmmChecker) Check(x *model.Execution) *Failure {
+	c.checks++
 	c.ok, c.lazy = false, false
 	c.plainDone = false
 	c.race = false
@@ -1148,6 +1151,9 @@ func (c *lkmmChecker) Ordered(a, b model.EventID) bool {
 	na, nb := f.node(a), f.node(b)
 	if f.thr[na] == f.thr[nb] {
 		return na < nb
+	}
+	if c.lazy && c.orderedQuick(na, nb) {
+		return true // proved without the relations (lkmm_quick.go)
 	}
 	c.compute()
 	c.plain()

@@ -510,7 +510,7 @@ func TestLKMMAgainstReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(*refSeed, 7))
 	c := LKMM.NewChecker()
 	verdicts := map[string]int{}
-	races, mixed, shortcut := 0, 0, 0
+	races, mixed, shortcut, quick := 0, 0, 0, 0
 	for it := 0; it < iters; it++ {
 		x := lkRandomExec(rng)
 		got := ""
@@ -533,6 +533,23 @@ func TestLKMMAgainstReference(t *testing.T) {
 		verdicts[got]++
 		if got != "" {
 			continue
+		}
+		if lc := c.(*lkmmChecker); lc.lazy {
+			// orderedQuick's proofs (before Flags computes the relations).
+			for a := range g.ev {
+				for b := range g.ev {
+					if g.ev[a] == nil || g.ev[b] == nil || g.ev[b].Kind != model.EvFree && g.ev[b].Kind != model.EvWrite || g.id[a].IsInit() || g.id[b].IsInit() {
+						continue
+					}
+					na, nb := lc.f.node(g.id[a]), lc.f.node(g.id[b])
+					if lc.f.thr[na] != lc.f.thr[nb] && lc.orderedQuick(na, nb) {
+						quick++
+						if !g.ordered(a, b) {
+							t.Fatalf("iteration %d: orderedQuick proves %v ordered before %v, the reference does not, on\n%s", it, g.id[a], g.id[b], lkDump(x))
+						}
+					}
+				}
+			}
 		}
 		fl := c.(Flagger).Flags()
 		var wantFl []string
@@ -565,7 +582,10 @@ func TestLKMMAgainstReference(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("verdicts of %d: %v; %d with data races, %d with mixed accesses; %d judged by the SC shortcut", iters, verdicts, races, mixed, shortcut)
+	t.Logf("verdicts of %d: %v; %d with data races, %d with mixed accesses; %d judged by the SC shortcut; %d pairs proved ordered by orderedQuick", iters, verdicts, races, mixed, shortcut, quick)
+	if quick < iters/100 {
+		t.Errorf("orderedQuick proved %d pairs ordered: the test covers it too little", quick)
+	}
 	if shortcut < iters/100 || shortcut == verdicts[""] {
 		t.Errorf("%d of %d consistent executions judged by the SC shortcut: the test covers it too little", shortcut, verdicts[""])
 	}
