@@ -257,7 +257,7 @@ type lkmmChecker struct {
 	ok                 bool
 	lazy               bool    // ok by scShortcut; the axioms' relations are not computed yet
 	scg                digraph // for scShortcut
-	checks             uint32  // Check calls so far (quickScratch.checks)
+	checks             uint64  // Check calls so far (quickScratch.checks)
 	quick              quickScratch
 }
 

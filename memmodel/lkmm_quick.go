@@ -46,7 +46,7 @@ import "mmcheck/model"
 
 // quickScratch is orderedQuick's per-execution index and BFS state.
 type quickScratch struct {
-	checks uint32  // the Check it describes (lkmmChecker.checks)
+	checks uint64  // the Check it describes (lkmmChecker.checks)
 	rhead  []int32 // per write: its first reader, -1 for none
 	rnext  []int32 // per read: the next reader of the same write
 	nextMb []int32 // per node: the first smp_mb after it in its CPU, its CPU's end if none
