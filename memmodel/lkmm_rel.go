@@ -176,6 +176,10 @@ func (r *lkRels) seq(a, b []uint64) []uint64 {
 		seq1(out, a, b, r.n)
 	case 2:
 		seq2(out, a, b, r.n)
+	case 3:
+		seq3(out, a, b, r.n)
+	case 4:
+		seq4(out, a, b, r.n)
 	default:
 		seqN(out, a, b, r.n, w)
 	}
@@ -208,6 +212,10 @@ func (r *lkRels) plus(m []uint64) []uint64 {
 		plus1(m, r.n)
 	case 2:
 		plus2(m, r.n)
+	case 3:
+		plus3(m, r.n)
+	case 4:
+		plus4(m, r.n)
 	default:
 		plusN(m, r.n, w)
 	}
@@ -446,8 +454,9 @@ func (r *lkRels) cycleFrom(m []uint64, s int32) []int32 {
 	return []int32{s}
 }
 
-// seq1, seq2, plus1 and plus2 are seq and plus for rows of one and two
-// words (executions of up to 64 and 128 events, nearly all of them):
+// seq1 to seq4 and plus1 to plus4 are seq and plus for rows of one to four
+// words (executions of up to 64, 128, 192 and 256 events: the lazy-mm
+// family has 33 to 128, the protocol files of litmus/ up to about 250):
 // without the row slices and their bounds checks, these loops, a third of
 // lkmm's time on unlazy-6, take half as long (BenchmarkLKMMRelations).
 
@@ -508,6 +517,82 @@ func plus2(m []uint64, n int) {
 			if m[i+kw]&kb != 0 && i != 2*k {
 				m[i] |= rk0
 				m[i+1] |= rk1
+			}
+		}
+	}
+}
+
+func seq3(out, a, b []uint64, n int) {
+	a, b, out = a[:3*n], b[:3*n], out[:3*n]
+	for i := 0; i < 3*n; i += 3 {
+		var o0, o1, o2 uint64
+		for k := range 3 {
+			for v := a[i+k]; v != 0; v &= v - 1 {
+				j := 3 * (64*k + bits.TrailingZeros64(v))
+				rb := b[j : j+3 : j+3]
+				o0 |= rb[0]
+				o1 |= rb[1]
+				o2 |= rb[2]
+			}
+		}
+		out[i], out[i+1], out[i+2] = o0, o1, o2
+	}
+}
+
+func seq4(out, a, b []uint64, n int) {
+	a, b, out = a[:4*n], b[:4*n], out[:4*n]
+	for i := 0; i < 4*n; i += 4 {
+		var o0, o1, o2, o3 uint64
+		for k := range 4 {
+			for v := a[i+k]; v != 0; v &= v - 1 {
+				j := 4 * (64*k + bits.TrailingZeros64(v))
+				rb := b[j : j+4 : j+4]
+				o0 |= rb[0]
+				o1 |= rb[1]
+				o2 |= rb[2]
+				o3 |= rb[3]
+			}
+		}
+		out[i], out[i+1], out[i+2], out[i+3] = o0, o1, o2, o3
+	}
+}
+
+func plus3(m []uint64, n int) {
+	m = m[:3*n]
+	for k := 0; k < n; k++ {
+		rk := m[3*k : 3*k+3 : 3*k+3]
+		rk0, rk1, rk2 := rk[0], rk[1], rk[2]
+		if rk0|rk1|rk2 == 0 {
+			continue
+		}
+		kw, kb := k>>6, uint64(1)<<(uint(k)&63)
+		for i := 0; i < 3*n; i += 3 {
+			ri := m[i : i+3 : i+3]
+			if ri[kw]&kb != 0 && i != 3*k {
+				ri[0] |= rk0
+				ri[1] |= rk1
+				ri[2] |= rk2
+			}
+		}
+	}
+}
+
+func plus4(m []uint64, n int) {
+	m = m[:4*n]
+	for k := 0; k < n; k++ {
+		rk := m[4*k : 4*k+4 : 4*k+4]
+		rk0, rk1, rk2, rk3 := rk[0], rk[1], rk[2], rk[3]
+		if rk0|rk1|rk2|rk3 == 0 {
+			continue
+		}
+		kw, kb := k>>6, uint64(1)<<(uint(k)&63)
+		for i := 0; i < 4*n; i += 4 {
+			ri := m[i : i+4 : i+4]
+			if ri[kw]&kb != 0 && i != 4*k {
+				ri[0] |= rk0
+				ri[1] |= rk1
+				ri[2] |= rk2
+				ri[3] |= rk3
 			}
 		}
 	}

@@ -84,8 +84,9 @@ func TestRelationsAgainstNaive(t *testing.T) {
 }
 
 // BenchmarkLKMMRelations times seq and plus on a relation of 90 nodes
-// (two words per row, as lkmm's relations on unlazy-6's executions),
-// through the loops for two-word rows and through the general ones.
+// (two words per row, as lkmm's relations on unlazy-6's executions) and
+// one of 200 (four words), through the loops for those row sizes and
+// through the general ones.
 func BenchmarkLKMMRelations(b *testing.B) {
 	const n = 90
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -122,6 +123,42 @@ func BenchmarkLKMMRelations(b *testing.B) {
 		for b.Loop() {
 			copy(m, a)
 			plusN(m, n, 2)
+		}
+	})
+	// 200 nodes: four words per row, as the protocol files' executions.
+	const n4 = 200
+	r.reset(n4)
+	a4 := r.rel()
+	for i := range n4 {
+		for j := range n4 {
+			if rng.Float64() < 0.05 {
+				r.add(a4, int32(i), int32(j))
+			}
+		}
+	}
+	out4, m4 := r.rel(), r.rel()
+	b.Run("seq/words=4", func(b *testing.B) {
+		for b.Loop() {
+			clear(out4)
+			seq4(out4, a4, a4, n4)
+		}
+	})
+	b.Run("seq/general4", func(b *testing.B) {
+		for b.Loop() {
+			clear(out4)
+			seqN(out4, a4, a4, n4, 4)
+		}
+	})
+	b.Run("plus/words=4", func(b *testing.B) {
+		for b.Loop() {
+			copy(m4, a4)
+			plus4(m4, n4)
+		}
+	})
+	b.Run("plus/general4", func(b *testing.B) {
+		for b.Loop() {
+			copy(m4, a4)
+			plusN(m4, n4, 4)
 		}
 	})
 }
