@@ -73,6 +73,21 @@ func (c *cowVec[T]) clone() cowVec[T] {
 	return cowVec[T]{ch: c.ch, n: c.n}
 }
 
+// fork returns a copy of c for a caller that goes on changing c too (the
+// explorer never changes a vector it cloned; lbfree.go's abstract states
+// are joined in place): neither may write a chunk the other can see, so
+// both copy their list and chunks at their next set.
+func (c *cowVec[T]) fork() cowVec[T] {
+	c.own = false
+	return c.clone()
+}
+
+// sameChunk reports whether c and o share the chunk that holds entry i
+// (and so agree on its entries).
+func (c *cowVec[T]) sameChunk(o *cowVec[T], i int32) bool {
+	return c.ch[i>>cowBits] == o.ch[i>>cowBits]
+}
+
 // len returns the vector's length (0 for the zero vector).
 func (c *cowVec[T]) len() int { return int(c.n) }
 

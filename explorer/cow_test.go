@@ -68,3 +68,44 @@ func TestCowVec(t *testing.T) {
 		}
 	}
 }
+
+// TestCowVecFork: after fork, both the vector and its fork may go on
+// being written (lbfree.go joins abstract states in place after cloning
+// them), and random writes to either side agree with plain slices.
+func TestCowVecFork(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	n := 100
+	type pair struct {
+		c   *cowVec[int]
+		ref []int
+	}
+	first := newCowVec[int](n)
+	live := []pair{{&first, make([]int, n)}}
+	for step := 0; step < 5000; step++ {
+		p := live[rng.Intn(len(live))]
+		if rng.Intn(2) == 0 {
+			f := p.c.fork()
+			live = append(live, pair{&f, slices.Clone(p.ref)})
+		}
+		q := live[rng.Intn(len(live))] // maybe the original: it is written after fork too
+		for k := rng.Intn(4); k > 0; k-- {
+			i := rng.Intn(n)
+			x := rng.Int()
+			q.c.set(int32(i), x)
+			q.ref[i] = x
+		}
+		if len(live) > 50 {
+			live = live[len(live)-50:]
+		}
+		for _, q := range live {
+			if !slices.Equal(q.c.slice(), q.ref) {
+				t.Fatalf("step %d: a vector differs from its reference", step)
+			}
+			for i := int32(0); i < int32(n); i++ {
+				if q.c.sameChunk(live[0].c, i) && q.c.get(i) != live[0].c.get(i) {
+					t.Fatalf("step %d: vectors that share a chunk differ at %d", step, i)
+				}
+			}
+		}
+	}
+}

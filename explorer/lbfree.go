@@ -187,8 +187,8 @@ func (a aval) without(v model.Value) (aval, bool) {
 // the search from one read r only.
 type lbState struct {
 	pc       int32
-	regs     []aval
-	rmwWrite bool // the next event is the write half of the RMW at pc
+	regs     cowVec[aval] // shared with the states cloned from it (fork): protocol files have hundreds of registers per CPU
+	rmwWrite bool         // the next event is the write half of the RMW at pc
 	// The write half's locations (nil: any), value and dependencies on r,
 	// fixed by the read half before it sets its result register (which
 	// may also be an operand: r1 = xchg(x, r1)).
@@ -280,7 +280,7 @@ func (s *lbState) setVN(r int32, op int64, a, b int32) {
 
 func (s *lbState) clone() *lbState {
 	n := *s
-	n.regs = append([]aval(nil), s.regs...)
+	n.regs = s.regs.fork()
 	if s.taint != nil {
 		n.taint = append([]bool(nil), s.taint...)
 	}
@@ -911,7 +911,7 @@ func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, ski
 			if !live[s.pc][i] {
 				continue // the loop is not running: its count does not matter
 			}
-			if v, ok := s.regs[r].single(); ok {
+			if v, ok := s.regs.get(r).single(); ok {
 				b = binary.AppendVarint(append(b, 1), v)
 			} else {
 				b = append(b, 0)
@@ -971,9 +971,14 @@ func (c *lbChecker) fixpoint(t *model.Thread, starts []*lbState, track bool, ski
 // whether s changed.
 func (s *lbState) join(o *lbState) bool {
 	changed := false
-	for i, r := range s.regs {
-		if u := r.union(o.regs[i]); !u.equal(r) {
-			s.regs[i] = u
+	for i := int32(0); i < int32(s.regs.len()); i++ {
+		if s.regs.sameChunk(&o.regs, i) {
+			i |= 1<<cowBits - 1 // the whole chunk is the same
+			continue
+		}
+		r := s.regs.get(i)
+		if u := r.union(o.regs.get(i)); !u.equal(r) {
+			s.regs.set(i, u)
 			changed = true
 		}
 	}
@@ -1053,17 +1058,17 @@ func (s *lbState) join(o *lbState) bool {
 // it may access and the states at which it reads.
 func (c *lbChecker) collect(ti int, t *model.Thread) string {
 	c.cur = ti
-	start := &lbState{pc: 0, regs: make([]aval, t.NumRegs)}
-	for i := range start.regs {
-		start.regs[i] = one(0)
+	start := &lbState{pc: 0, regs: newCowVec[aval](t.NumRegs)}
+	for i := range t.NumRegs {
+		start.regs.set(int32(i), one(0))
 	}
 	for _, ri := range t.Init {
-		start.regs[ri.Reg] = one(ri.Val)
+		start.regs.set(int32(ri.Reg), one(ri.Val))
 	}
 	start.vt = &lbVN{tab: map[lbVNKey]int32{}}
 	start.vn = make([]int32, t.NumRegs)
-	for i, v := range start.regs {
-		start.vn[i] = start.vt.cons(lbVNKey{op: -1, a: int64(v.vals[0])})
+	for i := range t.NumRegs {
+		start.vn[i] = start.vt.cons(lbVNKey{op: -1, a: int64(start.regs.get(int32(i)).vals[0])})
 	}
 	states, why := c.fixpoint(t, []*lbState{start}, false, nil)
 	if why != "" {
@@ -1284,14 +1289,14 @@ func (s *lbState) get(a model.Arg) aval {
 	if a.Reg < 0 {
 		return one(a.Imm)
 	}
-	return s.regs[a.Reg]
+	return s.regs.get(int32(a.Reg))
 }
 
 func (s *lbState) set(r int32, v aval, taint bool) {
 	if r < 0 {
 		return
 	}
-	s.regs[r] = v
+	s.regs.set(r, v)
 	if s.taint != nil {
 		s.taint[r] = taint
 	}
@@ -1432,8 +1437,8 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 				return nil, nil, out
 			}
 		case model.OpLoopIter:
-			if v, ok := s.regs[in.Dst].single(); ok {
-				s.regs[in.Dst] = one(v + 1)
+			if v, ok := s.regs.get(int32(in.Dst)).single(); ok {
+				s.regs.set(int32(in.Dst), one(v+1))
 				if v+1 > model.Value(c.bound) {
 					return nil, nil, out // cut
 				}
