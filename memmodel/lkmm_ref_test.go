@@ -363,7 +363,11 @@ func (g *lkRef) ordered(a, b int) bool {
 // trylock, spin_is_locked), kfree, and random dependencies. Each event
 // has an instruction of its own in the thread's code (an RMW's two halves
 // share one).
-func lkRandomExec(rng *rand.Rand) *model.Execution {
+func lkRandomExec(rng *rand.Rand) *model.Execution { return lkRandomExecOps(rng, 0) }
+
+// lkRandomExecOps is lkRandomExec with ops more operations per thread
+// (longer chains of rf, rmw and fences).
+func lkRandomExecOps(rng *rand.Rand, ops int) *model.Execution {
 	nt := 2 + rng.IntN(3)
 	nl := 1 + rng.IntN(3)
 	if rng.IntN(3) != 0 {
@@ -392,6 +396,7 @@ func lkRandomExec(rng *rand.Rand) *model.Execution {
 		if nt == 4 {
 			k = 1 + rng.IntN(3)
 		}
+		k += ops
 		held := false
 		for i := 0; i < k; i++ {
 			l := rng.IntN(nl)
@@ -649,4 +654,47 @@ func lkInts(v []int32) string {
 		s += strconv.Itoa(int(k))
 	}
 	return s
+}
+
+// TestLKMMOrderedQuickLong compares orderedQuick's proofs with the
+// reference on executions whose threads are longer than
+// TestLKMMAgainstReference's (up to 10 operations), where its paths chain
+// several rfe, rmw-sequence and fence edges.
+func TestLKMMOrderedQuickLong(t *testing.T) {
+	iters := *refIters
+	if testing.Short() {
+		iters /= 10
+	}
+	rng := rand.New(rand.NewPCG(*refSeed, 11))
+	c := LKMM.NewChecker().(*lkmmChecker)
+	proved, wide := 0, 0
+	for it := 0; it < iters; it++ {
+		x := lkRandomExecOps(rng, 4)
+		if c.Check(x) != nil || !c.lazy {
+			continue
+		}
+		_, g := refLKMM(x)
+		for a := range g.ev {
+			for b := range g.ev {
+				if g.ev[a] == nil || g.ev[b] == nil || g.ev[b].Kind != model.EvFree && g.ev[b].Kind != model.EvWrite {
+					continue
+				}
+				na, nb := c.f.node(g.id[a]), c.f.node(g.id[b])
+				if c.f.thr[na] == c.f.thr[nb] || !c.orderedQuick(na, nb) {
+					continue
+				}
+				proved++
+				if len(c.quick.queue) > 3 {
+					wide++ // the search reached more than 3 events
+				}
+				if !g.ordered(a, b) {
+					t.Fatalf("iteration %d: orderedQuick proves %v ordered before %v, the reference does not, on\n%s", it, g.id[a], g.id[b], lkDump(x))
+				}
+			}
+		}
+	}
+	t.Logf("%d executions: %d pairs proved ordered, %d by searches that reached more than 3 events", iters, proved, wide)
+	if proved < iters/10 || wide < proved/20 {
+		t.Errorf("%d pairs proved, %d of them by wider searches: the test covers orderedQuick too little", proved, wide)
+	}
 }
