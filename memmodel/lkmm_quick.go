@@ -41,19 +41,18 @@ import "mmcheck/model"
 //     the middle term of ww-nonrace.
 //
 // A path found proves Ordered; none found proves nothing, and Ordered
-// computes the relations as before. TestLKMMAgainstReference compares
-// every answer of orderedQuick with the reference model.
+// computes the relations as before. TestLKMMAgainstReference and
+// TestLKMMOrderedQuickLong compare every proof with the reference model.
 
 // quickScratch is orderedQuick's per-execution index and BFS state.
 type quickScratch struct {
-	checks uint64  // the Check it describes (lkmmChecker.checks)
-	rhead  []int32 // per write: its first reader, -1 for none
-	rnext  []int32 // per read: the next reader of the same write
-	nextMb []int32 // per node: the first smp_mb after it in its CPU, its CPU's end if none
-	seen   []uint64
-	queue  []int32
-	chain  []int32
-	proved int // pairs proved ordered, for the tests
+	checks uint64   // the Check it describes (lkmmChecker.checks)
+	rhead  []int32  // per write: its first reader, -1 for none
+	rnext  []int32  // per read: the next reader of the same write
+	nextMb []int32  // per node: the first smp_mb after it in its CPU, its CPU's end if none
+	seen   []uint64 // the search's visited nodes
+	queue  []int32  // the search's queue (what it reached, in order)
+	chain  []int32  // a write's rmw-sequence
 }
 
 // quickIndex builds the index for the loaded execution, once per Check.
@@ -183,7 +182,6 @@ func (c *lkmmChecker) orderedQuick(a, b int32) bool {
 		x := q.queue[head]
 		t := f.thr[x]
 		if x == b && lkHas(c.sMarked, b) || t == tb && x < b && c.fenceEdge(q, x, b, false) {
-			q.proved++
 			return true
 		}
 		for y := x + 1; y < f.start[t+1]; y++ {
