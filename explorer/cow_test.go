@@ -12,8 +12,10 @@ import (
 // the search does: a vector stored in a graph is never written) agree
 // with plain slices.
 func TestCowVec(t *testing.T) {
-	v := newCowVec[int](70) // three chunks, the last one partial
-	for i := int32(0); i < 70; i++ {
+	const size = 1 << cowBits
+	n := int32(2*size + size/2) // three chunks, the last one partial
+	v := newCowVec[int](int(n))
+	for i := int32(0); i < n; i++ {
 		v.set(i, int(i))
 	}
 	w := v.clone()
@@ -22,18 +24,19 @@ func TestCowVec(t *testing.T) {
 			t.Fatalf("chunk %d copied before any write", k)
 		}
 	}
-	w.set(40, -1)
-	if v.get(40) != 40 || w.get(40) != -1 {
-		t.Fatalf("after writing the copy: original %d, copy %d", v.get(40), w.get(40))
+	a := int32(size + size/4) // in the second chunk
+	w.set(a, -1)
+	if v.get(a) != int(a) || w.get(a) != -1 {
+		t.Fatalf("after writing the copy: original %d, copy %d", v.get(a), w.get(a))
 	}
 	if v.ch[1] == w.ch[1] || v.ch[0] != w.ch[0] || v.ch[2] != w.ch[2] {
 		t.Fatal("a write must copy its chunk and only its chunk")
 	}
-	w.set(41, -2) // same chunk: written in place now
-	if v.get(41) != 41 || w.get(41) != -2 {
+	w.set(a+1, -2) // same chunk: written in place now
+	if v.get(a+1) != int(a+1) || w.get(a+1) != -2 {
 		t.Fatal("second write to the copied chunk leaked")
 	}
-	if w.len() != 70 || !slices.Equal(v.slice()[:3], []int{0, 1, 2}) {
+	if w.len() != int(n) || !slices.Equal(v.slice()[:3], []int{0, 1, 2}) {
 		t.Fatal("len or slice wrong")
 	}
 	var zero cowVec[int]
@@ -46,13 +49,13 @@ func TestCowVec(t *testing.T) {
 		c   cowVec[int]
 		ref []int
 	}
-	n := 100
-	live := []pair{{newCowVec[int](n), make([]int, n)}}
+	const m = 100
+	live := []pair{{newCowVec[int](m), make([]int, m)}}
 	for step := 0; step < 5000; step++ {
 		p := live[rng.Intn(len(live))]
 		c, ref := p.c.clone(), slices.Clone(p.ref)
 		for k := rng.Intn(4); k > 0; k-- {
-			i := rng.Intn(n)
+			i := rng.Intn(m)
 			x := rng.Int()
 			c.set(int32(i), x)
 			ref[i] = x
