@@ -411,7 +411,7 @@ func condMsg(c *model.Cond) string {
 // outcome copies the values it stores, and a counterexample takes a
 // snapshot of the graph (snapshotExec).
 func (w *worker) final(g *graph) *model.FinalState {
-	x, fs := g.x, &w.fin
+	fs := &w.fin
 	fs.Regs = grow(fs.Regs, len(g.cpus))
 	for t := range g.cpus {
 		r := &g.ts(t).regs
@@ -420,18 +420,6 @@ func (w *worker) final(g *graph) *model.FinalState {
 			fs.Regs[t][i] = r.get(int32(i))
 		}
 	}
-	fs.Mem = grow(fs.Mem, len(x.Prog.Locs))
-	for l := range x.Prog.Locs {
-		fs.Mem[l] = x.WriteVal(x.COLast(l))
-	}
-	fs.Freed = grow(fs.Freed, len(x.Prog.Objects))
-	clear(fs.Freed)
-	for _, evs := range x.Events {
-		for i := range evs {
-			if evs[i].Kind == model.EvFree && evs[i].Loc >= 0 {
-				fs.Freed[evs[i].Loc] = true
-			}
-		}
-	}
+	g.x.FinalMem(fs)
 	return fs
 }

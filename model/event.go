@@ -167,10 +167,27 @@ func (x *Execution) Clone() *Execution {
 // Final returns the final state of a complete execution: final registers,
 // the coherence-last value of each location, and which objects were freed.
 func (x *Execution) Final() *FinalState {
-	s := &FinalState{Regs: x.Regs, Mem: make([]Value, len(x.Prog.Locs)), Freed: make([]bool, len(x.Prog.Objects))}
+	s := &FinalState{Regs: x.Regs}
+	x.FinalMem(s)
+	return s
+}
+
+// FinalMem sets s.Mem and s.Freed as Final does, reusing their storage
+// when it is big enough (an explorer fills one FinalState per complete
+// execution); it leaves s.Regs alone.
+func (x *Execution) FinalMem(s *FinalState) {
+	if cap(s.Mem) < len(x.Prog.Locs) {
+		s.Mem = make([]Value, len(x.Prog.Locs))
+	}
+	s.Mem = s.Mem[:len(x.Prog.Locs)]
 	for l := range x.Prog.Locs {
 		s.Mem[l] = x.WriteVal(x.COLast(l))
 	}
+	if cap(s.Freed) < len(x.Prog.Objects) {
+		s.Freed = make([]bool, len(x.Prog.Objects))
+	}
+	s.Freed = s.Freed[:len(x.Prog.Objects)]
+	clear(s.Freed)
 	for _, t := range x.Events {
 		for i := range t {
 			if t[i].Kind == EvFree && t[i].Loc >= 0 {
@@ -178,5 +195,4 @@ func (x *Execution) Final() *FinalState {
 			}
 		}
 	}
-	return s
 }
