@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -229,14 +228,7 @@ func TestHMCCorpus(t *testing.T) {
 	var tl hmcTally
 	skipped := 0
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(f, src)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		p := loadLitmus(t, f)
 		if len(p.Threads) > hmcCorpusCPUs && !longTests() {
 			skipped++
 			continue

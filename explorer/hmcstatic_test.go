@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"mmcheck/litmus"
 	"mmcheck/memmodel"
 	"mmcheck/model"
 )
@@ -38,14 +37,7 @@ func hmcPathsTooBig(why string) bool {
 func TestHMCStaticOracle(t *testing.T) {
 	var progs []*model.Program
 	for _, f := range lkmmCorpus(t) {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(f, src)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		p := loadLitmus(t, f)
 		progs = append(progs, p)
 	}
 	for _, g := range hmcRandomGens(t) {
@@ -93,14 +85,7 @@ func TestHMCStaticProtocols(t *testing.T) {
 		if !longTests() && !strings.Contains(strings.Join(small, " "), filepath.Base(f)) {
 			continue
 		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(f, src)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		p := loadLitmus(t, f)
 		why := hmcStaticCheck(context.Background(), p, 8)
 		if strings.Contains(why, "gave up") || strings.Contains(why, "cannot be bounded") {
 			t.Errorf("%s: %s", filepath.Base(f), why)
@@ -126,14 +111,7 @@ func TestHMCProtocols(t *testing.T) {
 		files = []string{f}
 	}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(f, src)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		p := loadLitmus(t, f)
 		want := ""
 		if exp, err := os.ReadFile(strings.TrimSuffix(f, ".lit") + ".expected"); err == nil {
 			for _, l := range strings.Split(string(exp), "\n") {

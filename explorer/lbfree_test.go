@@ -74,6 +74,21 @@ func litmusFiles(roots ...string) []string {
 	return files
 }
 
+// loadLitmus reads and loads the litmus file f, failing the test if it
+// cannot.
+func loadLitmus(t *testing.T, f string) *model.Program {
+	t.Helper()
+	src, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := litmus.Load(f, src)
+	if err != nil {
+		t.Fatalf("%s: %v", f, err)
+	}
+	return p
+}
+
 // lkmmCorpus returns the kernel's litmus tests of the conformance corpus
 // (testdata/lkmm's kernel and paulmck sets), failing if they are missing.
 func lkmmCorpus(t *testing.T) []string {
@@ -98,14 +113,7 @@ func TestLBFreeCorpus(t *testing.T) {
 		if !longTests() && i%4 != 0 {
 			continue
 		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := litmus.Load(f, src)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		p := loadLitmus(t, f)
 		ok, _ := lbFree(p, 8)
 		if !ok {
 			if strings.Contains(filepath.Base(f), "LB") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,14 +15,7 @@ import (
 // the test switches h.
 func specAgree(t *testing.T, f string, h hooks) (diff string, claimed bool) {
 	t.Helper()
-	src, err := os.ReadFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := litmus.Load(f, src)
-	if err != nil {
-		t.Fatalf("%s: %v", f, err)
-	}
+	p := loadLitmus(t, f)
 	if ok, _ := lbFree(p, 8); ok {
 		return "", false
 	}
