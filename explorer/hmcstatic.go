@@ -605,40 +605,19 @@ func (h *hmcChecker) step(s0 *hmcAbs) []*hmcAbs {
 		case model.OpMove:
 			s.set(in.Dst, s.get(in.A), s.dep(in.A))
 		case model.OpUnary:
-			v := lift(s.get(in.A), one(0), func(x, _ model.Value) model.Value {
-				switch in.Alu {
-				case model.AluNeg:
-					return -x
-				case model.AluNot:
-					return b2v(x == 0)
-				case model.AluBitNot:
-					return ^x
-				}
-				return 0
-			})
-			s.set(in.Dst, v, s.dep(in.A))
+			s.set(in.Dst, unaryVal(in.Alu, s.get(in.A)), s.dep(in.A))
 		case model.OpBinary:
-			a, b := s.get(in.A), s.get(in.B)
-			if in.Alu == model.AluDiv || in.Alu == model.AluMod {
-				var ok bool
-				if b, ok = b.without(0); !ok {
-					if !b.sym {
-						return out // stops at a violation
-					}
-					b = anyVal
-				}
+			v, ok := binaryVal(in.Alu, s.get(in.A), s.get(in.B))
+			if !ok {
+				return out // stops at a violation
 			}
-			s.set(in.Dst, lift(a, b, func(x, y model.Value) model.Value { return alu(in.Alu, x, y) }), s.dep(in.A).plus(s.dep(in.B)))
+			s.set(in.Dst, v, s.dep(in.A).plus(s.dep(in.B)))
 		case model.OpJump:
 			s.pc = in.Target
 			continue
 		case model.OpJumpIf, model.OpJumpIfNot:
 			s.open(s.dep(in.A), h.pd[s.pc])
-			zero, nonzero := s.get(in.A).can()
-			jump, fall := nonzero, zero
-			if in.Op == model.OpJumpIfNot {
-				jump, fall = zero, nonzero
-			}
+			jump, fall := branchWays(s.get(in.A), in.Op == model.OpJumpIfNot)
 			switch {
 			case jump && fall:
 				o := s.clone()
@@ -655,24 +634,7 @@ func (h *hmcChecker) step(s0 *hmcAbs) []*hmcAbs {
 			if in.Op != model.OpCheck || in.Check != model.CheckWarn {
 				s.open(s.dep(in.A), -1)
 			}
-			zero, nonzero := s.get(in.A).can()
-			goesOn := true
-			switch in.Op {
-			case model.OpCheck:
-				goesOn = in.Check == model.CheckWarn || zero
-			case model.OpAssume:
-				goesOn = nonzero
-			case model.OpBoundsCheck:
-				a, b := s.get(in.A), s.get(in.B)
-				if ai, ok := a.single(); ok && !a.sym {
-					if bi, ok := b.single(); ok && !b.sym {
-						goesOn = 0 <= ai && ai < bi
-					}
-				}
-			case model.OpAwaitEnd:
-				goesOn = zero
-			}
-			if !goesOn {
+			if !goesOn(in, s.get(in.A), s.get(in.B)) {
 				return out
 			}
 		case model.OpLoopIter:

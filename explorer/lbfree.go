@@ -159,6 +159,70 @@ func lift(a, b aval, f func(x, y model.Value) model.Value) aval {
 	return aval{vals: u, sym: a.sym || b.sym}
 }
 
+// unaryVal is the value of the unary operator op (OpUnary) on a.
+func unaryVal(op model.Alu, a aval) aval {
+	return lift(a, one(0), func(x, _ model.Value) model.Value {
+		switch op {
+		case model.AluNeg:
+			return -x
+		case model.AluNot:
+			return b2v(x == 0)
+		case model.AluBitNot:
+			return ^x
+		}
+		return 0
+	})
+}
+
+// binaryVal is the value of the binary operator op (OpBinary) on a and
+// b; false if the CPU stops there at a violation (a division whose
+// divisor can only be zero; a value out of thin air, sym, goes on with
+// any value).
+func binaryVal(op model.Alu, a, b aval) (aval, bool) {
+	if op == model.AluDiv || op == model.AluMod {
+		var ok bool
+		if b, ok = b.without(0); !ok {
+			if !b.sym {
+				return aval{}, false
+			}
+			b = anyVal
+		}
+	}
+	return lift(a, b, func(x, y model.Value) model.Value { return alu(op, x, y) }), true
+}
+
+// branchWays reports whether a conditional jump on a value a may jump and
+// whether it may fall through (jumpIfZero: OpJumpIfNot).
+func branchWays(a aval, jumpIfZero bool) (jump, fall bool) {
+	zero, nonzero := a.can()
+	if jumpIfZero {
+		return zero, nonzero
+	}
+	return nonzero, zero
+}
+
+// goesOn reports whether a CPU may go on past the check in (OpCheck,
+// OpAssume, OpBoundsCheck or OpAwaitEnd) on the values a and b of its
+// operands.
+func goesOn(in *model.Instr, a, b aval) bool {
+	zero, nonzero := a.can()
+	switch in.Op {
+	case model.OpCheck:
+		return in.Check == model.CheckWarn || zero
+	case model.OpAssume:
+		return nonzero
+	case model.OpBoundsCheck:
+		if ai, ok := a.single(); ok && !a.sym {
+			if bi, ok := b.single(); ok && !b.sym {
+				return 0 <= ai && ai < bi
+			}
+		}
+	case model.OpAwaitEnd:
+		return zero
+	}
+	return true
+}
+
 // can reports whether a may be zero and whether it may be non-zero.
 func (a aval) can() (zero, nonzero bool) {
 	if a.top || a.sym {
@@ -1348,11 +1412,7 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			if track {
 				s.openScope(s.taintOf(in.A), pd[s.pc])
 			}
-			zero, nonzero := a.can()
-			jump, fall := nonzero, zero
-			if jumpIfZero {
-				jump, fall = zero, nonzero
-			}
+			jump, fall := branchWays(a, jumpIfZero)
 			switch {
 			case jump && fall:
 				o := s.clone()
@@ -1375,33 +1435,17 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 				s.vn[in.Dst] = va // the same value
 			}
 		case model.OpUnary:
-			v := lift(s.get(in.A), one(0), func(x, _ model.Value) model.Value {
-				switch in.Alu {
-				case model.AluNeg:
-					return -x
-				case model.AluNot:
-					return b2v(x == 0)
-				case model.AluBitNot:
-					return ^x
-				}
-				return 0
-			})
+			v := unaryVal(in.Alu, s.get(in.A))
 			va := s.vnOf(in.A)
 			s.set(in.Dst, v, s.taintOf(in.A))
 			s.setVN(in.Dst, -3-int64(in.Alu), va, 1)
 		case model.OpBinary:
-			a, b := s.get(in.A), s.get(in.B)
-			if in.Alu == model.AluDiv || in.Alu == model.AluMod {
-				var ok bool
-				if b, ok = b.without(0); !ok {
-					if !b.sym {
-						return nil, nil, out // stops at a violation
-					}
-					b = anyVal // only a value out of thin air goes on
-				}
+			v, ok := binaryVal(in.Alu, s.get(in.A), s.get(in.B))
+			if !ok {
+				return nil, nil, out // stops at a violation
 			}
 			va, vb := s.vnOf(in.A), s.vnOf(in.B)
-			s.set(in.Dst, lift(a, b, func(x, y model.Value) model.Value { return alu(in.Alu, x, y) }), s.taintOf(in.A) || s.taintOf(in.B))
+			s.set(in.Dst, v, s.taintOf(in.A) || s.taintOf(in.B))
 			s.setVN(in.Dst, 1000+int64(in.Alu), va, vb)
 		case model.OpJump:
 			s.pc = in.Target
@@ -1416,24 +1460,7 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 			if track && (in.Op != model.OpCheck || in.Check != model.CheckWarn) {
 				s.openScope(s.taintOf(in.A), -1)
 			}
-			zero, nonzero := s.get(in.A).can()
-			goesOn := true
-			switch in.Op {
-			case model.OpCheck:
-				goesOn = in.Check == model.CheckWarn || zero
-			case model.OpAssume:
-				goesOn = nonzero
-			case model.OpBoundsCheck:
-				a, b := s.get(in.A), s.get(in.B)
-				if ai, ok := a.single(); ok && !a.sym {
-					if bi, ok := b.single(); ok && !b.sym {
-						goesOn = 0 <= ai && ai < bi
-					}
-				}
-			case model.OpAwaitEnd:
-				goesOn = zero
-			}
-			if !goesOn {
+			if !goesOn(in, s.get(in.A), s.get(in.B)) {
 				return nil, nil, out
 			}
 		case model.OpLoopIter:
