@@ -1,6 +1,7 @@
 package memmodel
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -85,80 +86,49 @@ func TestRelationsAgainstNaive(t *testing.T) {
 
 // BenchmarkLKMMRelations times seq and plus on a relation of 90 nodes
 // (two words per row, as lkmm's relations on unlazy-6's executions) and
-// one of 200 (four words), through the loops for those row sizes and
-// through the general ones.
+// one of 200 (four words, as the protocol files' executions), through the
+// loops for those row sizes and through the general ones.
 func BenchmarkLKMMRelations(b *testing.B) {
-	const n = 90
 	rng := rand.New(rand.NewPCG(3, 4))
-	var r lkRels
-	r.reset(n)
-	a := r.rel()
-	for i := range n {
-		for j := range n {
-			if rng.Float64() < 0.05 {
-				r.add(a, int32(i), int32(j))
+	for _, c := range []struct {
+		n, words int
+		seq      func(out, a, b []uint64, n int)
+		plus     func(m []uint64, n int)
+	}{{90, 2, seq2, plus2}, {200, 4, seq4, plus4}} {
+		var r lkRels
+		r.reset(c.n)
+		a := r.rel()
+		for i := range c.n {
+			for j := range c.n {
+				if rng.Float64() < 0.05 {
+					r.add(a, int32(i), int32(j))
+				}
 			}
 		}
-	}
-	out, m := r.rel(), r.rel()
-	b.Run("seq/words=2", func(b *testing.B) {
-		for b.Loop() {
-			clear(out)
-			seq2(out, a, a, n)
-		}
-	})
-	b.Run("seq/general", func(b *testing.B) {
-		for b.Loop() {
-			clear(out)
-			seqN(out, a, a, n, 2)
-		}
-	})
-	b.Run("plus/words=2", func(b *testing.B) {
-		for b.Loop() {
-			copy(m, a)
-			plus2(m, n)
-		}
-	})
-	b.Run("plus/general", func(b *testing.B) {
-		for b.Loop() {
-			copy(m, a)
-			plusN(m, n, 2)
-		}
-	})
-	// 200 nodes: four words per row, as the protocol files' executions.
-	const n4 = 200
-	r.reset(n4)
-	a4 := r.rel()
-	for i := range n4 {
-		for j := range n4 {
-			if rng.Float64() < 0.05 {
-				r.add(a4, int32(i), int32(j))
+		out, m := r.rel(), r.rel()
+		b.Run(fmt.Sprintf("seq/words=%d", c.words), func(b *testing.B) {
+			for b.Loop() {
+				clear(out)
+				c.seq(out, a, a, c.n)
 			}
-		}
+		})
+		b.Run(fmt.Sprintf("seq/general%d", c.words), func(b *testing.B) {
+			for b.Loop() {
+				clear(out)
+				seqN(out, a, a, c.n, c.words)
+			}
+		})
+		b.Run(fmt.Sprintf("plus/words=%d", c.words), func(b *testing.B) {
+			for b.Loop() {
+				copy(m, a)
+				c.plus(m, c.n)
+			}
+		})
+		b.Run(fmt.Sprintf("plus/general%d", c.words), func(b *testing.B) {
+			for b.Loop() {
+				copy(m, a)
+				plusN(m, c.n, c.words)
+			}
+		})
 	}
-	out4, m4 := r.rel(), r.rel()
-	b.Run("seq/words=4", func(b *testing.B) {
-		for b.Loop() {
-			clear(out4)
-			seq4(out4, a4, a4, n4)
-		}
-	})
-	b.Run("seq/general4", func(b *testing.B) {
-		for b.Loop() {
-			clear(out4)
-			seqN(out4, a4, a4, n4, 4)
-		}
-	})
-	b.Run("plus/words=4", func(b *testing.B) {
-		for b.Loop() {
-			copy(m4, a4)
-			plus4(m4, n4)
-		}
-	})
-	b.Run("plus/general4", func(b *testing.B) {
-		for b.Loop() {
-			copy(m4, a4)
-			plusN(m4, n4, 4)
-		}
-	})
 }
