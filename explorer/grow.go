@@ -109,9 +109,10 @@ func (w *worker) drop(g *graph) {
 }
 
 // workMem is a worker's memory for graphs: the dead graphs clone reuses,
-// their CPU states, and a slab the events' views are cut from (each view is a few dozen
-// int32s, made once per event and never changed). A slab block is
-// collected when no live graph has a view in it.
+// their CPU states (cpu.go), and a slab the events' views are cut from
+// (each view is a few dozen int32s, made once per event and never
+// changed). A slab block is collected when no live graph has a view in
+// it.
 type workMem struct {
 	free []*graph
 	slab []int32
