@@ -80,22 +80,46 @@ func (w *worker) visit(g *graph) {
 		co := g.x.CO[a.loc]
 		var rule readRule
 		rr := w.readRule(&rule, g, t)
+		// Every verdict first: the last read built extends g itself
+		// (grow.go: reuse), and g does not change until then.
+		var buf [16]verdict
+		vs := buf[:0]
+		last := -2
 		for i := len(co) - 1; i >= -1; i-- {
+			v := vCheck
+			if rr != nil {
+				src := model.InitID(a.loc)
+				if i >= 0 {
+					src = co[i]
+				}
+				ev := w.ip.event(w.e.prog.Threads[t], g.ts(t), a, g.x.WriteVal(src), src)
+				v = rr.verdict(&ev, i)
+			}
+			vs = append(vs, v)
+			if v != vNo || w.hooks.incrOracle {
+				last = i
+			}
+		}
+		for i := len(co) - 1; i >= -1; i-- {
+			v := vs[len(co)-1-i]
+			if v == vNo && !w.hooks.incrOracle {
+				continue
+			}
 			src := model.InitID(a.loc)
 			if i >= 0 {
 				src = co[i]
 			}
-			v := vCheck
-			if rr != nil {
-				ev := w.ip.event(w.e.prog.Threads[t], g.ts(t), a, g.x.WriteVal(src), src)
-				if v = rr.verdict(&ev, i); v == vNo && !w.hooks.incrOracle {
-					continue
-				}
-			}
-			h, id := w.addRead(g, t, src)
-			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
-				w.descend(h, false)
+			h := g
+			var id model.EventID
+			if i == last && w.reuse(g) { // (a donation during an earlier child may have pinned g)
+				w.extend(g)
+				id = w.readInto(g, t, src)
 			} else {
+				h, id = w.addRead(g, t, src)
+			}
+			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
+				w.child(h, false, h == g)
+			} else if h != g {
 				w.drop(h)
 			}
 		}
@@ -110,22 +134,19 @@ func (w *worker) visit(g *graph) {
 		if p != anyPos {
 			lo, hi = p, p
 		}
-		for pos := hi; pos >= lo; pos-- {
-			v := w.writeVerdict(h, id, pos)
-			if v == vNo && !w.hooks.incrOracle {
-				continue
-			}
-			h2 := placeNew(h, id, pos)
-			if w.accept(h2, v, pos == len(h.x.CO[a.loc])) {
-				w.descend(h2, false)
-			}
-		}
+		w.placeAll(h, id, model.NoEvent, lo, hi)
 		w.drop(h) // after every graph cloned from it (grow.go)
 	default:
-		h, id := w.addOther(g, t)
-		if w.otherVerdict(h, id) || w.consistentExt(h, true) {
-			w.descend(h, false)
+		h, id := g, model.EventID{}
+		if w.reuse(g) {
+			w.extend(g)
+			id = w.otherInto(g, t)
 		} else {
+			h, id = w.addOther(g, t)
+		}
+		if w.otherVerdict(h, id) || w.consistentExt(h, true) {
+			w.child(h, false, h == g)
+		} else if h != g {
 			w.drop(h)
 		}
 	}

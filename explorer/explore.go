@@ -366,23 +366,31 @@ func (w *worker) initial() *graph {
 	return g
 }
 
-// addRead adds thread t's pending read, reading from write src.
+// addRead adds thread t's pending read, reading from write src, to a
+// copy of g.
 func (w *worker) addRead(g *graph, t int, src model.EventID) (*graph, model.EventID) {
-	a := *g.pend(t)
-	v := g.x.WriteVal(src)
 	h := g.clone()
+	return h, w.readInto(h, t, src)
+}
+
+// readInto adds thread t's pending read to h itself, reading from write
+// src.
+func (w *worker) readInto(h *graph, t int, src model.EventID) model.EventID {
+	a := *h.pend(t)
+	v := h.x.WriteVal(src)
+	latest := src == h.x.COLast(a.loc)
 	c := h.own(t)
 	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, v, src))
 	h.addDeps(t, &a)
-	if src == g.x.COLast(a.loc) {
-		h.meta[t][len(h.meta[t])-1].addedMax = true // the slice was just copied by add
+	if latest {
+		h.meta[t][len(h.meta[t])-1].addedMax = true // the slot add just claimed or copied
 	}
 	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, v)
 	c.next = action{}
 	if c.s.status == model.Running {
 		w.advance(h, t, c)
 	}
-	return h, id
+	return id
 }
 
 // appendWrite adds thread t's pending write, not yet placed in coherence
@@ -419,10 +427,63 @@ func place(g *graph, id model.EventID, pos int) *graph {
 // place instead of copying the CPU's metadata.
 func placeNew(h *graph, id model.EventID, pos int) *graph {
 	h2 := h.clone()
-	loc := h2.x.Ev(id).Loc
-	h2.meta[id.Thread][id.Index].addedMax = pos == len(h2.x.CO[loc])
-	h2.insertCO(loc, pos, id)
+	placeAt(h2, id, pos)
 	return h2
+}
+
+// placeAt is placeNew on h itself (grow.go: reuse).
+func placeAt(h *graph, id model.EventID, pos int) {
+	loc := h.x.Ev(id).Loc
+	h.meta[id.Thread][id.Index].addedMax = pos == len(h.x.CO[loc])
+	h.insertCO(loc, pos, id)
+}
+
+// placeAll searches the children of h that place its new write a (see
+// placeNew) at each coherence position from hi down to lo that the
+// incremental rules do not reject; the last one is h itself, extended
+// in place, when reuse allows. r is the read a just revisited in h, or
+// model.NoEvent: then a placement last in coherence order is maximal.
+// h stays the caller's to drop.
+func (w *worker) placeAll(h *graph, a, r model.EventID, lo, hi int) {
+	revisit := r != model.NoEvent
+	n := len(h.x.CO[h.x.Ev(a).Loc])
+	// Every verdict first: h does not change until the last placement.
+	var buf [16]verdict
+	vs := buf[:0]
+	last := lo - 1
+	for pos := hi; pos >= lo; pos-- {
+		var v verdict
+		if revisit {
+			v = w.revisitVerdict(h, r, a, pos)
+		} else {
+			v = w.writeVerdict(h, a, pos)
+		}
+		vs = append(vs, v)
+		if v != vNo || w.hooks.incrOracle {
+			last = pos
+		}
+	}
+	for pos := hi; pos >= lo; pos-- {
+		v := vs[hi-pos]
+		if v == vNo && !w.hooks.incrOracle {
+			continue
+		}
+		h2 := h
+		if pos == last && w.reuse(h) {
+			w.extend(h)
+			placeAt(h, a, pos)
+		} else {
+			h2 = placeNew(h, a, pos)
+		}
+		if revisit {
+			h2.meta[r.Thread][r.Index].addedMax = pos == n // r's metadata is h's own (revisit)
+		}
+		if w.accept(h2, v, !revisit && pos == n) && !(revisit && hopeless(h2, r)) {
+			w.child(h2, revisit, h2 == h)
+		} else if h2 != h {
+			w.drop(h2)
+		}
+	}
 }
 
 // addWrite adds thread t's pending write at coherence position pos.
@@ -431,16 +492,21 @@ func (w *worker) addWrite(g *graph, t int, pos int) (*graph, model.EventID) {
 	return place(h, id, pos), id
 }
 
-// addOther adds thread t's pending fence or free.
+// addOther adds thread t's pending fence or free to a copy of g.
 func (w *worker) addOther(g *graph, t int) (*graph, model.EventID) {
-	a := *g.pend(t)
 	h := g.clone()
+	return h, w.otherInto(h, t)
+}
+
+// otherInto adds thread t's pending fence or free to h itself.
+func (w *worker) otherInto(h *graph, t int) model.EventID {
+	a := *h.pend(t)
 	c := h.own(t)
 	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
 	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, 0)
 	w.advance(h, t, c)
-	return h, id
+	return id
 }
 
 // consistent asks the model.

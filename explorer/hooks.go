@@ -39,6 +39,8 @@ package explorer
 //     buffering), which its tests report.
 //   - hmc: the HMC search (hmc.go, issue 16's prototype) instead of
 //     every other, whatever the model and algorithm.
+//   - noReuse: every child of a graph is a graph of its own, the last
+//     one too (grow.go: reuse), for the tests that compare the two.
 //   - specPruned, if set, is called with each graph justifiable prunes,
 //     by the worker that prunes it (checkPruning's oracle: it searches
 //     the graph again with that worker's noSpecPruning set).
@@ -55,6 +57,7 @@ type hooks struct {
 	hmc             bool
 	hmcStats        *hmcStats // if set, the HMC search counts what it did here
 	splitEager      bool
+	noReuse         bool
 	specPruned      func(w *worker, g *graph)
 }
 

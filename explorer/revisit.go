@@ -81,20 +81,9 @@ func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 			}
 			if p != anyPos {
 				lo, hi = p, p
-				if lo < 0 {
-					continue // the write a's RMW read from was deleted: impossible, it is in a's prefix
-				}
 			}
-			for pos := hi; pos >= lo; pos-- {
-				v := w.revisitVerdict(h, r, a, pos)
-				if v == vNo && !w.hooks.incrOracle {
-					continue
-				}
-				h2 := placeNew(h, a, pos)
-				h2.meta[r.Thread][r.Index].addedMax = pos == len(h.x.CO[loc]) // r's metadata is h's own (revisit)
-				if w.accept(h2, v, false) && !hopeless(h2, r) {
-					w.descend(h2, true)
-				}
+			if lo >= 0 { // else the write a's RMW read from was deleted: impossible, it is in a's prefix
+				w.placeAll(h, a, r, lo, hi)
 			}
 			w.drop(h)
 			if w.e.ctx.Err() != nil {

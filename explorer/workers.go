@@ -207,6 +207,7 @@ func (w *worker) donate() {
 		}
 		cur := w.path[base+i]
 		f.limit = cur
+		f.g.pinned = true // its clone shares its CPU states (grow.go: reuse)
 		g := f.g.clone()
 		g.detach()
 		t := &task{path: slices.Clone(w.path[:base+i]), from: cur + 1, g: g, parent: w.task, keep: w.task.keep}
@@ -378,16 +379,25 @@ func (p *pool) put(t *task) {
 }
 
 // descend visits g, the next child of the graph being visited, unless
-// it is not this worker's to visit (another task has it); revisit says
-// a backward revisit made it. w.path is the path of the graph being
-// visited followed by the ordinal of its last child so far.
+// it is not this worker's to visit (another task has it), and drops it;
+// revisit says a backward revisit made it. w.path is the path of the
+// graph being visited followed by the ordinal of its last child so far.
 func (w *worker) descend(g *graph, revisit bool) {
+	if w.enter(g, revisit) {
+		w.drop(g)
+	}
+}
+
+// enter is descend without the drop, for a child the search made by
+// extending its parent in place (grow.go: reuse), which the parent's
+// caller drops. It reports whether g may be dropped (not when a path
+// replay keeps it).
+func (w *worker) enter(g *graph, revisit bool) bool {
 	k := w.path[len(w.path)-1] + 1
 	w.path[len(w.path)-1] = k
 	if len(w.frames) > 0 {
 		if f := &w.frames[len(w.frames)-1]; k < f.from || k > f.limit {
-			w.drop(g)
-			return
+			return true
 		}
 		if w.pool.starving() || w.hooks.splitEager && w.pool != nil && w.stats.States%3 == 0 {
 			w.donate()
@@ -400,10 +410,9 @@ func (w *worker) descend(g *graph, revisit bool) {
 		if !w.steer.follow(w, g) {
 			if w.steer.found == g {
 				g.release() // detached: it outlives the search
-			} else {
-				w.drop(g)
+				return false
 			}
-			return
+			return true
 		}
 	}
 	framed := len(w.frames) > 0
@@ -416,7 +425,18 @@ func (w *worker) descend(g *graph, revisit bool) {
 	if framed {
 		w.popFrame()
 	}
-	w.drop(g)
+	return true
+}
+
+// child searches h, a child of the graph being visited: h itself if
+// inPlace (the parent extended in place, which its caller drops), else
+// a graph of its own, dropped after.
+func (w *worker) child(h *graph, revisit, inPlace bool) {
+	if inPlace {
+		w.enter(h, revisit)
+	} else {
+		w.descend(h, revisit)
+	}
 }
 
 // comparePaths orders paths depth first: a graph comes before its
