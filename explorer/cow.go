@@ -78,6 +78,18 @@ func (c *cowVec[T]) clone() cowVec[T] {
 	return cowVec[T]{ch: c.ch, n: c.n}
 }
 
+// deepCopy returns a copy of c that shares nothing with it.
+func (c *cowVec[T]) deepCopy() cowVec[T] {
+	if c.ch == nil {
+		return cowVec[T]{}
+	}
+	d := newCowVec[T](int(c.n))
+	for i, k := range c.ch {
+		d.ch[i].v = k.v
+	}
+	return d
+}
+
 // fork returns a copy of c for a caller that goes on changing c too (the
 // explorer never changes a vector it cloned; lbfree.go's abstract states
 // are joined in place): neither may write a chunk the other can see, so

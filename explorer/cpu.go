@@ -72,10 +72,14 @@ func (m *workMem) recycleCPUs(g *graph) {
 	}
 }
 
-// detachCPUs gives g copies of its own of every CPU state.
+// detachCPUs gives g copies of its own of every CPU state, registers
+// included: the graphs it was cloned from may change theirs in place
+// (grow.go: reuse) while g lives on.
 func (g *graph) detachCPUs() {
 	for t := range g.cpus {
 		g.mine[t] = false
-		g.own(t)
+		c := g.own(t)
+		c.s.regs = c.s.regs.deepCopy()
+		c.s.taint = c.s.taint.deepCopy()
 	}
 }

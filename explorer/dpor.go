@@ -55,7 +55,8 @@ func (w *worker) visit(g *graph) {
 		w.finish(g)
 		return
 	}
-	a := g.pend(t)
+	pa := *g.pend(t) // a copy: the children below may change g in place (grow.go: reuse)
+	a := &pa
 	switch a.kind {
 	case actRead:
 		if vals := w.specValues(t, a); vals != nil {
@@ -111,7 +112,7 @@ func (w *worker) visit(g *graph) {
 			}
 			h := g
 			var id model.EventID
-			if i == last && w.reuse(g) { // (a donation during an earlier child may have pinned g)
+			if i == last && w.reuse(g) {
 				w.extend(g)
 				id = w.readInto(g, t, src)
 			} else {
@@ -124,7 +125,15 @@ func (w *worker) visit(g *graph) {
 			}
 		}
 	case actWrite:
-		h, id := w.appendWrite(g, t)
+		// Every child extends g with the write: g itself, when reuse
+		// allows (its revisits and places are then made from it).
+		h, id := g, model.EventID{}
+		if w.reuse(g) {
+			w.extend(g)
+			id = w.writeInto(g, t)
+		} else {
+			h, id = w.appendWrite(g, t)
+		}
 		w.backwardRevisits(h, id)
 		lo, hi := 0, len(h.x.CO[a.loc])
 		p := anyPos
@@ -135,7 +144,9 @@ func (w *worker) visit(g *graph) {
 			lo, hi = p, p
 		}
 		w.placeAll(h, id, model.NoEvent, lo, hi)
-		w.drop(h) // after every graph cloned from it (grow.go)
+		if h != g {
+			w.drop(h) // after every graph cloned from it (grow.go)
+		}
 	default:
 		h, id := g, model.EventID{}
 		if w.reuse(g) {

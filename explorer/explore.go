@@ -396,14 +396,19 @@ func (w *worker) readInto(h *graph, t int, src model.EventID) model.EventID {
 // appendWrite adds thread t's pending write, not yet placed in coherence
 // order (see place).
 func (w *worker) appendWrite(g *graph, t int) (*graph, model.EventID) {
-	a := *g.pend(t)
 	h := g.clone()
+	return h, w.writeInto(h, t)
+}
+
+// writeInto is appendWrite on h itself.
+func (w *worker) writeInto(h *graph, t int) model.EventID {
+	a := *h.pend(t)
 	c := h.own(t)
 	id := h.add(t, w.ip.event(w.e.prog.Threads[t], &c.s, &a, 0, model.NoEvent))
 	h.addDeps(t, &a)
 	w.ip.complete(w.e.prog.Threads[t], &c.s, &a, 0)
 	w.advance(h, t, c)
-	return h, id
+	return id
 }
 
 // place returns a copy of g with write id at coherence position pos.

@@ -33,9 +33,6 @@ type graph struct {
 	norev []int32
 	mem   *workMem // the worker's recycled graphs and view slab (grow.go); nil: allocate
 	dead  bool     // recycled: only its buffers are still of use
-	// pinned: a clone of it outlives the search of its children (a task
-	// given away): it may not be extended in place (grow.go: reuse).
-	pinned bool
 }
 
 func newGraph(p *model.Program) *graph {

@@ -1,7 +1,6 @@
 package explorer
 
 import (
-	"math"
 	"unsafe"
 
 	"mmcheck/model"
@@ -37,24 +36,26 @@ import (
 // detached, and a detached graph's arrays belong to it alone.
 //
 // The last child in place. Most graphs of the search have one child:
-// a CPU's local step, a read with one source, a write with one
-// place. And when a graph's last child is made, the graph itself is
-// of no more use: its earlier children are dead, and its caller only
-// drops it. So the last child the search makes of a graph is the graph
-// itself, extended in place (reuse), rather than a clone: no copy of
-// its headers, and the CPU states it made (cpu.go) and their register
-// chunks (cow.go) are changed in place rather than copied again. The
-// rules above still hold: a graph is changed only when no live graph
-// was cloned from it (every child before the last is dead; a graph a
-// clone of which outlives its subtree, given to another worker, is
-// pinned and never reused), and its slots are given back when its
-// caller drops it, after those of everything below it. A child made
-// in place is given the parent's place in the worker's bookkeeping:
-// the worker's caches that name the graph by address forget it, and
-// its frame (workers.go) may no longer give children away, since it
-// has none left. A path replay (its graph outlives the search) never
-// reuses; hooks.noReuse turns reuse off, for the tests that compare
-// the two.
+// a CPU's local step, a read with one source, a write with one place.
+// And when a graph's last child is made, the graph itself is of no more
+// use: its earlier children are dead, and its caller only drops it. So
+// the last child the search makes of a graph is the graph itself,
+// extended in place (reuse), rather than a clone; so is a write's step,
+// whose revisits and places all extend the graph with the write. No
+// header is copied, and the CPU states the graph made (cpu.go) and their
+// register chunks (cow.go) are changed in place rather than copied
+// again. The rules above still hold: a graph is changed only when no
+// live graph of this worker was cloned from it (every earlier child is
+// dead), and its slots are given back when its caller drops it, after
+// those of everything below it. A graph given to another worker is
+// detached with deep copies of its CPU states, since the graphs it was
+// cloned from may now change theirs. A graph changed in place is
+// forgotten by the worker's caches that name a graph by its address,
+// and its frame (workers.go) may no longer give children away: they
+// extend the graph it was. A path replay (its graph outlives the
+// search) never reuses; hooks.noReuse turns reuse off, for the tests
+// that compare the two.
+
 type claim struct {
 	base unsafe.Pointer // the backing array's first element
 	n    int            // slots in use
@@ -112,19 +113,17 @@ func (g *graph) release() {
 // extending g itself (see above); the caller then calls extend before
 // it changes g, and makes no other child of g after.
 func (w *worker) reuse(g *graph) bool {
-	return !g.pinned && g.mem == &w.mem && w.steer == nil && !w.hooks.noReuse
+	return g.mem == &w.mem && w.steer == nil && !w.hooks.noReuse
 }
 
-// extend prepares g, which reuse allowed, to become its own last child:
-// the worker's caches forget it, and if g is the graph being visited in
-// the worker's deepest frame, that frame may give away no child after
-// the next one, which is g itself.
+// extend prepares g, which reuse allowed, to be changed in place: the
+// worker's caches forget it, and if g is the graph being visited in the
+// worker's deepest frame, that frame may give no child away (its
+// children extend the graph g was).
 func (w *worker) extend(g *graph) {
 	w.forget(g)
-	if n := len(w.frames); n > 0 {
-		if f := &w.frames[n-1]; f.g == g && f.limit == math.MaxInt32 {
-			f.limit = w.path[len(w.path)-1] + 1
-		}
+	if n := len(w.frames); n > 0 && w.frames[n-1].g == g {
+		w.frames[n-1].fixed = true
 	}
 }
 

@@ -21,7 +21,8 @@ const reuseStates = 20_000
 // a state bound (a bound cuts both searches at the same state); the
 // bench family's unlazy-3, its bug variants and unlazy-4 under every model, with
 // one worker and with three that split work at every third state (so
-// that donated graphs, which are pinned, meet reuse often). A change in
+// that graphs given away, copies of graphs changed in place later, are
+// many). A change in
 // place that some other graph still sees shows up as a different count
 // or outcome.
 func TestReuseAgrees(t *testing.T) {
@@ -66,6 +67,28 @@ func TestReuseAgrees(t *testing.T) {
 		states += r.Stats.States
 		if got != want {
 			t.Errorf("%s under %s, %d workers: reusing graphs gives\n%s\nwithout:\n%s", s.name, s.m.Name, s.workers, got, want)
+		}
+	}
+	// Two workers that give work away only when one waits, as a real run
+	// does: when a donated graph's task runs depends on timing, so the
+	// search runs many times (a graph given away that still shared
+	// registers with the graphs changed in place after it gave a wrong
+	// count in a quarter of the runs).
+	p := loadBench(t, "unlazy-3-bug1")
+	want := ""
+	for i := range 40 {
+		opts := Options{Model: memmodel.SC, Workers: 2, AllViolations: true}
+		if i == 0 {
+			opts.Workers = 1
+		}
+		r, err := Explore(context.Background(), p, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reuseSummary(r); i == 0 {
+			want = got
+		} else if got != want {
+			t.Fatalf("unlazy-3-bug1 under sc, run %d with two workers:\n%s\none worker:\n%s", i, got, want)
 		}
 	}
 	if states < 400_000 {

@@ -78,6 +78,9 @@ type frame struct {
 	from   int32 // the first child to visit (a task's graph may start later)
 	limit  int32 // the last child to visit (the rest were given away)
 	stolen *task // the task that took the rest
+	// fixed: g was changed in place for its children (grow.go: reuse),
+	// so its children can no longer be given away.
+	fixed bool
 }
 
 // part is one entry of a task's log: a segment of results or a subtree
@@ -202,12 +205,11 @@ func (w *worker) donate() {
 	base := len(w.path) - len(w.frames) // w.path[base+i] is frame i's current child
 	for i := range w.frames {
 		f := &w.frames[i]
-		if f.limit != math.MaxInt32 {
-			continue // already split
+		if f.limit != math.MaxInt32 || f.fixed {
+			continue // already split, or its graph is no longer what its children extend
 		}
 		cur := w.path[base+i]
 		f.limit = cur
-		f.g.pinned = true // its clone shares its CPU states (grow.go: reuse)
 		g := f.g.clone()
 		g.detach()
 		t := &task{path: slices.Clone(w.path[:base+i]), from: cur + 1, g: g, parent: w.task, keep: w.task.keep}
