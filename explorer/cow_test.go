@@ -44,12 +44,20 @@ func TestCowVec(t *testing.T) {
 		t.Fatal("the zero vector's clone is not empty")
 	}
 
+	for _, m := range []int{100, cowInline, 3} { // chunks; entries inline
+		cowVecRandom(t, m)
+	}
+}
+
+// cowVecRandom writes random entries through chains of clones of a
+// vector of m entries, and compares each with a plain slice.
+func cowVecRandom(t *testing.T, m int) {
+	t.Helper()
 	rng := rand.New(rand.NewSource(1))
 	type pair struct {
 		c   cowVec[int]
 		ref []int
 	}
-	const m = 100
 	live := []pair{{newCowVec[int](m), make([]int, m)}}
 	for step := 0; step < 5000; step++ {
 		p := live[rng.Intn(len(live))]
@@ -66,7 +74,7 @@ func TestCowVec(t *testing.T) {
 		}
 		for _, q := range live {
 			if !slices.Equal(q.c.slice(), q.ref) {
-				t.Fatalf("step %d: a vector differs from its reference", step)
+				t.Fatalf("%d entries, step %d: a vector differs from its reference", m, step)
 			}
 		}
 	}
@@ -76,8 +84,14 @@ func TestCowVec(t *testing.T) {
 // being written (lbfree.go joins abstract states in place after cloning
 // them), and random writes to either side agree with plain slices.
 func TestCowVecFork(t *testing.T) {
+	for _, n := range []int{100, cowInline} { // chunks; entries inline
+		cowVecForks(t, n)
+	}
+}
+
+func cowVecForks(t *testing.T, n int) {
+	t.Helper()
 	rng := rand.New(rand.NewSource(2))
-	n := 100
 	type pair struct {
 		c   *cowVec[int]
 		ref []int

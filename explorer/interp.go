@@ -182,14 +182,14 @@ func (ip *interp) arg(s *tstate, a model.Arg) model.Value {
 }
 
 func (ip *interp) taintOf(s *tstate, a model.Arg) bits {
-	if a.Reg < 0 || s.taint.ch == nil {
+	if a.Reg < 0 || s.taint.len() == 0 {
 		return nil
 	}
 	return s.taint.get(a.Reg)
 }
 
 func (ip *interp) setTaint(s *tstate, r int32, b bits) {
-	if r >= 0 && s.taint.ch != nil {
+	if r >= 0 && s.taint.len() != 0 {
 		s.taint.set(r, b)
 	}
 }
@@ -349,7 +349,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 		return action{}
 	}
 	code := t.Code
-	if ip.deps && s.taint.ch == nil {
+	if ip.deps && s.taint.len() == 0 {
 		s.taint = newCowVec[bits](t.NumRegs)
 	}
 	for n := 0; ; n++ {
