@@ -5,14 +5,14 @@ import (
 	"unsafe"
 )
 
-// cowVec is a fixed-length vector shared copy-on-write between the copies
-// clone makes: a thread's registers (and their dependencies), which the
-// search copies at every step of every thread. Protocol files inline
-// their helpers into hundreds or thousands of registers per CPU, of which
-// a step writes one or two, so the vector is cut into chunks, and a copy
-// copies a chunk only before it first writes into it (found by profiling
-// the lkmm speculation: copying whole register files was a third of its
-// time, and most of the rest was the garbage collector).
+// cowChunks is a fixed-length vector shared copy-on-write between the
+// copies clone makes: a thread's registers (and their dependencies),
+// which the search copies at every step of every thread. Protocol files
+// inline their helpers into hundreds or thousands of registers per CPU,
+// of which a step writes one or two, so the vector is cut into chunks,
+// and a copy copies a chunk only before it first writes into it (found
+// by profiling the lkmm speculation: copying whole register files was a
+// third of its time, and most of the rest was the garbage collector).
 //
 // A copy shares its list of chunks too until it first writes: then it
 // makes a list of its own, and that list's address marks the chunks the
@@ -22,20 +22,27 @@ import (
 // the counter's cache line went back and forth between the cores.) As
 // before, a vector stored in a graph is never written: every change is
 // made on a clone.
-//
-// A vector of at most cowInline entries (most litmus tests' CPUs, the
-// bench family's owner CPUs) keeps them in the struct itself instead
-// (ch is nil): copying the struct copies them, and a step allocates
-// nothing for them (the allocations of the chunks and their lists were
-// 44% of unlazy-6's under ra).
-type cowVec[T any] struct {
+type cowChunks[T any] struct {
 	ch  []*cowChunk[T]
 	n   int32
 	own bool // ch is this copy's own (else shared: copied at the first set)
+}
+
+// cowVec is cowChunks for a CPU's registers: a vector of at most
+// cowInline entries (most litmus tests' CPUs, the bench family's owner
+// CPUs) keeps them in the struct itself instead (ch is nil), so that
+// copying the CPU's state copies them and a step allocates nothing for
+// them (the chunks and their lists were 44% of unlazy-6's allocations
+// under ra). Only the registers' values are kept so: their dependency
+// sets (24 bytes an entry, with a pointer) made every copy of a CPU
+// state 192 bytes bigger, and the enumeration, which copies states at
+// every branch, 5% slower (L1G2lock).
+type cowVec[T any] struct {
+	cowChunks[T]
 	inl [cowInline]T
 }
 
-// cowInline is the length up to which a vector keeps its entries inline.
+// cowInline is the length up to which a cowVec keeps its entries inline.
 const cowInline = 8
 
 // 16 entries per chunk. 32 copied twice the bytes at each first write
@@ -50,11 +57,8 @@ type cowChunk[T any] struct {
 	v     [1 << cowBits]T
 }
 
-func newCowVec[T any](n int) cowVec[T] {
-	if n <= cowInline {
-		return cowVec[T]{n: int32(n)}
-	}
-	c := cowVec[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), n: int32(n), own: true}
+func newCowChunks[T any](n int) cowChunks[T] {
+	c := cowChunks[T]{ch: make([]*cowChunk[T], (n+(1<<cowBits)-1)>>cowBits), n: int32(n), own: true}
 	mark := c.mark()
 	for i := range c.ch {
 		c.ch[i] = &cowChunk[T]{owner: mark}
@@ -63,20 +67,11 @@ func newCowVec[T any](n int) cowVec[T] {
 }
 
 // mark is the address that marks the chunks c made (c.own must hold).
-func (c *cowVec[T]) mark() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(c.ch)) }
+func (c *cowChunks[T]) mark() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(c.ch)) }
 
-func (c *cowVec[T]) get(i int32) T {
-	if c.ch == nil {
-		return c.inl[:c.n][i]
-	}
-	return c.ch[i>>cowBits].v[i&(1<<cowBits-1)]
-}
+func (c *cowChunks[T]) get(i int32) T { return c.ch[i>>cowBits].v[i&(1<<cowBits-1)] }
 
-func (c *cowVec[T]) set(i int32, x T) {
-	if c.ch == nil {
-		c.inl[:c.n][i] = x
-		return
-	}
+func (c *cowChunks[T]) set(i int32, x T) {
 	if !c.own {
 		c.ch = slices.Clone(c.ch)
 		c.own = true
@@ -93,6 +88,76 @@ func (c *cowVec[T]) set(i int32, x T) {
 
 // clone returns a copy that shares every chunk until it writes it (and
 // the list of chunks until it first writes any).
+func (c *cowChunks[T]) clone() cowChunks[T] {
+	if c.ch == nil {
+		return cowChunks[T]{}
+	}
+	return cowChunks[T]{ch: c.ch, n: c.n}
+}
+
+// deepCopy returns a copy of c that shares nothing with it.
+func (c *cowChunks[T]) deepCopy() cowChunks[T] {
+	if c.ch == nil {
+		return cowChunks[T]{}
+	}
+	d := newCowChunks[T](int(c.n))
+	for i, k := range c.ch {
+		d.ch[i].v = k.v
+	}
+	return d
+}
+
+// fork returns a copy of c for a caller that goes on changing c too (the
+// explorer never changes a vector it cloned; lbfree.go's abstract states
+// are joined in place): neither may write a chunk the other can see, so
+// both copy their list and chunks at their next set.
+func (c *cowChunks[T]) fork() cowChunks[T] {
+	c.own = false
+	return c.clone()
+}
+
+// sameChunk reports whether c and o share the chunk that holds entry i
+// (and so agree on its entries).
+func (c *cowChunks[T]) sameChunk(o *cowChunks[T], i int32) bool {
+	return c.ch[i>>cowBits] == o.ch[i>>cowBits]
+}
+
+// len returns the vector's length (0 for the zero vector).
+func (c *cowChunks[T]) len() int { return int(c.n) }
+
+// slice returns the values as a new slice.
+func (c *cowChunks[T]) slice() []T {
+	out := make([]T, c.n)
+	for i := range out {
+		out[i] = c.get(int32(i))
+	}
+	return out
+}
+
+func newCowVec[T any](n int) cowVec[T] {
+	if n <= cowInline {
+		return cowVec[T]{cowChunks: cowChunks[T]{n: int32(n)}}
+	}
+	return cowVec[T]{cowChunks: newCowChunks[T](n)}
+}
+
+func (c *cowVec[T]) get(i int32) T {
+	if c.ch == nil {
+		return c.inl[:c.n][i]
+	}
+	return c.cowChunks.get(i)
+}
+
+func (c *cowVec[T]) set(i int32, x T) {
+	if c.ch == nil {
+		c.inl[:c.n][i] = x
+		return
+	}
+	c.cowChunks.set(i, x)
+}
+
+// clone returns a copy of c: its own entries if inline, else chunks
+// shared until written.
 func (c *cowVec[T]) clone() cowVec[T] {
 	d := *c
 	d.own = false
@@ -104,30 +169,8 @@ func (c *cowVec[T]) deepCopy() cowVec[T] {
 	if c.ch == nil {
 		return *c
 	}
-	d := newCowVec[T](int(c.n))
-	for i, k := range c.ch {
-		d.ch[i].v = k.v
-	}
-	return d
+	return cowVec[T]{cowChunks: c.cowChunks.deepCopy()}
 }
-
-// fork returns a copy of c for a caller that goes on changing c too (the
-// explorer never changes a vector it cloned; lbfree.go's abstract states
-// are joined in place): neither may write a chunk the other can see, so
-// both copy their list and chunks at their next set.
-func (c *cowVec[T]) fork() cowVec[T] {
-	c.own = false
-	return c.clone()
-}
-
-// sameChunk reports whether c and o share the chunk that holds entry i
-// (and so agree on its entries).
-func (c *cowVec[T]) sameChunk(o *cowVec[T], i int32) bool {
-	return c.ch != nil && o.ch != nil && c.ch[i>>cowBits] == o.ch[i>>cowBits]
-}
-
-// len returns the vector's length (0 for the zero vector).
-func (c *cowVec[T]) len() int { return int(c.n) }
 
 // slice returns the values as a new slice.
 func (c *cowVec[T]) slice() []T {

@@ -84,19 +84,13 @@ func cowVecRandom(t *testing.T, m int) {
 // being written (lbfree.go joins abstract states in place after cloning
 // them), and random writes to either side agree with plain slices.
 func TestCowVecFork(t *testing.T) {
-	for _, n := range []int{100, cowInline} { // chunks; entries inline
-		cowVecForks(t, n)
-	}
-}
-
-func cowVecForks(t *testing.T, n int) {
-	t.Helper()
 	rng := rand.New(rand.NewSource(2))
+	n := 100
 	type pair struct {
-		c   *cowVec[int]
+		c   *cowChunks[int]
 		ref []int
 	}
-	first := newCowVec[int](n)
+	first := newCowChunks[int](n)
 	live := []pair{{&first, make([]int, n)}}
 	for step := 0; step < 5000; step++ {
 		p := live[rng.Intn(len(live))]

@@ -36,7 +36,7 @@ type tstate struct {
 
 	// Dependency tracking (interp.deps): the reads (po indices) each
 	// register's value depends on, and those that decided branches so far.
-	taint cowVec[bits] // zero until deps are first tracked
+	taint cowChunks[bits] // zero until deps are first tracked
 	ctrl  bits
 	scope []ctrlScope // open conditionals whose condition depends on reads
 }
@@ -350,7 +350,7 @@ func (ip *interp) next(t *model.Thread, s *tstate, nev int) action {
 	}
 	code := t.Code
 	if ip.deps && s.taint.len() == 0 {
-		s.taint = newCowVec[bits](t.NumRegs)
+		s.taint = newCowChunks[bits](t.NumRegs)
 	}
 	for n := 0; ; n++ {
 		if len(s.scope) > 0 {

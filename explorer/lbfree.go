@@ -251,8 +251,8 @@ func (a aval) without(v model.Value) (aval, bool) {
 // the search from one read r only.
 type lbState struct {
 	pc       int32
-	regs     cowVec[aval] // shared with the states cloned from it (fork): protocol files have hundreds of registers per CPU
-	rmwWrite bool         // the next event is the write half of the RMW at pc
+	regs     cowChunks[aval] // shared with the states cloned from it (fork): protocol files have hundreds of registers per CPU
+	rmwWrite bool            // the next event is the write half of the RMW at pc
 	// The write half's locations (nil: any), value and dependencies on r,
 	// fixed by the read half before it sets its result register (which
 	// may also be an operand: r1 = xchg(x, r1)).
@@ -1122,7 +1122,7 @@ func (s *lbState) join(o *lbState) bool {
 // it may access and the states at which it reads.
 func (c *lbChecker) collect(ti int, t *model.Thread) string {
 	c.cur = ti
-	start := &lbState{pc: 0, regs: newCowVec[aval](t.NumRegs)}
+	start := &lbState{pc: 0, regs: newCowChunks[aval](t.NumRegs)}
 	for i := range t.NumRegs {
 		start.regs.set(int32(i), one(0))
 	}
