@@ -110,14 +110,7 @@ func (w *worker) visit(g *graph) {
 			if i >= 0 {
 				src = co[i]
 			}
-			h := g
-			var id model.EventID
-			if i == last && w.reuse(g) {
-				w.extend(g)
-				id = w.readInto(g, t, src)
-			} else {
-				h, id = w.addRead(g, t, src)
-			}
+			h, id := w.extendOrClone(g, i == last, func(h *graph) model.EventID { return w.readInto(h, t, src) })
 			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
 				w.child(h, false, h == g)
 			} else if h != g {
@@ -127,13 +120,7 @@ func (w *worker) visit(g *graph) {
 	case actWrite:
 		// Every child extends g with the write: g itself, when reuse
 		// allows (its revisits and places are then made from it).
-		h, id := g, model.EventID{}
-		if w.reuse(g) {
-			w.extend(g)
-			id = w.writeInto(g, t)
-		} else {
-			h, id = w.appendWrite(g, t)
-		}
+		h, id := w.extendOrClone(g, true, func(h *graph) model.EventID { return w.writeInto(h, t) })
 		w.backwardRevisits(h, id)
 		lo, hi := 0, len(h.x.CO[a.loc])
 		p := anyPos
@@ -148,13 +135,7 @@ func (w *worker) visit(g *graph) {
 			w.drop(h) // after every graph cloned from it (grow.go)
 		}
 	default:
-		h, id := g, model.EventID{}
-		if w.reuse(g) {
-			w.extend(g)
-			id = w.otherInto(g, t)
-		} else {
-			h, id = w.addOther(g, t)
-		}
+		h, id := w.extendOrClone(g, true, func(h *graph) model.EventID { return w.otherInto(h, t) })
 		if w.otherVerdict(h, id) || w.consistentExt(h, true) {
 			w.child(h, false, h == g)
 		} else if h != g {

@@ -127,6 +127,18 @@ func (w *worker) extend(g *graph) {
 	}
 }
 
+// extendOrClone adds an event to g itself, if last (g gets no other
+// child after it) and reuse allows, else to a clone of g; add adds it to
+// the graph it is given. It returns that graph and the event.
+func (w *worker) extendOrClone(g *graph, last bool, add func(h *graph) model.EventID) (*graph, model.EventID) {
+	if last && w.reuse(g) {
+		w.extend(g)
+		return g, add(g)
+	}
+	h := g.clone()
+	return h, add(h)
+}
+
 // forget makes the worker's caches that name a graph by its address
 // forget g (which is dropped, or changed in place).
 func (w *worker) forget(g *graph) {
