@@ -42,16 +42,26 @@ func inPrefix(k []int32, id model.EventID) bool { return id.IsInit() || id.Index
 func (w *worker) backwardRevisits(g *graph, a model.EventID) {
 	x := g.x
 	loc := x.Ev(a).Loc
+	lb := w.e.lb && !w.hooks.lbRevisitsOff
 	var porf []int32
+	if !lb {
+		// Only reads past a's prefix and past the unrevisitable events
+		// can be revisited: the scan starts there (it was 6% of the
+		// search on unlazy-6 under ra).
+		porf = porfPrefix(g, a)
+	}
 	for t, evs := range x.Events {
-		for i := range evs {
+		from := 0
+		if !lb {
+			from = int(max(porf[t], g.norev[t]))
+		}
+		for i := from; i < len(evs); i++ {
 			ev := &evs[i]
 			if ev.Kind != model.EvRead || ev.Loc != loc || speculated(ev) {
 				continue
 			}
 			m := g.meta[t][i]
 			flagsOK := g.revisitable(t, i) && m.addedMax
-			lb := w.e.lb && !w.hooks.lbRevisitsOff
 			if !flagsOK && !lb {
 				continue
 			}
