@@ -39,9 +39,10 @@
 // copies no event array and allocates little. The CPUs' local states are
 // held by pointer (cpu.go): a clone shares them all and copies only the
 // one its step changes, and the copies go back with the graph. And the
-// last child the search makes of a graph is no copy at all but the graph
-// itself, extended in place (worker.reuse): by then every earlier child
-// is dead, and the graph is of no more use.
+// last child the search makes of a graph (and a write's step, which all
+// its children extend) is no copy at all but the graph itself, extended
+// in place (worker.reuse): by then every earlier child is dead, and the
+// graph is of no more use.
 //
 // # Incremental consistency (views.go)
 //
