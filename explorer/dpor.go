@@ -81,35 +81,27 @@ func (w *worker) visit(g *graph) {
 		co := g.x.CO[a.loc]
 		var rule readRule
 		rr := w.readRule(&rule, g, t)
-		// Every verdict first: the last read built extends g itself
-		// (grow.go: reuse), and g does not change until then.
-		var buf [16]verdict
-		vs := buf[:0]
-		last := -2
-		for i := len(co) - 1; i >= -1; i-- {
-			v := vCheck
-			if rr != nil {
-				src := model.InitID(a.loc)
-				if i >= 0 {
-					src = co[i]
-				}
-				ev := w.ip.event(w.e.prog.Threads[t], g.ts(t), a, g.x.WriteVal(src), src)
-				v = rr.verdict(&ev, i)
+		source := func(i int) model.EventID { // the write at index i of co, -1 the initial one
+			if i < 0 {
+				return model.InitID(a.loc)
 			}
-			vs = append(vs, v)
-			if v != vNo || w.hooks.incrOracle {
-				last = i
-			}
+			return co[i]
 		}
+		var buf [16]verdict
+		vs, last := w.judgeAll(buf[:0], len(co)-1, -1, func(i int) verdict {
+			if rr == nil {
+				return vCheck
+			}
+			src := source(i)
+			ev := w.ip.event(w.e.prog.Threads[t], g.ts(t), a, g.x.WriteVal(src), src)
+			return rr.verdict(&ev, i)
+		})
 		for i := len(co) - 1; i >= -1; i-- {
 			v := vs[len(co)-1-i]
-			if v == vNo && !w.hooks.incrOracle {
+			if !w.builds(v) {
 				continue
 			}
-			src := model.InitID(a.loc)
-			if i >= 0 {
-				src = co[i]
-			}
+			src := source(i)
 			h, id := w.extendOrClone(g, i == last, func(h *graph) model.EventID { return w.readInto(h, t, src) })
 			if w.accept(h, v, i == len(co)-1) && !hopeless(h, id) {
 				w.child(h, false, h == g)

@@ -422,21 +422,15 @@ func place(g *graph, id model.EventID, pos int) *graph {
 	return h
 }
 
-// placeNew is place for a write just appended (appendWrite) by h or by
-// the graph h was cut from (a backward revisit), when the graphs it
-// returns are searched one after the other: the write's metadata slot
-// was claimed by that append (grow.go), no graph made from an earlier
-// call is alive when the next call writes it, and the appending graph
-// does not read the flag while its revisits are searched (the write is
-// never among the events a revisit deletes). So the flag is written in
-// place instead of copying the CPU's metadata.
-func placeNew(h *graph, id model.EventID, pos int) *graph {
-	h2 := h.clone()
-	placeAt(h2, id, pos)
-	return h2
-}
-
-// placeAt is placeNew on h itself (grow.go: reuse).
+// placeAt puts write id, just appended (appendWrite) by h or by the
+// graph h was cut from (a backward revisit), at coherence position pos
+// of h. The graphs placeAll makes so are searched one after the other:
+// the write's metadata slot was claimed by that append (grow.go), no
+// graph made from an earlier placement is alive when the next writes
+// it, and the appending graph does not read the flag while its
+// revisits are searched (the write is never among the events a revisit
+// deletes). So the flag is written in place instead of copying the
+// CPU's metadata.
 func placeAt(h *graph, id model.EventID, pos int) {
 	loc := h.x.Ev(id).Loc
 	h.meta[id.Thread][id.Index].addedMax = pos == len(h.x.CO[loc])
@@ -444,7 +438,7 @@ func placeAt(h *graph, id model.EventID, pos int) {
 }
 
 // placeAll searches the children of h that place its new write a (see
-// placeNew) at each coherence position from hi down to lo that the
+// placeAt) at each coherence position from hi down to lo that the
 // incremental rules do not reject; the last one is h itself, extended
 // in place, when reuse allows. r is the read a just revisited in h, or
 // model.NoEvent: then a placement last in coherence order is maximal.
@@ -452,34 +446,19 @@ func placeAt(h *graph, id model.EventID, pos int) {
 func (w *worker) placeAll(h *graph, a, r model.EventID, lo, hi int) {
 	revisit := r != model.NoEvent
 	n := len(h.x.CO[h.x.Ev(a).Loc])
-	// Every verdict first: h does not change until the last placement.
 	var buf [16]verdict
-	vs := buf[:0]
-	last := lo - 1
-	for pos := hi; pos >= lo; pos-- {
-		var v verdict
+	vs, last := w.judgeAll(buf[:0], hi, lo, func(pos int) verdict {
 		if revisit {
-			v = w.revisitVerdict(h, r, a, pos)
-		} else {
-			v = w.writeVerdict(h, a, pos)
+			return w.revisitVerdict(h, r, a, pos)
 		}
-		vs = append(vs, v)
-		if v != vNo || w.hooks.incrOracle {
-			last = pos
-		}
-	}
+		return w.writeVerdict(h, a, pos)
+	})
 	for pos := hi; pos >= lo; pos-- {
 		v := vs[hi-pos]
-		if v == vNo && !w.hooks.incrOracle {
+		if !w.builds(v) {
 			continue
 		}
-		h2 := h
-		if pos == last && w.reuse(h) {
-			w.extend(h)
-			placeAt(h, a, pos)
-		} else {
-			h2 = placeNew(h, a, pos)
-		}
+		h2, _ := w.extendOrClone(h, pos == last, func(h *graph) model.EventID { placeAt(h, a, pos); return a })
 		if revisit {
 			h2.meta[r.Thread][r.Index].addedMax = pos == n // r's metadata is h's own (revisit)
 		}
@@ -490,6 +469,28 @@ func (w *worker) placeAll(h *graph, a, r model.EventID, lo, hi int) {
 		}
 	}
 }
+
+// judgeAll returns the verdicts of the candidates hi down to lo (the
+// one of i at hi-i), appended to buf, and the last candidate the search
+// builds (lo-1 if none). Every verdict comes first: the last candidate
+// built extends the graph itself (grow.go: reuse), which does not
+// change until then.
+func (w *worker) judgeAll(buf []verdict, hi, lo int, judge func(i int) verdict) ([]verdict, int) {
+	last := lo - 1
+	for i := hi; i >= lo; i-- {
+		v := judge(i)
+		buf = append(buf, v)
+		if w.builds(v) {
+			last = i
+		}
+	}
+	return buf, last
+}
+
+// builds reports whether the search builds a candidate of verdict v:
+// unless the incremental rules reject it, or always under the test
+// switch incrOracle (which compares their verdict with the checker's).
+func (w *worker) builds(v verdict) bool { return v != vNo || w.hooks.incrOracle }
 
 // addWrite adds thread t's pending write at coherence position pos.
 func (w *worker) addWrite(g *graph, t int, pos int) (*graph, model.EventID) {
