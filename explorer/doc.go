@@ -42,7 +42,9 @@
 // last child the search makes of a graph (and a write's step, which all
 // its children extend) is no copy at all but the graph itself, extended
 // in place (worker.reuse): by then every earlier child is dead, and the
-// graph is of no more use.
+// graph is of no more use. The events' views (below) are cut from a
+// stack-like arena of the worker's, reset when a visit returns: every
+// graph made below it is dead by then, or was detached with copies.
 //
 // # Incremental consistency (views.go)
 //

@@ -45,6 +45,10 @@ func (w *worker) visit(g *graph) {
 	if !w.justifiable(g) {
 		return
 	}
+	// Every graph made below is dead when this visit returns, or
+	// detached (grow.go: viewArena).
+	m := w.mem.views.mark()
+	defer w.mem.views.reset(m)
 	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
 		if g.vk = viewKindFor(w.e.opts.Model, w.e.spec != nil || w.e.lb, &w.hooks); g.vk != viewsNone {
 			g.scOK = true

@@ -31,7 +31,7 @@ type graph struct {
 	// norev[t]: CPU t's first norev[t] events may not be revisited (they
 	// were in the prefix of a revisiting write; see revisitable).
 	norev []int32
-	mem   *workMem // the worker's recycled graphs and view slab (grow.go); nil: allocate
+	mem   *workMem // the worker's recycled graphs and view arena (grow.go); nil: allocate
 	dead  bool     // recycled: only its buffers are still of use
 }
 

@@ -186,30 +186,61 @@ func (g *graph) unlink() {
 }
 
 // workMem is a worker's memory for graphs: the dead graphs clone reuses,
-// their CPU states (cpu.go), and a slab the events' views are cut from
-// (each view is a few dozen int32s, made once per event and never
-// changed). A slab block is collected when no live graph has a view in
-// it.
+// their CPU states (cpu.go), and the arena the events' views are cut
+// from.
 type workMem struct {
-	free []*graph
-	slab []int32
-	cpus []*cpuState // CPU states of dead graphs (cpu.go)
+	free  []*graph
+	views viewArena
+	cpus  []*cpuState // CPU states of dead graphs (cpu.go)
 }
 
-const slabBlock = 1024 // int32s: small, so that a few live views pin little (4096 added 12 MB to unlazy-6's peak heap)
-
-// view returns a zeroed block of n int32s.
+// view returns a block of n int32s for an event's views (not zeroed:
+// computeViewInto clears it).
 func (m *workMem) view(n int) []int32 {
-	if m == nil || n > slabBlock/4 {
+	if m == nil || n > arenaChunk/4 {
 		return make([]int32, n)
 	}
-	if len(m.slab) < n {
-		m.slab = make([]int32, slabBlock)
-	}
-	v := m.slab[:n:n]
-	m.slab = m.slab[n:]
-	return v
+	return m.views.alloc(n)
 }
+
+// A viewArena is a stack of view blocks. Each view is a few dozen int32s,
+// made once per event and never changed, and lives exactly as long as
+// the graphs that have its event: the graph it was made for and those
+// cloned from it. The search is depth first, and every graph made while
+// a graph is visited (its children, their children, a child made in
+// place) is dead when that visit returns, unless it was detached, which
+// copies its views. So visit marks the arena when it starts and resets
+// it to the mark when it returns (dpor.go), and the blocks are written
+// again by the next sibling's subtree: a step of the search allocates no
+// view, and the collector has nothing to scan or free.
+type viewArena struct {
+	chunks  [][]int32
+	ci, off int // the next block starts at chunks[ci][off]
+}
+
+// arenaMark is a position in a viewArena.
+type arenaMark struct{ ci, off int }
+
+const arenaChunk = 16 << 10 // int32s
+
+func (a *viewArena) alloc(n int) []int32 {
+	for {
+		if a.ci == len(a.chunks) {
+			a.chunks = append(a.chunks, make([]int32, arenaChunk))
+		}
+		if c := a.chunks[a.ci]; a.off+n <= len(c) {
+			v := c[a.off : a.off+n : a.off+n]
+			a.off += n
+			return v
+		}
+		a.ci, a.off = a.ci+1, 0
+	}
+}
+
+func (a *viewArena) mark() arenaMark { return arenaMark{a.ci, a.off} }
+
+// reset gives back every block cut since m: no live graph may have one.
+func (a *viewArena) reset(m arenaMark) { a.ci, a.off = m.ci, m.off }
 
 // detach gives g arrays of its own, so that it may outlive the search of
 // its subtree (and be used by another worker).
@@ -222,6 +253,27 @@ func (g *graph) detach() {
 			g.x.Deps[t] = append([]model.Deps(nil), g.x.Deps[t]...)
 		}
 	}
+	g.detachViews()
 	clear(g.claims)
 	g.mem = nil
+}
+
+// detachViews gives g's events copies of their view blocks, which are
+// cut from its worker's arena and written again once the search of g's
+// subtree returns (viewArena).
+func (g *graph) detachViews() {
+	if g.vk == viewsNone {
+		return
+	}
+	n := g.stride()
+	for t, ms := range g.meta {
+		blk := make([]int32, n*len(ms))
+		for i := range ms {
+			if v := g.viewBlock(t, i); v != nil {
+				c := blk[i*n : (i+1)*n : (i+1)*n]
+				copy(c, v)
+				ms[i].view = blockAddr(c)
+			}
+		}
+	}
 }
