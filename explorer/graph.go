@@ -33,6 +33,10 @@ type graph struct {
 	norev []int32
 	mem   *workMem // the worker's recycled graphs and view arena (grow.go); nil: allocate
 	dead  bool     // recycled: only its buffers are still of use
+	// The arrays g made for events and metadata, which drop gives to
+	// the worker's pools (grow.go).
+	ownEvents [][]model.Event
+	ownMeta   [][]evMeta
 }
 
 func newGraph(p *model.Program) *graph {
@@ -95,6 +99,9 @@ func (g *graph) clone() *graph {
 		taken:  h.taken[:0],
 		norev:  append(h.norev[:0], g.norev...),
 		mem:    g.mem,
+		// h's lists are empty: drop emptied them.
+		ownEvents: h.ownEvents,
+		ownMeta:   h.ownMeta,
 	}
 	h.x = &h.xs
 	return h
@@ -106,7 +113,7 @@ func (g *graph) addDeps(t int, a *action) {
 	if g.x.Deps == nil {
 		return
 	}
-	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}, &g.taken)
+	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}, &g.taken, arrays[model.Deps]{})
 }
 
 // evMeta is what optimal DPOR remembers about each event.
@@ -119,7 +126,7 @@ type evMeta struct {
 // setMeta replaces an event's metadata (copying the thread's slice).
 func (g *graph) setMeta(id model.EventID, m evMeta) {
 	t := int(id.Thread)
-	g.meta[t], g.claims[3*t+1] = copyClaimed(g.meta[t])
+	g.meta[t], g.claims[3*t+1] = copyClaimed(g.meta[t], g.metaArrays())
 	g.meta[t][id.Index] = m
 }
 
@@ -137,8 +144,8 @@ func (g *graph) revisitable(t, i int) bool {
 
 // add appends an event to thread t (in place when grow.go allows it).
 func (g *graph) add(t int, ev model.Event) model.EventID {
-	g.x.Events[t], g.claims[3*t] = appendClaimed(g.x.Events[t], g.claims[3*t], ev, &g.taken)
-	g.meta[t], g.claims[3*t+1] = appendClaimed(g.meta[t], g.claims[3*t+1], evMeta{stamp: g.clock}, &g.taken)
+	g.x.Events[t], g.claims[3*t] = appendClaimed(g.x.Events[t], g.claims[3*t], ev, &g.taken, g.eventArrays())
+	g.meta[t], g.claims[3*t+1] = appendClaimed(g.meta[t], g.claims[3*t+1], evMeta{stamp: g.clock}, &g.taken, g.metaArrays())
 	g.clock++
 	if g.vk != viewsNone {
 		g.addView(t)
@@ -146,10 +153,26 @@ func (g *graph) add(t int, ev model.Event) model.EventID {
 	return model.EventID{Thread: int32(t), Index: int32(len(g.x.Events[t]) - 1)}
 }
 
+// eventArrays and metaArrays are where g's copies of a CPU's events and
+// metadata come from: its worker's pools, if it has a worker.
+func (g *graph) eventArrays() arrays[model.Event] {
+	if g.mem == nil {
+		return arrays[model.Event]{}
+	}
+	return arrays[model.Event]{&g.mem.events, &g.ownEvents}
+}
+
+func (g *graph) metaArrays() arrays[evMeta] {
+	if g.mem == nil {
+		return arrays[evMeta]{}
+	}
+	return arrays[evMeta]{&g.mem.metas, &g.ownMeta}
+}
+
 // setEvent replaces an event (copying the thread's slice).
 func (g *graph) setEvent(id model.EventID, ev model.Event) {
 	t := int(id.Thread)
-	g.x.Events[t], g.claims[3*t] = copyClaimed(g.x.Events[t])
+	g.x.Events[t], g.claims[3*t] = copyClaimed(g.x.Events[t], g.eventArrays())
 	g.x.Events[t][id.Index] = ev
 }
 

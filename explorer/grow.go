@@ -69,8 +69,8 @@ type taken struct {
 
 // appendClaimed appends v to s, in place when the claim c allows it. It
 // returns the new slice and its claim (a new one if the slice was
-// copied), and records an in-place append in *log.
-func appendClaimed[T any](s []T, c *claim, v T, log *[]taken) ([]T, *claim) {
+// copied, from arrays a), and records an in-place append in *log.
+func appendClaimed[T any](s []T, c *claim, v T, log *[]taken, a arrays[T]) ([]T, *claim) {
 	n := len(s)
 	if c != nil && n < cap(s) && c.n == n && c.base == unsafe.Pointer(unsafe.SliceData(s)) {
 		s = s[:n+1]
@@ -84,18 +84,70 @@ func appendClaimed[T any](s []T, c *claim, v T, log *[]taken) ([]T, *claim) {
 	// and then lives about as long as the subtree of one graph, which
 	// seldom adds more than a dozen events to one CPU. Doubling made
 	// arrays that were mostly empty (unlazy-6 under ra: 10% more bytes).
-	ns := make([]T, n+1, n+1+max(16, n/2))
+	ns := a.get(n+1, n+1+max(16, n/2))
 	copy(ns, s)
 	ns[n] = v
 	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: n + 1}
 }
 
-// copyClaimed copies s into a new array with room to grow in place, and
-// returns the copy and its claim.
-func copyClaimed[T any](s []T) ([]T, *claim) {
-	ns := make([]T, len(s), len(s)+4)
+// copyClaimed copies s into a new array from a, with room to grow in
+// place, and returns the copy and its claim.
+func copyClaimed[T any](s []T, a arrays[T]) ([]T, *claim) {
+	ns := a.get(len(s), len(s)+4)
 	copy(ns, s)
 	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: len(s)}
+}
+
+// Recycled arrays. The arrays a graph makes for its CPUs' events and
+// metadata (a copy when it cannot append in place) are seen only by it
+// and by the graphs cloned from it, or made in place from it: all dead
+// when the search drops it (a graph that outlives the search is
+// detached, with arrays of its own). So drop gives them to the worker's
+// pools, and the next copies are made in them: a step of the search
+// allocates little, and the collector, which slows every worker while it
+// marks, runs less often.
+
+// arrayPool holds arrays of T by capacity, in classes of 8 elements.
+type arrayPool[T any] struct{ free [][][]T }
+
+const poolClasses = 64 // arrays of more than 8*64 elements are not kept
+
+// arrays is where a graph's copies come from: a pool, and the list of the
+// arrays the graph made, which drop gives back. A zero arrays allocates.
+type arrays[T any] struct {
+	pool *arrayPool[T]
+	own  *[][]T
+}
+
+// get returns an array of length n and capacity at least c.
+func (a arrays[T]) get(n, c int) []T {
+	k := (c + 7) / 8
+	if a.pool == nil || k >= poolClasses {
+		return make([]T, n, c)
+	}
+	var s []T
+	if k < len(a.pool.free) && len(a.pool.free[k]) > 0 {
+		f := a.pool.free[k]
+		s = f[len(f)-1][:n]
+		a.pool.free[k] = f[:len(f)-1]
+	} else {
+		s = make([]T, n, 8*k)
+	}
+	*a.own = append(*a.own, s)
+	return s
+}
+
+// putAll gives the arrays in *own to the pool and empties the list.
+func (p *arrayPool[T]) putAll(own *[][]T) {
+	for _, s := range *own {
+		k := cap(s) / 8
+		if len(p.free) <= k {
+			p.free = append(p.free, make([][][]T, k+1-len(p.free))...)
+		}
+		p.free[k] = append(p.free[k], s)
+	}
+	clear(*own)
+	*own = (*own)[:0]
 }
 
 // release gives back the slots g claimed; g and every graph cloned from
@@ -163,6 +215,8 @@ func (w *worker) drop(g *graph) {
 	w.forget(g)
 	g.dead = true
 	w.mem.recycleCPUs(g)
+	w.mem.events.putAll(&g.ownEvents)
+	w.mem.metas.putAll(&g.ownMeta)
 	g.unlink()
 	w.mem.free = append(w.mem.free, g)
 }
@@ -189,9 +243,11 @@ func (g *graph) unlink() {
 // their CPU states (cpu.go), and the arena the events' views are cut
 // from.
 type workMem struct {
-	free  []*graph
-	views viewArena
-	cpus  []*cpuState // CPU states of dead graphs (cpu.go)
+	free   []*graph
+	views  viewArena
+	cpus   []*cpuState // CPU states of dead graphs (cpu.go)
+	events arrayPool[model.Event]
+	metas  arrayPool[evMeta]
 }
 
 // view returns a block of n int32s for an event's views (not zeroed:
@@ -255,6 +311,7 @@ func (g *graph) detach() {
 	}
 	g.detachViews()
 	clear(g.claims)
+	g.ownEvents, g.ownMeta = nil, nil // no longer its (nor anyone's) to give back
 	g.mem = nil
 }
 
