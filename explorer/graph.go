@@ -33,10 +33,11 @@ type graph struct {
 	norev []int32
 	mem   *workMem // the worker's recycled graphs and view arena (grow.go); nil: allocate
 	dead  bool     // recycled: only its buffers are still of use
-	// The arrays g made for events and metadata, which drop gives to
-	// the worker's pools (grow.go).
+	// The arrays g made for events, metadata and dependencies, which
+	// drop gives to the worker's pools (grow.go).
 	ownEvents [][]model.Event
 	ownMeta   [][]evMeta
+	ownDeps   [][]model.Deps
 }
 
 func newGraph(p *model.Program) *graph {
@@ -102,6 +103,7 @@ func (g *graph) clone() *graph {
 		// h's lists are empty: drop emptied them.
 		ownEvents: h.ownEvents,
 		ownMeta:   h.ownMeta,
+		ownDeps:   h.ownDeps,
 	}
 	h.x = &h.xs
 	return h
@@ -113,7 +115,7 @@ func (g *graph) addDeps(t int, a *action) {
 	if g.x.Deps == nil {
 		return
 	}
-	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}, &g.taken, arrays[model.Deps]{})
+	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}, &g.taken, g.depArrays())
 }
 
 // evMeta is what optimal DPOR remembers about each event.
@@ -153,8 +155,8 @@ func (g *graph) add(t int, ev model.Event) model.EventID {
 	return model.EventID{Thread: int32(t), Index: int32(len(g.x.Events[t]) - 1)}
 }
 
-// eventArrays and metaArrays are where g's copies of a CPU's events and
-// metadata come from: its worker's pools, if it has a worker.
+// eventArrays, metaArrays and depArrays are where g's copies of a CPU's
+// events, metadata and dependencies come from: its worker's pools, if it has a worker.
 func (g *graph) eventArrays() arrays[model.Event] {
 	if g.mem == nil {
 		return arrays[model.Event]{}
@@ -167,6 +169,13 @@ func (g *graph) metaArrays() arrays[evMeta] {
 		return arrays[evMeta]{}
 	}
 	return arrays[evMeta]{&g.mem.metas, &g.ownMeta}
+}
+
+func (g *graph) depArrays() arrays[model.Deps] {
+	if g.mem == nil {
+		return arrays[model.Deps]{}
+	}
+	return arrays[model.Deps]{&g.mem.deps, &g.ownDeps}
 }
 
 // setEvent replaces an event (copying the thread's slice).

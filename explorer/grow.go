@@ -98,14 +98,14 @@ func copyClaimed[T any](s []T, a arrays[T]) ([]T, *claim) {
 	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: len(s)}
 }
 
-// Recycled arrays. The arrays a graph makes for its CPUs' events and
-// metadata (a copy when it cannot append in place) are seen only by it
-// and by the graphs cloned from it, or made in place from it: all dead
-// when the search drops it (a graph that outlives the search is
-// detached, with arrays of its own). So drop gives them to the worker's
-// pools, and the next copies are made in them: a step of the search
-// allocates little, and the collector, which slows every worker while it
-// marks, runs less often.
+// Recycled arrays. The arrays a graph makes for its CPUs' events,
+// metadata and dependencies (a copy when it cannot append in place) are
+// seen only by it and by the graphs cloned from it, or made in place
+// from it: all dead when the search drops it (a graph that outlives the
+// search is detached, with arrays of its own). So drop gives them to the
+// worker's pools, and the next copies are made in them: a step of the
+// search allocates little, and the collector, which slows every worker
+// while it marks, runs less often.
 
 // arrayPool holds arrays of T by capacity, in classes of 8 elements.
 type arrayPool[T any] struct{ free [][][]T }
@@ -217,6 +217,7 @@ func (w *worker) drop(g *graph) {
 	w.mem.recycleCPUs(g)
 	w.mem.events.putAll(&g.ownEvents)
 	w.mem.metas.putAll(&g.ownMeta)
+	w.mem.deps.putAll(&g.ownDeps)
 	g.unlink()
 	w.mem.free = append(w.mem.free, g)
 }
@@ -248,6 +249,7 @@ type workMem struct {
 	cpus   []*cpuState // CPU states of dead graphs (cpu.go)
 	events arrayPool[model.Event]
 	metas  arrayPool[evMeta]
+	deps   arrayPool[model.Deps]
 }
 
 // view returns a block of n int32s for an event's views (not zeroed:
@@ -311,7 +313,7 @@ func (g *graph) detach() {
 	}
 	g.detachViews()
 	clear(g.claims)
-	g.ownEvents, g.ownMeta = nil, nil // no longer its (nor anyone's) to give back
+	g.ownEvents, g.ownMeta, g.ownDeps = nil, nil, nil // no longer its (nor anyone's) to give back
 	g.mem = nil
 }
 
