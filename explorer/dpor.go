@@ -48,7 +48,7 @@ func (w *worker) visit(g *graph) {
 	// Every graph made below is dead when this visit returns, or
 	// detached (grow.go: viewArena).
 	m := w.mem.views.mark()
-	defer w.mem.views.reset(m)
+	defer w.mem.views.reset(m, w.hooks.poison)
 	if g.clock == 0 && g.vk == viewsNone { // the root: choose the views (views.go)
 		if g.vk = viewKindFor(w.e.opts.Model, w.e.spec != nil || w.e.lb, &w.hooks); g.vk != viewsNone {
 			g.scOK = true

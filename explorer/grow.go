@@ -137,6 +137,17 @@ func (a arrays[T]) get(n, c int) []T {
 	return s
 }
 
+// poison overwrites every element of the arrays in own, to their
+// capacity, with v (hooks.poison).
+func poison[T any](own [][]T, v T) {
+	for _, s := range own {
+		s = s[:cap(s)]
+		for i := range s {
+			s[i] = v
+		}
+	}
+}
+
 // putAll gives the arrays in *own to the pool and empties the list.
 func (p *arrayPool[T]) putAll(own *[][]T) {
 	for _, s := range *own {
@@ -215,6 +226,11 @@ func (w *worker) drop(g *graph) {
 	w.forget(g)
 	g.dead = true
 	w.mem.recycleCPUs(g)
+	if w.hooks.poison {
+		poison(g.ownEvents, model.Event{Kind: model.EvRead, Loc: -1, Val: -7, RF: model.EventID{Thread: -1, Index: -1}})
+		poison(g.ownMeta, evMeta{stamp: -1 << 30})
+		poison(g.ownDeps, model.Deps{Addr: []int32{-1}, Data: []int32{-1}, Ctrl: []int32{-1}})
+	}
 	w.mem.events.putAll(&g.ownEvents)
 	w.mem.metas.putAll(&g.ownMeta)
 	w.mem.deps.putAll(&g.ownDeps)
@@ -298,7 +314,22 @@ func (a *viewArena) alloc(n int) []int32 {
 func (a *viewArena) mark() arenaMark { return arenaMark{a.ci, a.off} }
 
 // reset gives back every block cut since m: no live graph may have one.
-func (a *viewArena) reset(m arenaMark) { a.ci, a.off = m.ci, m.off }
+// If poison, their values are overwritten first (hooks.poison).
+func (a *viewArena) reset(m arenaMark, poison bool) {
+	for ci := m.ci; poison && ci <= a.ci && ci < len(a.chunks); ci++ {
+		lo, hi := 0, len(a.chunks[ci])
+		if ci == m.ci {
+			lo = m.off
+		}
+		if ci == a.ci {
+			hi = a.off
+		}
+		for i := lo; i < hi; i++ {
+			a.chunks[ci][i] = 1 << 29
+		}
+	}
+	a.ci, a.off = m.ci, m.off
+}
 
 // detach gives g arrays of its own, so that it may outlive the search of
 // its subtree (and be used by another worker).

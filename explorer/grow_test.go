@@ -55,7 +55,7 @@ func TestReuseAgrees(t *testing.T) {
 	for _, s := range searches {
 		run := func(noReuse bool) (*Result, string) {
 			opts := Options{Model: s.m, Workers: s.workers, MaxStates: s.bound, AllViolations: true,
-				hooks: &hooks{noReuse: noReuse, splitEager: s.workers > 1}}
+				hooks: &hooks{noReuse: noReuse, poison: !noReuse, splitEager: s.workers > 1}}
 			r, err := Explore(context.Background(), s.p, opts)
 			if err != nil {
 				t.Fatalf("%s under %s: %v", s.name, s.m.Name, err)
@@ -77,7 +77,7 @@ func TestReuseAgrees(t *testing.T) {
 	p := loadBench(t, "unlazy-3-bug1")
 	want := ""
 	for i := range 40 {
-		opts := Options{Model: memmodel.SC, Workers: 2, AllViolations: true}
+		opts := Options{Model: memmodel.SC, Workers: 2, AllViolations: true, hooks: &hooks{poison: true}}
 		if i == 0 {
 			opts.Workers = 1
 		}

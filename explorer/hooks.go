@@ -41,6 +41,10 @@ package explorer
 //     every other, whatever the model and algorithm.
 //   - noReuse: every child of a graph is a graph of its own, the last
 //     one too (grow.go: reuse), for the tests that compare the two.
+//   - poison: the arrays a dropped graph gives to the worker's pools,
+//     and the view blocks a visit gives back to the arena, are
+//     overwritten with garbage (grow.go), so that a graph that still
+//     used one goes wrong at once rather than when the memory is reused.
 //   - specPruned, if set, is called with each graph justifiable prunes,
 //     by the worker that prunes it (checkPruning's oracle: it searches
 //     the graph again with that worker's noSpecPruning set).
@@ -58,6 +62,7 @@ type hooks struct {
 	hmcStats        *hmcStats // if set, the HMC search counts what it did here
 	splitEager      bool
 	noReuse         bool
+	poison          bool
 	specPruned      func(w *worker, g *graph)
 }
 
