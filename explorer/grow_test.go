@@ -24,7 +24,8 @@ const reuseStates = 20_000
 // that graphs given away, copies of graphs changed in place later, are
 // many). A change in
 // place that some other graph still sees shows up as a different count
-// or outcome.
+// or outcome; so does memory given back too early (recycled arrays, view
+// blocks), which the reusing search overwrites at once (hooks.poison).
 func TestReuseAgrees(t *testing.T) {
 	type prog struct {
 		name string
