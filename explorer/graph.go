@@ -33,11 +33,12 @@ type graph struct {
 	norev []int32
 	mem   *workMem // the worker's recycled graphs and view arena (grow.go); nil: allocate
 	dead  bool     // recycled: only its buffers are still of use
-	// The arrays g made for events, metadata and dependencies, which
-	// drop gives to the worker's pools (grow.go).
-	ownEvents [][]model.Event
-	ownMeta   [][]evMeta
-	ownDeps   [][]model.Deps
+	// The arrays g made for events, metadata, dependencies and
+	// coherence orders, which drop gives to the worker's pools (grow.go).
+	ownEvents []owned[model.Event]
+	ownMeta   []owned[evMeta]
+	ownDeps   []owned[model.Deps]
+	ownCO     []owned[model.EventID]
 }
 
 func newGraph(p *model.Program) *graph {
@@ -104,6 +105,7 @@ func (g *graph) clone() *graph {
 		ownEvents: h.ownEvents,
 		ownMeta:   h.ownMeta,
 		ownDeps:   h.ownDeps,
+		ownCO:     h.ownCO,
 	}
 	h.x = &h.xs
 	return h
@@ -155,8 +157,9 @@ func (g *graph) add(t int, ev model.Event) model.EventID {
 	return model.EventID{Thread: int32(t), Index: int32(len(g.x.Events[t]) - 1)}
 }
 
-// eventArrays, metaArrays and depArrays are where g's copies of a CPU's
-// events, metadata and dependencies come from: its worker's pools, if it has a worker.
+// eventArrays, metaArrays, depArrays and coArrays are where g's copies
+// of a CPU's events, metadata and dependencies, and of a location's
+// coherence order, come from: its worker's pools, if it has a worker.
 func (g *graph) eventArrays() arrays[model.Event] {
 	if g.mem == nil {
 		return arrays[model.Event]{}
@@ -178,6 +181,13 @@ func (g *graph) depArrays() arrays[model.Deps] {
 	return arrays[model.Deps]{&g.mem.deps, &g.ownDeps}
 }
 
+func (g *graph) coArrays() arrays[model.EventID] {
+	if g.mem == nil {
+		return arrays[model.EventID]{}
+	}
+	return arrays[model.EventID]{&g.mem.cos, &g.ownCO}
+}
+
 // setEvent replaces an event (copying the thread's slice).
 func (g *graph) setEvent(id model.EventID, ev model.Event) {
 	t := int(id.Thread)
@@ -189,7 +199,7 @@ func (g *graph) setEvent(id model.EventID, ev model.Event) {
 // write) in loc's coherence order.
 func (g *graph) insertCO(loc, pos int, w model.EventID) {
 	old := g.x.CO[loc]
-	c := make([]model.EventID, 0, len(old)+1)
+	c, _ := g.coArrays().get(0, len(old)+1, false)
 	c = append(c, old[:pos]...)
 	c = append(c, w)
 	c = append(c, old[pos:]...)
@@ -199,7 +209,7 @@ func (g *graph) insertCO(loc, pos int, w model.EventID) {
 // removeCO takes write w out of loc's coherence order.
 func (g *graph) removeCO(loc int, w model.EventID) {
 	old := g.x.CO[loc]
-	c := make([]model.EventID, 0, len(old))
+	c, _ := g.coArrays().get(0, len(old), false)
 	for _, id := range old {
 		if id != w {
 			c = append(c, id)

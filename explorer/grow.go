@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"slices"
 	"unsafe"
 
 	"mmcheck/model"
@@ -84,31 +85,38 @@ func appendClaimed[T any](s []T, c *claim, v T, log *[]taken, a arrays[T]) ([]T,
 	// and then lives about as long as the subtree of one graph, which
 	// seldom adds more than a dozen events to one CPU. Doubling made
 	// arrays that were mostly empty (unlazy-6 under ra: 10% more bytes).
-	ns := a.get(n+1, n+1+max(16, n/2))
+	ns, nc := a.get(n+1, n+1+max(16, n/2), true)
 	copy(ns, s)
 	ns[n] = v
-	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: n + 1}
+	return ns, nc
 }
 
 // copyClaimed copies s into a new array from a, with room to grow in
 // place, and returns the copy and its claim.
 func copyClaimed[T any](s []T, a arrays[T]) ([]T, *claim) {
-	ns := a.get(len(s), len(s)+4)
+	ns, nc := a.get(len(s), len(s)+4, true)
 	copy(ns, s)
-	return ns, &claim{base: unsafe.Pointer(unsafe.SliceData(ns)), n: len(s)}
+	return ns, nc
 }
 
 // Recycled arrays. The arrays a graph makes for its CPUs' events,
-// metadata and dependencies (a copy when it cannot append in place) are
-// seen only by it and by the graphs cloned from it, or made in place
-// from it: all dead when the search drops it (a graph that outlives the
-// search is detached, with arrays of its own). So drop gives them to the
-// worker's pools, and the next copies are made in them: a step of the
-// search allocates little, and the collector, which slows every worker
-// while it marks, runs less often.
+// metadata and dependencies (a copy when it cannot append in place), and
+// for its coherence orders, are seen only by it and by the graphs cloned
+// from it, or made in place from it: all dead when the search drops it
+// (a graph that outlives the search is detached, with arrays of its
+// own). So drop gives them, and their claims, to the worker's pools, and
+// the next copies are made in them: a step of the search allocates
+// little, and the collector, which slows every worker while it marks,
+// runs less often.
 
 // arrayPool holds arrays of T by capacity, in classes of 8 elements.
-type arrayPool[T any] struct{ free [][][]T }
+type arrayPool[T any] struct{ free [][]owned[T] }
+
+// owned is an array a graph made, with its claim if it has one.
+type owned[T any] struct {
+	s []T
+	c *claim
+}
 
 const poolClasses = 64 // arrays of more than 8*64 elements are not kept
 
@@ -116,32 +124,47 @@ const poolClasses = 64 // arrays of more than 8*64 elements are not kept
 // arrays the graph made, which drop gives back. A zero arrays allocates.
 type arrays[T any] struct {
 	pool *arrayPool[T]
-	own  *[][]T
+	own  *[]owned[T]
 }
 
-// get returns an array of length n and capacity at least c.
-func (a arrays[T]) get(n, c int) []T {
+// get returns an array of length n and capacity c and, if claimed, its
+// claim, with the n slots in use. (The capacity is exactly c, as make's,
+// so that an append past it copies: coherence orders are shared, never
+// changed in place.)
+func (a arrays[T]) get(n, c int, claimed bool) ([]T, *claim) {
 	k := (c + 7) / 8
 	if a.pool == nil || k >= poolClasses {
-		return make([]T, n, c)
+		s := make([]T, n, c)
+		if !claimed {
+			return s, nil
+		}
+		return s, &claim{base: unsafe.Pointer(unsafe.SliceData(s)), n: n}
 	}
-	var s []T
+	var o owned[T]
 	if k < len(a.pool.free) && len(a.pool.free[k]) > 0 {
 		f := a.pool.free[k]
-		s = f[len(f)-1][:n]
+		o = f[len(f)-1]
 		a.pool.free[k] = f[:len(f)-1]
 	} else {
-		s = make([]T, n, 8*k)
+		o.s = make([]T, 0, 8*k)
 	}
-	*a.own = append(*a.own, s)
-	return s
+	if claimed && o.c == nil {
+		o.c = new(claim)
+	}
+	*a.own = append(*a.own, o)
+	s := o.s[:n:c]
+	if !claimed {
+		return s, nil
+	}
+	*o.c = claim{base: unsafe.Pointer(unsafe.SliceData(s)), n: n}
+	return s, o.c
 }
 
 // poison overwrites every element of the arrays in own, to their
 // capacity, with v (hooks.poison).
-func poison[T any](own [][]T, v T) {
-	for _, s := range own {
-		s = s[:cap(s)]
+func poison[T any](own []owned[T], v T) {
+	for _, o := range own {
+		s := o.s[:cap(o.s)]
 		for i := range s {
 			s[i] = v
 		}
@@ -149,13 +172,13 @@ func poison[T any](own [][]T, v T) {
 }
 
 // putAll gives the arrays in *own to the pool and empties the list.
-func (p *arrayPool[T]) putAll(own *[][]T) {
-	for _, s := range *own {
-		k := cap(s) / 8
+func (p *arrayPool[T]) putAll(own *[]owned[T]) {
+	for _, o := range *own {
+		k := cap(o.s) / 8
 		if len(p.free) <= k {
-			p.free = append(p.free, make([][][]T, k+1-len(p.free))...)
+			p.free = append(p.free, make([][]owned[T], k+1-len(p.free))...)
 		}
-		p.free[k] = append(p.free[k], s)
+		p.free[k] = append(p.free[k], o)
 	}
 	clear(*own)
 	*own = (*own)[:0]
@@ -230,10 +253,12 @@ func (w *worker) drop(g *graph) {
 		poison(g.ownEvents, model.Event{Kind: model.EvRead, Loc: -1, Val: -7, RF: model.EventID{Thread: -1, Index: -1}})
 		poison(g.ownMeta, evMeta{stamp: -1 << 30})
 		poison(g.ownDeps, model.Deps{Addr: []int32{-1}, Data: []int32{-1}, Ctrl: []int32{-1}})
+		poison(g.ownCO, model.EventID{Thread: -1, Index: -1})
 	}
 	w.mem.events.putAll(&g.ownEvents)
 	w.mem.metas.putAll(&g.ownMeta)
 	w.mem.deps.putAll(&g.ownDeps)
+	w.mem.cos.putAll(&g.ownCO)
 	g.unlink()
 	w.mem.free = append(w.mem.free, g)
 }
@@ -266,6 +291,7 @@ type workMem struct {
 	events arrayPool[model.Event]
 	metas  arrayPool[evMeta]
 	deps   arrayPool[model.Deps]
+	cos    arrayPool[model.EventID]
 }
 
 // view returns a block of n int32s for an event's views (not zeroed:
@@ -344,7 +370,10 @@ func (g *graph) detach() {
 	}
 	g.detachViews()
 	clear(g.claims)
-	g.ownEvents, g.ownMeta, g.ownDeps = nil, nil, nil // no longer its (nor anyone's) to give back
+	for l, co := range g.x.CO {
+		g.x.CO[l] = slices.Clone(co)
+	}
+	g.ownEvents, g.ownMeta, g.ownDeps, g.ownCO = nil, nil, nil, nil // no longer its (nor anyone's) to give back
 	g.mem = nil
 }
 

@@ -227,7 +227,7 @@ func cut(g *graph, r, a model.EventID, keep []int32) *graph {
 			}
 		}
 		if drop {
-			nc := make([]model.EventID, 0, len(co))
+			nc, _ := h.coArrays().get(0, len(co), false)
 			for _, id := range co {
 				if id.Index < keep[id.Thread] {
 					nc = append(nc, id)
