@@ -44,7 +44,11 @@
 // in place (worker.reuse): by then every earlier child is dead, and the
 // graph is of no more use. The events' views (below) are cut from a
 // stack-like arena of the worker's, reset when a visit returns: every
-// graph made below it is dead by then, or was detached with copies.
+// graph made below it is dead by then, or was detached with copies. The
+// arrays a graph makes (events, metadata, dependencies, coherence
+// orders) are seen only by the graphs made from it, so the worker's
+// pools take them back when the graph is dropped: a step of the search
+// seldom allocates (unlazy-6 under ra: 0.3 objects per state).
 //
 // # Incremental consistency (views.go)
 //
