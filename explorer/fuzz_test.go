@@ -199,7 +199,7 @@ func TestDifferentialRandom(t *testing.T) {
 		n = 40
 	}
 	for seed := int64(0); seed < n; seed++ {
-		checkAgreement(t, seed, hooks{paranoid: true}, true)
+		checkAgreement(t, seed, hooks{paranoid: true, poison: true}, true)
 		if t.Failed() {
 			t.Logf("program:\n%s", dumpProgram(randomProgram(seed)))
 			return
@@ -220,7 +220,7 @@ func FuzzExplore(f *testing.F) {
 		if err != nil || r.Verdict == Unknown {
 			t.Skip("too big for one fuzz input")
 		}
-		checkAgreement(t, seed, hooks{paranoid: true}, false)
+		checkAgreement(t, seed, hooks{paranoid: true, poison: true}, false)
 	})
 }
 
