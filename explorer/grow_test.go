@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"mmcheck/memmodel"
 	"mmcheck/model"
@@ -105,4 +106,70 @@ func reuseSummary(r *Result) string {
 	}
 	slices.Sort(vs)
 	return fmt.Sprintf("%v %+v %v %v", summarize(r), r.Stats, r.Reason, vs)
+}
+
+// TestArrayPool: a recycled array comes back with exactly the length and
+// capacity asked for (an append past it must copy: coherence orders are
+// shared), with its claim reset to the new array's slots; putAll empties
+// the owner's list; arrays too big to keep are not kept.
+func TestArrayPool(t *testing.T) {
+	var p arrayPool[model.EventID]
+	var own []owned[model.EventID]
+	a := arrays[model.EventID]{&p, &own}
+	s, c := a.get(3, 5, true)
+	if len(s) != 3 || cap(s) != 5 || c == nil || c.n != 3 || c.base != unsafe.Pointer(unsafe.SliceData(s)) {
+		t.Fatalf("get(3, 5): len %d cap %d claim %+v", len(s), cap(s), c)
+	}
+	c.n = 5
+	first := unsafe.SliceData(s)
+	p.putAll(&own)
+	if len(own) != 0 {
+		t.Fatalf("putAll left %d arrays on the owner's list", len(own))
+	}
+	s2, c2 := a.get(1, 7, true) // the same class (8): the same array and claim
+	if unsafe.SliceData(s2) != first || c2 != c || c2.n != 1 || len(s2) != 1 || cap(s2) != 7 {
+		t.Fatalf("get(1, 7) after putAll: array reused %v, claim reused %v (n %d), len %d cap %d", unsafe.SliceData(s2) == first, c2 == c, c2.n, len(s2), cap(s2))
+	}
+	if s3 := append(s2[:7], model.EventID{}); unsafe.SliceData(s3) == first {
+		t.Fatal("an append past the capacity asked for wrote into the pooled array")
+	}
+	s4, c4 := a.get(0, 8*poolClasses+1, false)
+	if c4 != nil || cap(s4) != 8*poolClasses+1 || len(own) != 1 {
+		t.Fatalf("a big array: claim %v, cap %d, %d owned (want the small one only)", c4, cap(s4), len(own))
+	}
+}
+
+// TestViewArenaReset: a reset gives back exactly the blocks cut since the
+// mark, across chunks, and poison overwrites only those.
+func TestViewArenaReset(t *testing.T) {
+	var a viewArena
+	keep := a.alloc(10)
+	for i := range keep {
+		keep[i] = 7
+	}
+	m := a.mark()
+	var cut [][]int32
+	for range 2 * arenaChunk / 100 { // into a second chunk
+		cut = append(cut, a.alloc(100))
+	}
+	if a.ci == m.ci {
+		t.Fatal("the blocks did not reach a second chunk")
+	}
+	a.reset(m, true)
+	if a.mark() != m {
+		t.Fatalf("reset to %+v left the arena at %+v", m, a.mark())
+	}
+	for _, v := range keep {
+		if v != 7 {
+			t.Fatal("poison overwrote a block cut before the mark")
+		}
+	}
+	for _, b := range cut {
+		if b[0] != 1<<29 || b[99] != 1<<29 {
+			t.Fatal("a block cut after the mark was not poisoned")
+		}
+	}
+	if b := a.alloc(100); unsafe.SliceData(b) != unsafe.SliceData(cut[0]) {
+		t.Fatal("the first block after a reset is not the first one given back")
+	}
 }
