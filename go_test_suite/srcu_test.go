@@ -104,7 +104,9 @@ func TestSRCUAsRCU(t *testing.T) {
 // about 100 s each); two still fail here, stopped by the enumeration's
 // own limit of 50M candidate executions (enumerate.go: maxCandidates),
 // which no state bound raises: C-RW-G+RW-RB+RW-R+RW-R+RW-R+RW-R+RW-R and
-// C-WR-R+WR-R+WR-R+WR-R+WR-R+WR-R+WR-R (its goal-directed search finds an
-// execution that satisfies the condition, then none of the other kind
-// within the limit).
+// C-WR-R+WR-R+WR-R+WR-R+WR-R+WR-R+WR-R (whose first 50M candidates give
+// only final states that satisfy the condition). Their RCU originals take
+// the goal-directed search (goal.go); the SRCU rewrites cannot, since an
+// execution it skipped could raise an SRCU flag, so every candidate is
+// built.
 const srcuStates = 50_000_000
