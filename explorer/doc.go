@@ -151,7 +151,9 @@
 // written or read from (every model is SC per location, so these orders
 // are inconsistent anyway). When the candidates would be too many
 // (Options.GoalAbove, goal.go) and the final condition is the only thing
-// the program checks, the enumeration is goal-directed: each CPU path
+// the program checks (no execution can raise a flag: SRCU is allowed where
+// each CPU's path matches its own srcu_read_lock and srcu_read_unlock
+// pairs, goal.go's srcuMatched), the enumeration is goal-directed: each CPU path
 // fixes its registers, so combinations whose registers already keep the
 // condition from failing are skipped unbuilt; the search stops at the first
 // execution that refutes the condition and builds one of the other kind

@@ -28,10 +28,11 @@ func candidatesOver(w *worker, paths [][]path, limit int64) bool {
 // goalEligible reports whether the final condition is the only thing the
 // program's executions can violate: no CPU path stops at a check, warns,
 // frees, blocks in an await or is cut by the loop bound, no leak or race
-// check was asked for, and no path could raise a flag (a plain access,
-// SRCU), so the flags are those of every execution too. Then the executions the goal-directed search skips (those
-// whose registers settle the condition the other way) cannot hold a
-// violation either.
+// check was asked for, and no path could raise a flag (a plain access;
+// SRCU or synchronize_srcu, unless srcuMatched), so the flags are those
+// of every execution too. Then the executions the goal-directed search skips (those whose
+// registers settle the condition the other way) cannot hold a violation
+// either.
 func (e *engine) goalEligible(paths [][]path) bool {
 	p := e.prog
 	if p.Cond == nil || len(p.LeakCheck) > 0 || e.opts.CheckLeaks || e.opts.CheckRaces {
@@ -44,15 +45,77 @@ func (e *engine) goalEligible(paths [][]path) bool {
 			case len(s.warns) > 0, s.viol != nil, s.status == model.Blocked, s.status == model.Cut:
 				return false
 			}
+			srcu := false
 			for k := range ps[i].events {
 				// Nor can any execution raise a flag the skipped ones
 				// might raise: lkmm's data-race and mixed-accesses need
 				// a plain access, its SRCU flags SRCU.
 				e := &ps[i].events[k]
-				if e.Kind == model.EvFree || e.Srcu || e.IsAccess() && e.Order == model.Plain && !e.Lock {
+				if e.Kind == model.EvFree || e.IsAccess() && e.Order == model.Plain && !e.Lock {
 					return false
 				}
+				srcu = srcu || e.Srcu || e.Kind == model.EvFence && e.Fence == model.FenceSyncSRCU
 			}
+			if srcu && !srcuMatched(&ps[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// srcuMatched reports whether path pa's SRCU events raise no flag in any
+// execution that has the path (linux-kernel.bell's srcu-rscs, whose
+// flags are unmatched locks and unlocks, multiple matches, a mismatched
+// value, and a synchronize_srcu inside an RCU read-side section): each
+// srcu_read_unlock writes, by a data dependency on that read alone, the
+// value one srcu_read_lock of the same srcu_struct read, and each lock is
+// matched so once; no other write depends on a lock's value (through
+// memory, carry-srcu-data could then match it with another CPU's unlock:
+// srcu_down_read and srcu_up_read); and no synchronize_srcu comes while
+// an rcu_read_lock is held. Then the matches are the path's own, the
+// same in every execution.
+func srcuMatched(pa *path) bool {
+	if len(pa.deps) != len(pa.events) {
+		return false // no dependencies recorded (a model without them)
+	}
+	matched := map[int32]bool{}
+	depth := 0 // RCU read-side sections open (an unmatched unlock closes none)
+	for k := range pa.events {
+		e := &pa.events[k]
+		switch {
+		case e.Kind == model.EvFence && e.Fence == model.FenceRCULock:
+			depth++
+		case e.Kind == model.EvFence && e.Fence == model.FenceRCUUnlock:
+			depth = max(0, depth-1)
+		case e.Kind == model.EvFence && e.Fence == model.FenceSyncSRCU && depth > 0:
+			return false
+		}
+		if e.Kind != model.EvWrite {
+			continue
+		}
+		data := pa.deps[k].Data
+		lockDep := false
+		for _, d := range data {
+			lockDep = lockDep || pa.events[d].Srcu
+		}
+		switch {
+		case !e.Srcu && lockDep:
+			return false // a lock's value leaves through memory
+		case !e.Srcu:
+		case len(data) != 1 || !pa.events[data[0]].Srcu || matched[data[0]]:
+			return false
+		default:
+			l := &pa.events[data[0]]
+			if l.Kind != model.EvRead || l.Loc != e.Loc || l.Val != e.Val {
+				return false
+			}
+			matched[data[0]] = true
+		}
+	}
+	for k := range pa.events {
+		if e := &pa.events[k]; e.Srcu && e.Kind == model.EvRead && !matched[int32(k)] {
+			return false
 		}
 	}
 	return true
