@@ -31,14 +31,9 @@ type graph struct {
 	// norev[t]: CPU t's first norev[t] events may not be revisited (they
 	// were in the prefix of a revisiting write; see revisitable).
 	norev []int32
-	mem   *workMem // the worker's recycled graphs and view arena (grow.go); nil: allocate
-	dead  bool     // recycled: only its buffers are still of use
-	// The arrays g made for events, metadata, dependencies and
-	// coherence orders, which drop gives to the worker's pools (grow.go).
-	ownEvents []owned[model.Event]
-	ownMeta   []owned[evMeta]
-	ownDeps   []owned[model.Deps]
-	ownCO     []owned[model.EventID]
+	mem   *workMem   // the worker's recycled graphs and view arena (grow.go); nil: allocate
+	dead  bool       // recycled: only its buffers are still of use
+	made  madeArrays // the arrays g made, which drop gives to the worker's pools (grow.go)
 }
 
 func newGraph(p *model.Program) *graph {
@@ -101,11 +96,7 @@ func (g *graph) clone() *graph {
 		taken:  h.taken[:0],
 		norev:  append(h.norev[:0], g.norev...),
 		mem:    g.mem,
-		// h's lists are empty: drop emptied them.
-		ownEvents: h.ownEvents,
-		ownMeta:   h.ownMeta,
-		ownDeps:   h.ownDeps,
-		ownCO:     h.ownCO,
+		made:   h.made, // empty lists (drop emptied them), kept for their room
 	}
 	h.x = &h.xs
 	return h
@@ -164,28 +155,28 @@ func (g *graph) eventArrays() arrays[model.Event] {
 	if g.mem == nil {
 		return arrays[model.Event]{}
 	}
-	return arrays[model.Event]{&g.mem.events, &g.ownEvents}
+	return arrays[model.Event]{&g.mem.pools.events, &g.made.events}
 }
 
 func (g *graph) metaArrays() arrays[evMeta] {
 	if g.mem == nil {
 		return arrays[evMeta]{}
 	}
-	return arrays[evMeta]{&g.mem.metas, &g.ownMeta}
+	return arrays[evMeta]{&g.mem.pools.meta, &g.made.meta}
 }
 
 func (g *graph) depArrays() arrays[model.Deps] {
 	if g.mem == nil {
 		return arrays[model.Deps]{}
 	}
-	return arrays[model.Deps]{&g.mem.deps, &g.ownDeps}
+	return arrays[model.Deps]{&g.mem.pools.deps, &g.made.deps}
 }
 
 func (g *graph) coArrays() arrays[model.EventID] {
 	if g.mem == nil {
 		return arrays[model.EventID]{}
 	}
-	return arrays[model.EventID]{&g.mem.cos, &g.ownCO}
+	return arrays[model.EventID]{&g.mem.pools.co, &g.made.co}
 }
 
 // setEvent replaces an event (copying the thread's slice).

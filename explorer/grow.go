@@ -160,20 +160,42 @@ func (a arrays[T]) get(n, c int, claimed bool) ([]T, *claim) {
 	return s, o.c
 }
 
-// poison overwrites every element of the arrays in own, to their
-// capacity, with v (hooks.poison).
-func poison[T any](own []owned[T], v T) {
-	for _, o := range own {
-		s := o.s[:cap(o.s)]
-		for i := range s {
-			s[i] = v
-		}
-	}
+// madeArrays are the arrays a graph made, by kind.
+type madeArrays struct {
+	events []owned[model.Event]
+	meta   []owned[evMeta]
+	deps   []owned[model.Deps]
+	co     []owned[model.EventID]
 }
 
-// putAll gives the arrays in *own to the pool and empties the list.
-func (p *arrayPool[T]) putAll(own *[]owned[T]) {
+// arrayPools are a worker's pools, one per kind of madeArrays.
+type arrayPools struct {
+	events arrayPool[model.Event]
+	meta   arrayPool[evMeta]
+	deps   arrayPool[model.Deps]
+	co     arrayPool[model.EventID]
+}
+
+// giveBack gives the arrays in m to the pools and empties m's lists. If
+// poison (hooks.poison), every element of each array, to its capacity,
+// is overwritten with garbage first.
+func (p *arrayPools) giveBack(m *madeArrays, poison bool) {
+	p.events.putAll(&m.events, poison, model.Event{Kind: model.EvRead, Loc: -1, Val: -7, RF: model.EventID{Thread: -1, Index: -1}})
+	p.meta.putAll(&m.meta, poison, evMeta{stamp: -1 << 30})
+	p.deps.putAll(&m.deps, poison, model.Deps{Addr: []int32{-1}, Data: []int32{-1}, Ctrl: []int32{-1}})
+	p.co.putAll(&m.co, poison, model.EventID{Thread: -1, Index: -1})
+}
+
+// putAll gives the arrays in *own to the pool and empties the list; if
+// poison, their elements are set to junk first.
+func (p *arrayPool[T]) putAll(own *[]owned[T], poison bool, junk T) {
 	for _, o := range *own {
+		if poison {
+			s := o.s[:cap(o.s)]
+			for i := range s {
+				s[i] = junk
+			}
+		}
 		k := cap(o.s) / 8
 		if len(p.free) <= k {
 			p.free = append(p.free, make([][]owned[T], k+1-len(p.free))...)
@@ -249,16 +271,7 @@ func (w *worker) drop(g *graph) {
 	w.forget(g)
 	g.dead = true
 	w.mem.recycleCPUs(g)
-	if w.hooks.poison {
-		poison(g.ownEvents, model.Event{Kind: model.EvRead, Loc: -1, Val: -7, RF: model.EventID{Thread: -1, Index: -1}})
-		poison(g.ownMeta, evMeta{stamp: -1 << 30})
-		poison(g.ownDeps, model.Deps{Addr: []int32{-1}, Data: []int32{-1}, Ctrl: []int32{-1}})
-		poison(g.ownCO, model.EventID{Thread: -1, Index: -1})
-	}
-	w.mem.events.putAll(&g.ownEvents)
-	w.mem.metas.putAll(&g.ownMeta)
-	w.mem.deps.putAll(&g.ownDeps)
-	w.mem.cos.putAll(&g.ownCO)
+	w.mem.pools.giveBack(&g.made, w.hooks.poison)
 	g.unlink()
 	w.mem.free = append(w.mem.free, g)
 }
@@ -282,16 +295,13 @@ func (g *graph) unlink() {
 }
 
 // workMem is a worker's memory for graphs: the dead graphs clone reuses,
-// their CPU states (cpu.go), and the arena the events' views are cut
-// from.
+// their CPU states (cpu.go), the arena the events' views are cut from,
+// and the pools of the arrays dead graphs made.
 type workMem struct {
-	free   []*graph
-	views  viewArena
-	cpus   []*cpuState // CPU states of dead graphs (cpu.go)
-	events arrayPool[model.Event]
-	metas  arrayPool[evMeta]
-	deps   arrayPool[model.Deps]
-	cos    arrayPool[model.EventID]
+	free  []*graph
+	views viewArena
+	cpus  []*cpuState // CPU states of dead graphs (cpu.go)
+	pools arrayPools
 }
 
 // view returns a block of n int32s for an event's views (not zeroed:
@@ -373,7 +383,7 @@ func (g *graph) detach() {
 	for l, co := range g.x.CO {
 		g.x.CO[l] = slices.Clone(co)
 	}
-	g.ownEvents, g.ownMeta, g.ownDeps, g.ownCO = nil, nil, nil, nil // no longer its (nor anyone's) to give back
+	g.made = madeArrays{} // no longer its (nor anyone's) to give back
 	g.mem = nil
 }
 

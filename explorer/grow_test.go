@@ -122,7 +122,7 @@ func TestArrayPool(t *testing.T) {
 	}
 	c.n = 5
 	first := unsafe.SliceData(s)
-	p.putAll(&own)
+	p.putAll(&own, false, model.EventID{})
 	if len(own) != 0 {
 		t.Fatalf("putAll left %d arrays on the owner's list", len(own))
 	}
