@@ -125,15 +125,6 @@ func (c *cowChunks[T]) sameChunk(o *cowChunks[T], i int32) bool {
 // len returns the vector's length (0 for the zero vector).
 func (c *cowChunks[T]) len() int { return int(c.n) }
 
-// slice returns the values as a new slice.
-func (c *cowChunks[T]) slice() []T {
-	out := make([]T, c.n)
-	for i := range out {
-		out[i] = c.get(int32(i))
-	}
-	return out
-}
-
 func newCowVec[T any](n int) cowVec[T] {
 	if n <= cowInline {
 		return cowVec[T]{cowChunks: cowChunks[T]{n: int32(n)}}
@@ -172,11 +163,16 @@ func (c *cowVec[T]) deepCopy() cowVec[T] {
 	return cowVec[T]{cowChunks: c.cowChunks.deepCopy()}
 }
 
-// slice returns the values as a new slice.
-func (c *cowVec[T]) slice() []T {
-	out := make([]T, c.n)
+// cowValues returns the values of v (a cowVec or a cowChunks) as a new
+// slice: one function for both, since cowVec's get (inline entries) is
+// not the one a method promoted from cowChunks would call.
+func cowValues[T any](v interface {
+	len() int
+	get(int32) T
+}) []T {
+	out := make([]T, v.len())
 	for i := range out {
-		out[i] = c.get(int32(i))
+		out[i] = v.get(int32(i))
 	}
 	return out
 }

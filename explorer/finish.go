@@ -339,7 +339,7 @@ func (w *worker) snapshotExec(g *graph) *model.Execution {
 	x.Regs = make([][]model.Value, len(g.cpus))
 	x.Status = make([]model.ThreadStatus, len(g.cpus))
 	for t := range g.cpus {
-		x.Regs[t] = g.ts(t).regs.slice()
+		x.Regs[t] = cowValues(&g.ts(t).regs)
 		x.Status[t] = g.ts(t).status
 	}
 	return x
