@@ -30,9 +30,9 @@ func candidatesOver(w *worker, paths [][]path, limit int64) bool {
 // frees, blocks in an await or is cut by the loop bound, no leak or race
 // check was asked for, and no path could raise a flag (a plain access;
 // SRCU or synchronize_srcu, unless srcuMatched), so the flags are those
-// of every execution too. Then the executions the goal-directed search skips (those whose
-// registers settle the condition the other way) cannot hold a violation
-// either.
+// of every execution too. Then the executions the goal-directed search
+// skips (those whose registers settle the condition the other way)
+// cannot hold a violation either.
 func (e *engine) goalEligible(paths [][]path) bool {
 	p := e.prog
 	if p.Cond == nil || len(p.LeakCheck) > 0 || e.opts.CheckLeaks || e.opts.CheckRaces {

@@ -30,7 +30,7 @@ func TestGoalSRCU(t *testing.T) {
 	}{
 		{"matched", `int i; i = srcu_read_lock(s); WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); srcu_read_unlock(s, i);`, true, ""},
 		{"nested", `int i; int j; i = srcu_read_lock(s); j = srcu_read_lock(s); WRITE_ONCE(*x, 1); srcu_read_unlock(s, j); r0 = READ_ONCE(*y); srcu_read_unlock(s, i);`, true, ""},
-		{"index through memory", `int i; int *p; i = srcu_read_lock(s); WRITE_ONCE(*x, i + 1); r0 = READ_ONCE(*y); srcu_read_unlock(s, i);`, false, ""},
+		{"index through memory", `int i; i = srcu_read_lock(s); WRITE_ONCE(*x, i + 1); r0 = READ_ONCE(*y); srcu_read_unlock(s, i);`, false, ""},
 		{"wrong index", `int i; i = srcu_read_lock(s); WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); srcu_read_unlock(s, i + 1);`, false, "srcu-bad-value-match"},
 		{"unmatched lock", `int i; i = srcu_read_lock(s); WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y);`, false, "unmatched-srcu-lock"},
 		{"unmatched unlock", `WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); srcu_read_unlock(s, 0);`, false, "unmatched-srcu-unlock"},
