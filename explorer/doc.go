@@ -72,9 +72,12 @@
 // it is sc-consistent, and a cycle of po ∪ rf ∪ co ∪ fr through the new
 // event is found by one search from the write coherence-after its place:
 // that decides sc, and an sc-consistent extension is consistent under
-// tso and ra as well. Only what none of this decides goes to the
-// model's checker (on unlazy-4, nothing). Use after free under ra (hb)
-// is read from the views too. The
+// tso and ra as well. Under tso the same search along ghb instead (ghb.go:
+// two indices per CPU, since a write reaches only the writes after it up
+// to a barrier) decides the rest. Only what none of this decides goes to
+// the model's checker (on unlazy-4, nothing; under tso, nothing: it
+// judges a finished graph only to say which accesses are ordered before
+// a kfree). Use after free under ra (hb) is read from the views too. The
 // model says which rules hold (memmodel.Model.Incremental). lkmm has
 // only the sufficient one: where load buffering is ruled out, an
 // extension that keeps the graph sc-consistent is consistent, unless it

@@ -548,6 +548,9 @@ func (w *worker) consistentExt(g *graph, maximal bool) bool {
 		}
 		return true
 	}
+	if w.hooks.checked != nil {
+		w.hooks.checked()
+	}
 	return w.consistent(g)
 }
 

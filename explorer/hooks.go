@@ -45,6 +45,10 @@ package explorer
 //     and the view blocks a visit gives back to the arena, are
 //     overwritten with garbage (grow.go), so that a graph that still
 //     used one goes wrong at once rather than when the memory is reused.
+//   - checked, if set, is called each time the search asks the model's
+//     checker whether a candidate extension is consistent
+//     (consistentExt), for the tests that show which models never need
+//     it.
 //   - specPruned, if set, is called with each graph justifiable prunes,
 //     by the worker that prunes it (checkPruning's oracle: it searches
 //     the graph again with that worker's noSpecPruning set).
@@ -64,6 +68,7 @@ type hooks struct {
 	noReuse         bool
 	poison          bool
 	specPruned      func(w *worker, g *graph)
+	checked         func()
 }
 
 // get returns the switches h holds: all off if h is nil.

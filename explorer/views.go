@@ -435,6 +435,8 @@ func (rr *readRule) verdict(ev *model.Event, ci int) verdict {
 		return vYes | vSC
 	}
 	return rr.w.notSC(g.scOK, func() bool {
+		return rr.w.incr.reachesGHB(g, co[ci+1], target(self, ev))
+	}, func() bool {
 		if k == 1 {
 			return true // its own SC fence is before it (ev is not in g, where scBefore looks)
 		}
@@ -486,14 +488,20 @@ func (w *worker) otherVerdict(h *graph, id model.EventID) bool {
 
 // notSC is the verdict on an extension that is not sc-consistent if
 // scOK (the graph was), else of unknown sc-consistency: inconsistent
-// under sc; under ra consistent unless pscRisk says psc may have changed
-// (see scBefore); else for the checker.
-func (w *worker) notSC(scOK bool, pscRisk func() bool) verdict {
+// under sc; under tso inconsistent iff ghbCycle finds a cycle through
+// the new events (ghb.go); under ra consistent unless pscRisk says psc
+// may have changed (see scBefore); else for the checker.
+func (w *worker) notSC(scOK bool, ghbCycle, pscRisk func() bool) verdict {
 	switch w.e.opts.Model.Incremental {
 	case memmodel.IncrSC:
 		if scOK {
 			return vNo
 		}
+	case memmodel.IncrPorf:
+		if ghbCycle() {
+			return vNo
+		}
+		return vYes
 	case memmodel.IncrHB:
 		if !pscRisk() {
 			return vYes
@@ -533,7 +541,8 @@ func (w *worker) writeVerdict(h *graph, id model.EventID, pos int) verdict {
 	if h.scOK && !w.incr.reaches(h, co[pos], id) {
 		return vYes | vSC
 	}
-	return w.notSC(h.scOK, func() bool { return h.scBefore(h.view(id, vHB)) })
+	return w.notSC(h.scOK, func() bool { return w.incr.reachesGHB(h, co[pos], target(id, ev)) },
+		func() bool { return h.scBefore(h.view(id, vHB)) })
 }
 
 // revisitVerdict judges the revisit graph h in which read r reads from
@@ -573,7 +582,8 @@ func (w *worker) revisitVerdict(h *graph, r, a model.EventID, pos int) verdict {
 	if h.scOK && !w.incr.reaches(h, co[pos], a, r) {
 		return vYes | vSC
 	}
-	return w.notSC(h.scOK, func() bool { return h.scBefore(h.view(a, vHB)) || h.scBefore(h.view(r, vHB)) })
+	return w.notSC(h.scOK, func() bool { return w.incr.reachesGHB(h, co[pos], target(a, h.x.Ev(a)), target(r, h.x.Ev(r))) },
+		func() bool { return h.scBefore(h.view(a, vHB)) || h.scBefore(h.view(r, vHB)) })
 }
 
 // incrScratch is a worker's scratch for the incremental check.
@@ -585,6 +595,7 @@ type incrScratch struct {
 	rnext  []int32 // per node (a read): the next reader of the same write, -1
 	coNext []int32 // per node (a placed write): the next write in coherence order, -1
 	reach  []int32 // per CPU: the least po index reached
+	wreach []int32 // per CPU: the least po index from which the writes are reached (ghb.go)
 	work   []int32 // nodes to relax
 }
 

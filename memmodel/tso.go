@@ -62,9 +62,11 @@ type tsoChecker struct {
 	ok bool
 }
 
-// tsoBarrier reports whether e orders every earlier event before every
-// later one under TSO.
-func tsoBarrier(e *model.Event) bool {
+// TSOBarrier reports whether e orders every earlier event of its CPU
+// before every later one under TSO: a full fence, or a locked access
+// (either half of an RMW, an access with Order Mb). The explorer's
+// incremental ghb rule (package explorer, ghb.go) reads it too.
+func TSOBarrier(e *model.Event) bool {
 	switch e.Kind {
 	case model.EvFence:
 		return isFullFence(e.Fence)
@@ -91,7 +93,7 @@ func (c *tsoChecker) Check(x *model.Execution) *Failure {
 		for v := f.start[t]; v < f.start[t+1]; v++ {
 			e := f.ev[v]
 			switch {
-			case tsoBarrier(e):
+			case TSOBarrier(e):
 				g.edge(wf, v)
 				if rd != wf {
 					g.edge(rd, v)

@@ -26,9 +26,12 @@ const (
 	// cross-CPU path of po ∪ rf from a write is in tso's global order: it
 	// leaves the write by a W→W or R→* edge of ppo; same-CPU pairs are
 	// po-loc), and no write may come between an RMW and the write it
-	// read. An extension that keeps the execution sc-consistent (IncrSC's
-	// rule) is consistent, as every sc-consistent execution is
-	// tso-consistent ([Chain]); other non-maximal ones are checked.
+	// read; with the graph consistent, that decides uniproc and
+	// atomicity. An extension that keeps the execution sc-consistent
+	// (IncrSC's rule) is consistent, as every sc-consistent execution is
+	// tso-consistent ([Chain]); for the others, ghb is decided by a
+	// search for a cycle through the new event (the explorer's ghb.go,
+	// with [TSOBarrier]), so tso needs no check at all.
 	IncrPorf
 	// IncrHB: ra. The same rules with happens-before views ([RAHBRole]
 	// says how each event takes part in hb) decide coherence,
