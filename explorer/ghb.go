@@ -135,10 +135,11 @@ func ghbWrites(e *model.Event) bool {
 	return e.Kind == model.EvWrite || e.Kind == model.EvFree || memmodel.TSOBarrier(e)
 }
 
-// edgesOut queues the targets of the ghb edges out of event i of CPU t to
-// other CPUs or back in coherence: a write's readers on other CPUs (rfe)
+// edgesOut queues the targets of the edges out of event i of CPU t other
+// than po (those of ghb, and of po ∪ rf ∪ co ∪ fr but for rf within a
+// CPU, which goes forward in po): a write's readers on other CPUs (rfe)
 // and the write after it (co); a read's fr edge, to the write after its
-// source.
+// source (none if its source is not placed: a revisit's r).
 func (sc *incrScratch) edgesOut(g *graph, t int, i int32) {
 	u := sc.start[t] + i
 	switch e := &g.x.Events[t][i]; e.Kind {

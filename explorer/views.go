@@ -669,31 +669,8 @@ func (sc *incrScratch) reaches(g *graph, s model.EventID, to ...model.EventID) b
 				return true
 			}
 		}
-		evs := g.x.Events[t]
 		for i := j; i < old; i++ {
-			u := sc.start[t] + i
-			switch e := &evs[i]; e.Kind {
-			case model.EvWrite:
-				if w := sc.coNext[u]; w >= 0 {
-					sc.work = append(sc.work, w)
-				}
-				for r := sc.rhead[u]; r >= 0; r = sc.rnext[r] {
-					sc.work = append(sc.work, r)
-				}
-			case model.EvRead: // fr: the write after its source
-				switch {
-				case e.RF == model.NoEvent:
-				case e.RF.IsInit():
-					if co := g.x.CO[e.Loc]; len(co) > 0 {
-						sc.work = append(sc.work, sc.node(co[0]))
-					}
-				default:
-					// (none if its source is not placed: a revisit's r)
-					if w := sc.coNext[sc.node(e.RF)]; w >= 0 {
-						sc.work = append(sc.work, w)
-					}
-				}
-			}
+			sc.edgesOut(g, int(t), i) // readers on t itself are after i: reached
 		}
 	}
 	return false
