@@ -67,25 +67,27 @@
 // write may not come between an RMW and the write it read (atomicity).
 // Under ra this decides coherence, atomicity and no-thin-air exactly; the
 // sc axiom (psc) can change only if an SC fence is hb-before the new
-// event and the event is not coherence-maximal. Under sc and tso the view
-// of po ∪ rf gives a necessary condition. Each graph also knows whether
-// it is sc-consistent, and a cycle of po ∪ rf ∪ co ∪ fr through the new
-// event is found by one search from the write coherence-after its place:
+// event and the event is not coherence-maximal, and then psc is computed
+// on the SC fences alone, with hb read from the views (psc.go). Under sc
+// and tso the view of po ∪ rf gives a necessary condition. Each graph
+// also knows whether it is sc-consistent, and a cycle of
+// po ∪ rf ∪ co ∪ fr through the new event is found by one search from
+// the write coherence-after its place:
 // that decides sc, and an sc-consistent extension is consistent under
 // tso and ra as well. Under tso the same search along ghb instead (ghb.go:
 // two indices per CPU, since a write reaches only the writes after it up
-// to a barrier) decides the rest. Only what none of this decides goes to
-// the model's checker (on unlazy-4, nothing; under tso, nothing: it
+// to a barrier) decides the rest. So under sc, tso and ra the model's
+// checker judges no candidate (TestChecklessModels); under sc and tso it
 // judges a finished graph only to say which accesses are ordered before
-// a kfree). Use after free under ra (hb) is read from the views too. The
+// a kfree. Use after free under ra (hb) is read from the views too. The
 // model says which rules hold (memmodel.Model.Incremental). lkmm has
 // only the sufficient one: where load buffering is ruled out, an
 // extension that keeps the graph sc-consistent is consistent, unless it
 // has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); the checker
 // judges the rest. The full check stays reachable as a debug mode (the
-// test switch hooks.fullCheck) and as the oracle of views_test.go, which runs
-// full, incremental and step-by-step cross-checked searches on random
-// programs, fence-heavy shapes and the corpus.
+// test switch hooks.fullCheck) and as the oracle of views_test.go, which
+// runs full, incremental and step-by-step cross-checked searches on
+// random programs, fence-heavy shapes and the corpus.
 //
 // # The reference search
 //

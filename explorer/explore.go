@@ -227,6 +227,7 @@ type worker struct {
 	// checked.
 	judged *graph
 	incr   incrScratch // the incremental check's (views.go)
+	psc    pscScratch  // ra's psc rule's (psc.go)
 	mem    workMem     // graphs for clone to reuse, views (grow.go)
 	pub    *Stats      // stats published for progress reports (guarded by engine.mu)
 	// hooks: the worker's copy of the test switches (the specPruned

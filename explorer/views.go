@@ -490,7 +490,8 @@ func (w *worker) otherVerdict(h *graph, id model.EventID) bool {
 // scOK (the graph was), else of unknown sc-consistency: inconsistent
 // under sc; under tso inconsistent iff ghbCycle finds a cycle through
 // the new events (ghb.go); under ra consistent unless pscRisk says psc
-// may have changed (see scBefore); else for the checker.
+// may have changed (see scBefore), and then accept decides psc on the
+// built candidate (psc.go); else for the checker.
 func (w *worker) notSC(scOK bool, ghbCycle, pscRisk func() bool) verdict {
 	switch w.e.opts.Model.Incremental {
 	case memmodel.IncrSC:
@@ -683,6 +684,14 @@ func (sc *incrScratch) reaches(g *graph, s model.EventID, to ...model.EventID) b
 func (w *worker) accept(h *graph, v verdict, maximal bool) bool {
 	h.scOK = h.scOK && v&vSC != 0
 	v &^= vSC
+	if v == vCheck && h.vk == viewsHB {
+		// Under ra only psc is left to decide (notSC), on the built
+		// candidate (psc.go).
+		v = vNo
+		if w.pscAcyclic(h) {
+			v = vYes
+		}
+	}
 	if w.hooks.incrOracle {
 		checkViews(h)
 		if h.scOK && memmodel.SC.NewChecker().Check(h.x) != nil {

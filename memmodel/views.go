@@ -40,7 +40,9 @@ const (
 	// sc axiom (psc over SC fences) can change only when an SC fence is
 	// hb-before the new event and the event is not coherence-maximal;
 	// then an extension that keeps the execution sc-consistent is
-	// consistent, and only the others are checked.
+	// consistent, and for the others psc is computed on the SC fences
+	// alone with hb read from the views (the explorer's psc.go), so ra
+	// needs no check either.
 	IncrHB
 	// IncrSCShortcut: lkmm. Only the sufficient condition: an extension
 	// that keeps an sc-consistent execution sc-consistent (IncrSC's
