@@ -81,10 +81,11 @@
 // judges a finished graph only to say which accesses are ordered before
 // a kfree. Use after free under ra (hb) is read from the views too. The
 // model says which rules hold (memmodel.Model.Incremental). lkmm has
-// only the sufficient one: where load buffering is ruled out, an
-// extension that keeps the graph sc-consistent is consistent, unless it
-// has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); the checker
-// judges the rest. The full check stays reachable as a debug mode (the
+// coherence, from its own CPU's part of the view alone (graph.ownFloor),
+// and then only the sufficient one: where load buffering is ruled out,
+// an extension that keeps the graph sc-consistent is consistent, unless
+// it has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); the
+// checker judges the rest. The full check stays reachable as a debug mode (the
 // test switch hooks.fullCheck) and as the oracle of views_test.go, which
 // runs full, incremental and step-by-step cross-checked searches on
 // random programs, fence-heavy shapes and the corpus.

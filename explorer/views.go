@@ -329,6 +329,31 @@ func (g *graph) coFloor(loc int, v []int32, fine bool, self model.EventID) int {
 	return floor
 }
 
+// ownFloor is coFloor for the accesses of CPU self.Thread before
+// self.Index alone. Every model is sc per location, and the graph is
+// coherent, so for a po-maximal access that decides coherence
+// (acyclic(po-loc ∪ rf ∪ co ∪ fr)): a cycle through it leaves it for the
+// write after its source or place and can come back only through an
+// earlier access of its own CPU (its other edges in come from events
+// coherence-before that write already), whose place the latest one bounds.
+// lkmm, whose reads may ignore writes that reach them by po ∪ rf from
+// other CPUs, can use no more of the view than that.
+func (g *graph) ownFloor(loc int, self model.EventID) int {
+	evs := g.x.Events[self.Thread]
+	for j := int(self.Index) - 1; j >= 0; j-- {
+		e := &evs[j]
+		if !e.IsAccess() || e.Loc != loc {
+			continue
+		}
+		w := model.EventID{Thread: self.Thread, Index: int32(j)}
+		if e.Kind == model.EvRead {
+			w = e.RF
+		}
+		return g.coIndex(w, loc) + 1
+	}
+	return 0
+}
+
 // scBefore reports whether some SC fence (an smp_mb-like fence event, or
 // the virtual fence before or after a fully ordered access) is in hb view v.
 func (g *graph) scBefore(v []int32) bool {
@@ -402,6 +427,12 @@ func (rr *readRule) verdict(ev *model.Event, ci int) verdict {
 	n := len(g.x.Events)
 	self := model.EventID{Thread: int32(rr.t), Index: int32(rr.i)}
 	if rr.w.e.opts.Model.Incremental == memmodel.IncrSCShortcut {
+		if rr.floors[0] < 0 {
+			rr.floors[0] = g.ownFloor(ev.Loc, self)
+		}
+		if ci+1 < rr.floors[0] {
+			return vNo
+		}
 		return rr.w.shortcut(g, ci == len(co)-1, func() bool { return rr.w.incr.reaches(g, co[ci+1], self) }, ev)
 	}
 	k := 0
@@ -523,6 +554,9 @@ func (w *worker) writeVerdict(h *graph, id model.EventID, pos int) verdict {
 		return vNo
 	}
 	if w.e.opts.Model.Incremental == memmodel.IncrSCShortcut {
+		if pos < h.ownFloor(ev.Loc, id) {
+			return vNo
+		}
 		return w.shortcut(h, pos == len(co), func() bool { return w.incr.reaches(h, co[pos], id) }, ev)
 	}
 	k, fine := vPorf, false
@@ -561,6 +595,9 @@ func (w *worker) revisitVerdict(h *graph, r, a model.EventID, pos int) verdict {
 		return vNo
 	}
 	if w.e.opts.Model.Incremental == memmodel.IncrSCShortcut {
+		if pos < h.ownFloor(loc, a) || h.ownFloor(loc, r) > pos {
+			return vNo
+		}
 		return w.shortcut(h, pos == len(co), func() bool { return w.incr.reaches(h, co[pos], a, r) }, h.x.Ev(a), h.x.Ev(r))
 	}
 	k, fine := vPorf, false

@@ -50,7 +50,10 @@ const (
 	// [SCShortcutExcluded] names (lock, RCU and SRCU events, whose axioms
 	// sc-consistency does not imply); everything else is checked. The
 	// necessary conditions of IncrPorf do not hold: lkmm lets a read
-	// ignore a write that reaches it along po ∪ rf.
+	// ignore a write that reaches it along po ∪ rf. Only its own CPU's
+	// part does: coherence (sc per location), which the latest earlier
+	// access to the location on the event's own CPU decides, as for
+	// every model.
 	IncrSCShortcut
 )
 
