@@ -84,8 +84,10 @@
 // coherence, from its own CPU's part of the view alone (graph.ownFloor),
 // and then only the sufficient one: where load buffering is ruled out,
 // an extension that keeps the graph sc-consistent is consistent, unless
-// it has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); the
-// checker judges the rest. The full check stays reachable as a debug mode (the
+// it has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); for the
+// rest the checker first tries a quick refutation (memmodel.Refuter: a
+// cycle of edges that lie in hb or pb by definition, found in linear
+// time), and only then computes the model's relations. The full check stays reachable as a debug mode (the
 // test switch hooks.fullCheck) and as the oracle of views_test.go, which
 // runs full, incremental and step-by-step cross-checked searches on
 // random programs, fence-heavy shapes and the corpus.

@@ -552,6 +552,10 @@ func (w *worker) consistentExt(g *graph, maximal bool) bool {
 	if w.hooks.checked != nil {
 		w.hooks.checked()
 	}
+	if r, ok := w.chk.(memmodel.Refuter); ok && r.Refutes(g.x) {
+		w.judged = nil
+		return false
+	}
 	return w.consistent(g)
 }
 

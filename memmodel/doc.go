@@ -98,6 +98,14 @@ package memmodel
 //     pre-/post-bounded relations take (lkmm_quick.go); only when it finds
 //     none, on an execution the sc shortcut judged, does it compute the
 //     model's relations. On the lazy-mm family every pair is proved so.
+//   - lkmm's checker is also a [Refuter]: a cycle of edges each in hb or
+//     pb by definition (fence-ordered pairs, rfe, and coherence or fr
+//     followed by a strong fence), found by one linear search with a node
+//     for "every marked access from here on" per CPU and per coherence
+//     position (lkmm_refute.go), shows an execution inconsistent without
+//     the relations. The explorer asks it before Check about candidates
+//     its incremental rules leave open: on unlazy-6, 28,773 of 29,865
+//     (every propagation failure).
 //
 // Testing. The tests check the classic litmus shapes (SB, MP, LB, IRIW,
 // 2+2W, R, the four coherence shapes, atomicity, release sequences,

@@ -75,6 +75,15 @@ type Flagger interface {
 	Flags() []string
 }
 
+// Refuter is implemented by checkers that can show some inconsistent
+// executions inconsistent much faster than Check, without naming the
+// axiom: Refutes reports true only for an execution Check would reject,
+// and false when it shows nothing. After it, the checker holds no
+// judged execution (call Check before Ordered, Flags or Race).
+type Refuter interface {
+	Refutes(x *model.Execution) bool
+}
+
 // Racer is implemented by checkers that can name a data race: Race
 // returns one racing pair of the execution most recently passed to Check
 // (which was consistent and flagged "data-race"), ok false if none.
