@@ -145,7 +145,9 @@
 // per value, reading from no write, and is given a write of its value when
 // the execution is complete (a graph is pruned as soon as a speculated
 // read that no revisit can remove has a value no write it may still read
-// can give it: spec.go's justifiable); then
+// can give it: spec.go's justifiable; such searches keep no views, but a
+// new access's own CPU still bounds where coherence lets it go, before the
+// candidate is built: views.go's floorWithoutViews); then
 // po ∪ rf without those edges is acyclic in every consistent execution,
 // DPOR builds each, and the verdict is a proof (Result.Speculated; the
 // same differential tests check it, LB shapes included), unless it takes

@@ -91,9 +91,13 @@ func (w *worker) visit(g *graph) {
 			}
 			return co[i]
 		}
+		floor := w.floorWithoutViews(g, model.EventID{Thread: int32(t), Index: int32(len(g.x.Events[t]))}, a.loc)
 		var buf [16]verdict
 		vs, last := w.judgeAll(buf[:0], len(co)-1, -1, func(i int) verdict {
 			if rr == nil {
+				if i+1 < floor {
+					return vNo
+				}
 				return vCheck
 			}
 			src := source(i)

@@ -354,6 +354,18 @@ func (g *graph) ownFloor(loc int, self model.EventID) int {
 	return 0
 }
 
+// floorWithoutViews is ownFloor for a search that keeps no views because
+// it builds graphs with load buffering (speculated reads, lb.go's
+// revisits), where coherence still bounds a new access by its own CPU's
+// (a speculated read, which has no source, bounds nothing); 0 elsewhere:
+// under hooks.fullCheck the checker judges every candidate.
+func (w *worker) floorWithoutViews(g *graph, self model.EventID, loc int) int {
+	if g.vk != viewsNone || w.hooks.fullCheck || w.e.spec == nil && !w.e.lb {
+		return 0
+	}
+	return g.ownFloor(loc, self)
+}
+
 // scBefore reports whether some SC fence (an smp_mb-like fence event, or
 // the virtual fence before or after a fully ordered access) is in hb view v.
 func (g *graph) scBefore(v []int32) bool {
@@ -546,6 +558,9 @@ func (w *worker) notSC(scOK bool, ghbCycle, pscRisk func() bool) verdict {
 // coherence order) at index pos of its location's coherence order.
 func (w *worker) writeVerdict(h *graph, id model.EventID, pos int) verdict {
 	if h.vk == viewsNone {
+		if pos < w.floorWithoutViews(h, id, h.x.Ev(id).Loc) {
+			return vNo
+		}
 		return vCheck
 	}
 	ev := h.x.Ev(id)
