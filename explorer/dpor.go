@@ -73,7 +73,7 @@ func (w *worker) visit(g *graph) {
 			first := true
 			for _, v := range vals {
 				h, _ := w.addSpecRead(g, t, v, first)
-				if w.consistent(h) {
+				if w.consistentExt(h, false) {
 					first = false
 					w.descend(h, false)
 				} else {

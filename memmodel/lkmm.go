@@ -258,9 +258,9 @@ type lkmmChecker struct {
 	lazy               bool    // ok by scShortcut; the axioms' relations are not computed yet
 	scg                digraph // for scShortcut and Refutes
 	// scratch for Refutes (lkmm_refute.go)
-	coOff, nextAtom, nextAA, nextBA, nextMbR, nextRel []int32
-	checks                                            uint64 // Check calls so far (quickScratch.checks)
-	quick                                             quickScratch
+	coOff, nextAtom, nextAA, nextBA, nextMbR, nextRel, maxCo []int32
+	checks                                                   uint64 // Check calls so far (quickScratch.checks)
+	quick                                                    quickScratch
 }
 
 // compute computes the relations of an execution that scShortcut judged

@@ -22,13 +22,17 @@ import "mmcheck/model"
 //     coherence-after x (or after the write x read), and y -> z a
 //     strong-fence edge as above: if y is on another CPU, prop holds
 //     (x, y) ((co ∪ fr) ∩ ext), so pb holds (x, z); on x's CPU, (x, y) is
-//     in ppo (overwrite ∩ int), so x -> y -> z is in hb+.
+//     in ppo (overwrite ∩ int), so x -> y -> z is in hb+;
+//   - message passing, hb's (prop \ id) ∩ int: x -> w on one CPU, w
+//     reading a marked write of another CPU that a write coherence-after
+//     x precedes by a release, smp_mb or smp_wmb (propInt).
 //
 // pb; hb ⊆ pb (pb ends in hb*), so a cycle of hb and pb edges is a cycle
 // of hb or of pb: lkmm's happens-before or propagation axiom fails. A
 // cycle found refutes; none found proves nothing, and the checker decides.
-// The search is linear: "every marked access from index u of CPU t on" is
-// a node of its own, and so is "every write from index j of location l's
+// The search is linear but for message passing (per rfe edge, its
+// reader's CPU): "every marked access from index u of CPU t on" is a node
+// of its own, and so is "every write from index j of location l's
 // coherence order on" (TestLKMMRefutes compares it with the reference
 // model).
 
@@ -174,5 +178,69 @@ func (c *lkmmChecker) refuteAcyclic() bool {
 			}
 		}
 	}
+	c.propInt()
 	return g.acyclic()
+}
+
+// propInt adds Refutes' edges of hb's (prop \ id) ∩ int: x -> w, both
+// marked accesses of one CPU, where w reads (rfe) a marked write z of
+// another CPU and x is coherence-before (co or fr) a marked write y of
+// z's CPU that is z itself or cumul-fence-before it: y po-before z with z
+// a release (po-rel), or an smp_mb (strong-fence) or smp_wmb (wmb)
+// between them. That is message passing: prop holds (x, w) through
+// ow-ext; cumul-fence; rfe.
+func (c *lkmmChecker) propInt() {
+	f, q, g := &c.f, c.quickIndex(), &c.scg
+	c.maxCo = grow(c.maxCo, len(f.x.CO))
+	for z := int32(0); z < f.n; z++ {
+		if f.ev[z].Kind != model.EvWrite || !c.acc(z) || q.rhead[z] < 0 {
+			continue
+		}
+		tz := f.thr[z]
+		// bound: the writes of z's CPU before it that are cumul-fence-before z.
+		bound := f.start[tz]
+		if lkHas(c.sRel, z) {
+			bound = z
+		} else {
+			for u := z - 1; u >= f.start[tz]; u-- {
+				if lkHas(c.sFence[model.FenceMb], u) || lkHas(c.sFence[model.FenceWmb], u) {
+					bound = u
+					break
+				}
+			}
+		}
+		clear(c.maxCo)
+		c.maxCo[f.ev[z].Loc] = f.coIdx[z]
+		for y := f.start[tz]; y < bound; y++ {
+			if e := f.ev[y]; e.Kind == model.EvWrite && c.acc(y) && f.coIdx[y] > c.maxCo[e.Loc] {
+				c.maxCo[e.Loc] = f.coIdx[y]
+			}
+		}
+		for w := q.rhead[z]; w >= 0; w = q.rnext[w] {
+			tw := f.thr[w]
+			if tw == tz || !c.acc(w) {
+				continue
+			}
+			for x := f.start[tw]; x < f.start[tw+1]; x++ {
+				if x == w || !c.acc(x) {
+					continue
+				}
+				e := f.ev[x]
+				pos := f.coIdx[x] // a write's position; a read's is its source's
+				if e.Kind == model.EvRead {
+					switch src := f.rf[x]; {
+					case src == rfNone:
+						continue
+					case src >= 0:
+						pos = f.coIdx[src]
+					default:
+						pos = 0
+					}
+				}
+				if c.maxCo[e.Loc] > pos {
+					g.edge(x, w)
+				}
+			}
+		}
+	}
 }

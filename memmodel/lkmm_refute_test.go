@@ -7,7 +7,7 @@ import (
 
 // TestLKMMRefutes: Refutes rejects only executions the reference model
 // rejects, and it catches a good part of the happens-before and
-// propagation failures (44% and 32% of them on these random executions,
+// propagation failures (67% and 33% of them on these random executions,
 // which have dependencies, plain accesses, locks and RCU that it leaves to
 // the checker; a Refutes that never answered would pass the first check).
 func TestLKMMRefutes(t *testing.T) {
