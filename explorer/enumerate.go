@@ -184,7 +184,7 @@ func (w *worker) paths(t int, dom [][]model.Value) ([]path, bool) {
 		}
 		n := len(evs)
 		a := w.ip.next(th, &s, n)
-		d := model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}
+		d := depLists(a.addr, a.data, a.ctrl)
 		spur := s.spur
 		push := func(s2 tstate, ev model.Event) {
 			evs = append(evs[:n], ev)

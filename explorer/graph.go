@@ -108,7 +108,7 @@ func (g *graph) addDeps(t int, a *action) {
 	if g.x.Deps == nil {
 		return
 	}
-	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}, &g.taken, g.depArrays())
+	g.x.Deps[t], g.claims[3*t+2] = appendClaimed(g.x.Deps[t], g.claims[3*t+2], depLists(a.addr, a.data, a.ctrl), &g.taken, g.depArrays())
 }
 
 // evMeta is what optimal DPOR remembers about each event.

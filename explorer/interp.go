@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"fmt"
+	mbits "math/bits"
 	"slices"
 
 	"mmcheck/model"
@@ -57,11 +58,29 @@ type warning struct {
 // bits is an immutable set of small integers (po indices).
 type bits []uint64
 
+// bit returns {i}. Sets are immutable, so the small ones are shared.
 func bit(i int) bits {
+	if i < len(singletons) {
+		return singletons[i]
+	}
 	b := make(bits, i/64+1)
 	b[i/64] = 1 << (i % 64)
 	return b
 }
+
+// singletons holds {i} for the first po indices (read-only: bit's).
+var singletons = func() []bits {
+	const n = 256
+	words := make([]uint64, 0, n*(n/64+1)/2)
+	out := make([]bits, n)
+	for i := range out {
+		k := len(words)
+		words = append(words, make([]uint64, i/64+1)...)
+		out[i] = bits(words[k : k+i/64+1 : k+i/64+1])
+		out[i][i/64] = 1 << (i % 64)
+	}
+	return out
+}()
 
 func (a bits) union(b bits) bits {
 	if len(b) == 0 {
@@ -99,16 +118,45 @@ func (a bits) empty() bool {
 }
 
 // list returns the members in increasing order.
-func (a bits) list() []int32 {
-	var out []int32
+func (a bits) list() []int32 { return a.appendTo(nil) }
+
+// depLists returns the dependency lists of addr, data and ctrl, in one
+// allocation.
+func depLists(addr, data, ctrl bits) model.Deps {
+	n := addr.count() + data.count() + ctrl.count()
+	if n == 0 {
+		return model.Deps{}
+	}
+	buf := make([]int32, 0, n)
+	buf = addr.appendTo(buf)
+	na := len(buf)
+	buf = data.appendTo(buf)
+	nd := len(buf)
+	buf = ctrl.appendTo(buf)
+	nilIfEmpty := func(s []int32) []int32 {
+		if len(s) == 0 {
+			return nil
+		}
+		return s
+	}
+	return model.Deps{Addr: nilIfEmpty(buf[:na:na]), Data: nilIfEmpty(buf[na:nd:nd]), Ctrl: nilIfEmpty(buf[nd:])}
+}
+
+// count returns the number of members.
+func (a bits) count() int {
+	n := 0
+	for _, x := range a {
+		n += mbits.OnesCount64(x)
+	}
+	return n
+}
+
+// appendTo appends the members to out in increasing order.
+func (a bits) appendTo(out []int32) []int32 {
 	for w, x := range a {
 		for x != 0 {
-			b := 0
-			for x&(1<<b) == 0 {
-				b++
-			}
-			out = append(out, int32(w*64+b))
-			x &^= 1 << b
+			out = append(out, int32(w*64+mbits.TrailingZeros64(x)))
+			x &= x - 1
 		}
 	}
 	return out

@@ -193,7 +193,7 @@ func (w *worker) propagate(g *graph) bool {
 				// side of a branch may now come from a read (if (r)
 				// v = r; else v = 1;), and the model must see it.
 				if g.x.Deps != nil {
-					nd := model.Deps{Addr: act.addr.list(), Data: act.data.list(), Ctrl: act.ctrl.list()}
+					nd := depLists(act.addr, act.data, act.ctrl)
 					if od := &g.x.Deps[t][i]; !slices.Equal(od.Addr, nd.Addr) || !slices.Equal(od.Data, nd.Data) || !slices.Equal(od.Ctrl, nd.Ctrl) {
 						if fixedDeps == nil {
 							fixedDeps = append([]model.Deps(nil), g.x.Deps[t]...)

@@ -393,7 +393,7 @@ func Replay(p *model.Program, m *memmodel.Model, st *SavedTrace) (*Counterexampl
 			se := &st.Threads[t][i]
 			where := fmt.Sprintf("P%d event %d (line %d, %s)", t, i, se.Line, se.Op)
 			a := w.ip.next(th, &s, i)
-			d := model.Deps{Addr: a.addr.list(), Data: a.data.list(), Ctrl: a.ctrl.list()}
+			d := depLists(a.addr, a.data, a.ctrl)
 			var ev model.Event
 			switch a.kind {
 			case actNone:

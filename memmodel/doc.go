@@ -104,8 +104,8 @@ package memmodel
 //     for "every marked access from here on" per CPU and per coherence
 //     position (lkmm_refute.go), shows an execution inconsistent without
 //     the relations. The explorer asks it before Check about candidates
-//     its incremental rules leave open: on unlazy-6, 28,773 of 29,865
-//     (every propagation failure).
+//     its incremental rules leave open: on unlazy-6, every one of the
+//     29,865.
 //
 // Testing. The tests check the classic litmus shapes (SB, MP, LB, IRIW,
 // 2+2W, R, the four coherence shapes, atomicity, release sequences,
