@@ -311,22 +311,28 @@ func (g *graph) coFloor(loc int, v []int32, fine bool, self model.EventID) int {
 		if u == int(self.Thread) && last >= int(self.Index) {
 			last = int(self.Index) - 1
 		}
-		for j := min(last, len(evs)-1); j >= 0; j-- {
-			e := &evs[j]
-			if !e.IsAccess() || e.Loc != loc {
-				continue
-			}
-			w := model.EventID{Thread: int32(u), Index: int32(j)}
-			if e.Kind == model.EvRead {
-				w = e.RF
-			}
-			if k := g.coIndex(w, loc) + 1; k > floor {
-				floor = k
-			}
-			break
-		}
+		floor = max(floor, g.cpuFloor(loc, u, min(last, len(evs)-1)))
 	}
 	return floor
+}
+
+// cpuFloor is coFloor's bound from CPU u's events 0..last alone: the
+// latest access to loc among them counts itself if a write, the write it
+// read if a read (0 if none).
+func (g *graph) cpuFloor(loc, u, last int) int {
+	evs := g.x.Events[u]
+	for j := last; j >= 0; j-- {
+		e := &evs[j]
+		if !e.IsAccess() || e.Loc != loc {
+			continue
+		}
+		w := model.EventID{Thread: int32(u), Index: int32(j)}
+		if e.Kind == model.EvRead {
+			w = e.RF
+		}
+		return g.coIndex(w, loc) + 1
+	}
+	return 0
 }
 
 // ownFloor is coFloor for the accesses of CPU self.Thread before
@@ -339,19 +345,7 @@ func (g *graph) coFloor(loc int, v []int32, fine bool, self model.EventID) int {
 // lkmm, whose reads may ignore writes that reach them by po ∪ rf from
 // other CPUs, can use no more of the view than that.
 func (g *graph) ownFloor(loc int, self model.EventID) int {
-	evs := g.x.Events[self.Thread]
-	for j := int(self.Index) - 1; j >= 0; j-- {
-		e := &evs[j]
-		if !e.IsAccess() || e.Loc != loc {
-			continue
-		}
-		w := model.EventID{Thread: self.Thread, Index: int32(j)}
-		if e.Kind == model.EvRead {
-			w = e.RF
-		}
-		return g.coIndex(w, loc) + 1
-	}
-	return 0
+	return g.cpuFloor(loc, int(self.Thread), int(self.Index)-1)
 }
 
 // floorWithoutViews is ownFloor for a search that keeps no views because
