@@ -266,11 +266,17 @@ func (sp *specInfo) mayWrite(pcs []int, not int, loc int, v *model.Value) bool {
 // before sigma, not coherence-before a write its CPU wrote or read from
 // before s (coherence), or a write another CPU may still make going on
 // from pcs (see justifiable). Coherence order between writes that stay
-// never changes.
+// never changes. The read half of an RMW whose write is made has one
+// possible source, the write coherence-before that one (canPrecede).
 func (sp *specInfo) canWrite(g *graph, sigma int32, pcs []int, s model.EventID) bool {
 	x := g.x
 	ev := x.Ev(s)
 	loc, v := ev.Loc, ev.Val
+	if evs := x.Events[s.Thread]; ev.RMW && int(s.Index)+1 < len(evs) && evs[s.Index+1].RMW && evs[s.Index+1].Kind == model.EvWrite {
+		if wid := (model.EventID{Thread: s.Thread, Index: s.Index + 1}); x.COIndex(wid) > 0 {
+			return sp.canPrecede(g, sigma, pcs, s, wid)
+		}
+	}
 	// low: the coherence index (from 1; 0 the initial write) below which
 	// no source of s can be.
 	low := 0
@@ -301,6 +307,40 @@ func (sp *specInfo) canWrite(g *graph, sigma int32, pcs []int, s model.EventID) 
 		if k+1 >= low && stays && x.WriteVal(c) == v {
 			return true
 		}
+	}
+	return sp.mayWrite(pcs, int(s.Thread), loc, &v)
+}
+
+// canPrecede is canWrite for a speculated RMW read s whose write half
+// wid is made: by atomicity, resolve gives s the write coherence-before
+// wid, so that write must have s's value. wid stays when s does (it was
+// added right after s), and coherence order between writes that stay
+// never changes; so the write before wid in a graph of the subtree is
+// one of the writes now between wid and the nearest one before it that
+// stays (that one included; the initial write if none stays), or a write
+// another CPU may still make, placed right before wid (a later write of
+// s's own CPU is coherence-after wid). On parked-on-dead-cpu-reonline,
+// 29k of the 30k graphs the speculation finished had no completion, an
+// RMW's write being placed after a write of another value; with this,
+// 1.2k, and the search 1.44M states to 0.97M.
+func (sp *specInfo) canPrecede(g *graph, sigma int32, pcs []int, s, wid model.EventID) bool {
+	x := g.x
+	ev := x.Ev(s)
+	loc, v := ev.Loc, ev.Val
+	co := x.CO[loc]
+	stayed := false
+	for j := x.COIndex(wid) - 2; j >= 0; j-- {
+		c := co[j]
+		if x.WriteVal(c) == v {
+			return true
+		}
+		if g.metaOf(c).stamp < sigma || c.Thread == s.Thread && c.Index < s.Index {
+			stayed = true
+			break
+		}
+	}
+	if !stayed && x.WriteVal(model.InitID(loc)) == v {
+		return true
 	}
 	return sp.mayWrite(pcs, int(s.Thread), loc, &v)
 }
