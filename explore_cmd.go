@@ -30,7 +30,7 @@ type exploreCmd struct {
 	Timeout       time.Duration `help:"Stop after this long (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	MaxStates     int64         `help:"Stop after this many states (the verdict is then inconclusive); 0 means no limit." default:"0"`
 	MaxMemory     string        `name:"max-memory" help:"Stop when the process holds this much memory (the verdict is then inconclusive), e.g. 4GiB; 0 means no limit. Default: half of the machine's memory." placeholder:"SIZE"`
-	SpecStates    int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give the proof search with speculated reads this many states before falling back to a search for bugs; 0 means 500000, -1 no limit. (A search for bugs runs first either way.)" default:"0"`
+	SpecStates    int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give the proof search with speculated reads this many states before falling back to a search for bugs; 0 means 1500000, -1 no limit. (A search for bugs runs first either way.)" default:"0"`
 	Workers       int           `help:"Parallel workers; 0 means one per CPU." default:"0"`
 	Search        string        `help:"Search: dpor (optimal DPOR, the default), interleave (every interleaving, graphs cached: the reference), enumerate (herd7-style candidates; always used for models with load buffering)." enum:"dpor,interleave,enumerate" default:"dpor"`
 	AllViolations bool          `help:"Keep exploring after the first violation."`

@@ -30,7 +30,7 @@ type weakenCmd struct {
 	LoopBound  int           `help:"Iterations of a bounded loop before an execution is cut (the verdict is then inconclusive)." default:"8"`
 	Timeout    time.Duration `help:"Stop each exploration (the program's, each variant's) after this long: its verdict is then unknown; 0 means no limit." default:"0"`
 	MaxStates  int64         `help:"Stop each exploration after this many states (its verdict is then unknown); 0 means no limit." default:"0"`
-	SpecStates int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give each exploration's proof search with speculated reads this many states; 0 means 500000, -1 no limit (see explore)." default:"0"`
+	SpecStates int64         `help:"Under lkmm, for a program too big to enumerate whose load buffering is not ruled out: give each exploration's proof search with speculated reads this many states; 0 means 1500000, -1 no limit (see explore)." default:"0"`
 	Workers    int           `help:"Sites weakened at once, each variant explored with one worker (the program as written with all of them); the report is the same whatever the number. 0 means one per CPU." default:"0"`
 	PerCall    bool          `name:"per-call" help:"Make each call of a helper (each CPU and chain of inlined functions) a site of its own; by default a site is a source position, every call of the helper at once."`
 	NoDeps     bool          `name:"no-deps" help:"Under lkmm, leave the dependencies out (each is one more exploration): weaken the ordering sites only."`

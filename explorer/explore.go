@@ -55,8 +55,8 @@ type Options struct {
 	// enumerate. A cheaper search for bugs (lb.go) runs first, with the
 	// same bound, and a violation it finds ends the search; beyond
 	// SpecStates states the proof search gives up, and the result is the
-	// search for bugs' (inconclusive). 0 means 500,000; negative means no
-	// bound.
+	// search for bugs' (inconclusive). 0 means DefaultSpecStates; negative
+	// means no bound.
 	SpecStates int64
 	// GoalAbove is the number of combinations of CPU paths above which the
 	// enumeration search is goal-directed when it can be (see runGoal):

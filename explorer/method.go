@@ -60,6 +60,14 @@ const (
 	lbBugs
 )
 
+// DefaultSpecStates is Options.SpecStates' default. The protocol file
+// whose proof needs the most, parked-on-dead-cpu-reonline, takes 972,310
+// states (24 s with two workers, 45 s with one); the limit leaves it half
+// as much again. A program whose proof needs more gets an inconclusive
+// verdict after about four minutes (stolen-reference-v2, which needs more
+// than 6M).
+const DefaultSpecStates = 1_500_000
+
 // chooseLB picks the search for a program whose load-buffering analysis
 // is a.
 func chooseLB(a *lbAnalysis, h hooks) lbMethod {
@@ -117,7 +125,7 @@ func (e *engine) runLB(ctx context.Context, why string) {
 		// graphs many times over, and it must not delay the proof.
 		e.specBudget = e.opts.SpecStates
 		if e.specBudget == 0 {
-			e.specBudget = 500_000
+			e.specBudget = DefaultSpecStates
 		}
 		e.underApprox, e.lb, e.budgeted = lbWhy, true, true
 		e.runDPOR()
