@@ -84,10 +84,12 @@
 // coherence, from its own CPU's part of the view alone (graph.ownFloor),
 // and then only the sufficient one: where load buffering is ruled out,
 // an extension that keeps the graph sc-consistent is consistent, unless
-// it has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); for the
-// rest the checker first tries a quick refutation (memmodel.Refuter: a
-// cycle of edges that lie in hb or pb by definition, found in linear
-// time), and only then computes the model's relations. The full check stays reachable as a debug mode (the
+// it has a lock, RCU or SRCU event (memmodel.IncrSCShortcut); the rest
+// the checker decides (memmodel.Decider) by the sc shortcut, then a
+// quick refutation (a cycle of edges that lie in hb or pb by definition,
+// found in linear time), and only then by the model's relations, and
+// those only on the part of the graph where a cycle can lie (the events
+// on cycles of po ∪ rf ∪ co ∪ fr, and what they depend on). The full check stays reachable as a debug mode (the
 // test switch hooks.fullCheck) and as the oracle of views_test.go, which
 // runs full, incremental and step-by-step cross-checked searches on
 // random programs, fence-heavy shapes and the corpus.

@@ -103,9 +103,16 @@ package memmodel
 //     followed by a strong fence), found by one linear search with a node
 //     for "every marked access from here on" per CPU and per coherence
 //     position (lkmm_refute.go), shows an execution inconsistent without
-//     the relations. The explorer asks it before Check about candidates
-//     its incremental rules leave open: on unlazy-6, every one of the
-//     29,865.
+//     the relations: on unlazy-6, every one of the 29,865 candidates the
+//     explorer's incremental rules leave open.
+//   - and a [Decider]: Consistent loads an execution once for the sc
+//     shortcut, the refutation and, only if both leave it open, Check on
+//     the part of it where a cycle can lie: the events on cycles of
+//     po ∪ rf ∪ co ∪ fr, and the events before them and their sources
+//     (lkmm_core.go; every axiom but atomicity, which is checked on the
+//     whole, is a cycle of relations built from paths in those four).
+//     The explorer asks it about the candidates its incremental rules
+//     leave open.
 //
 // Testing. The tests check the classic litmus shapes (SB, MP, LB, IRIW,
 // 2+2W, R, the four coherence shapes, atomicity, release sequences,

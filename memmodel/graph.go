@@ -16,6 +16,9 @@ type digraph struct {
 	post  []int32 // finished nodes in DFS postorder (a reverse topological order)
 	cycle []int32
 
+	// scratch for onCycles
+	index, low, scc []int32
+
 	// transitive closure (see closure), valid while closed is true
 	reach  []uint64
 	words  int
@@ -100,6 +103,77 @@ func (g *digraph) acyclic() bool {
 		}
 	}
 	return true
+}
+
+// onCycles sets on[v] for every node v that lies on a cycle (its strongly
+// connected component has more than one node; the graphs built here have
+// no self-loops), by Tarjan's algorithm without recursion, and returns
+// how many there are. on must have one entry per node.
+func (g *digraph) onCycles(on []bool) int {
+	n := len(g.head)
+	g.it = grow(g.it, n)
+	g.index = grow(g.index, n)
+	g.low = grow(g.low, n)
+	clear(g.index) // 0: unvisited; else the DFS number plus one
+	g.scc = g.scc[:0]
+	g.state = grow(g.state, n)
+	clear(g.state) // 1: on the component stack
+	count, next := 0, int32(1)
+	for root := 0; root < n; root++ {
+		if g.index[root] != 0 {
+			continue
+		}
+		g.stack = append(g.stack[:0], int32(root))
+		g.index[root], g.low[root] = next, next
+		next++
+		g.it[root] = g.head[root]
+		g.scc = append(g.scc, int32(root))
+		g.state[root] = 1
+		for len(g.stack) > 0 {
+			u := g.stack[len(g.stack)-1]
+			if e := g.it[u]; e >= 0 {
+				g.it[u] = g.next[e]
+				v := g.to[e]
+				switch {
+				case g.index[v] == 0:
+					g.index[v], g.low[v] = next, next
+					next++
+					g.it[v] = g.head[v]
+					g.stack = append(g.stack, v)
+					g.scc = append(g.scc, v)
+					g.state[v] = 1
+				case g.state[v] == 1 && g.index[v] < g.low[u]:
+					g.low[u] = g.index[v]
+				}
+				continue
+			}
+			g.stack = g.stack[:len(g.stack)-1]
+			if len(g.stack) > 0 {
+				if p := g.stack[len(g.stack)-1]; g.low[u] < g.low[p] {
+					g.low[p] = g.low[u]
+				}
+			}
+			if g.low[u] != g.index[u] {
+				continue
+			}
+			// u roots a component: the nodes above it on the
+			// component stack.
+			k := len(g.scc) - 1
+			for g.scc[k] != u {
+				k--
+			}
+			big := len(g.scc)-k > 1
+			for _, v := range g.scc[k:] {
+				g.state[v] = 0
+				on[v] = big
+				if big {
+					count++
+				}
+			}
+			g.scc = g.scc[:k]
+		}
+	}
+	return count
 }
 
 // closure computes, for every node, the set of nodes reachable from it by

@@ -261,6 +261,11 @@ type lkmmChecker struct {
 	coOff, nextAtom, nextAA, nextBA, nextMbR, nextRel, maxCo []int32
 	checks                                                   uint64 // Check calls so far (quickScratch.checks)
 	quick                                                    quickScratch
+	// scratch for Consistent (lkmm_core.go)
+	onCycle    []bool
+	keep, done []int32
+	sub        model.Execution
+	coreCalls  uint64 // Consistent calls that checked a proper part
 }
 
 // compute computes the relations of an execution that scShortcut judged
@@ -316,14 +321,7 @@ func (c *lkmmChecker) Check(x *model.Execution) *Failure {
 	if r, m, w, ok := f.atomicity(); !ok {
 		return f.failure("atomic", r, m, w)
 	}
-	r := &c.r
-	r.reset(int(f.n))
-	for t := 0; t+1 < len(f.start); t++ {
-		for v := f.start[t]; v < f.start[t+1]; v++ {
-			r.lo[v], r.hi[v] = f.start[t], f.start[t+1]
-		}
-	}
-	c.classify()
+	c.prepare()
 	if fail := c.lockAxioms(); fail != nil {
 		return fail
 	}
@@ -334,6 +332,19 @@ func (c *lkmmChecker) Check(x *model.Execution) *Failure {
 		return nil
 	}
 	return c.rest()
+}
+
+// prepare sizes the relations for the loaded execution and classifies
+// its events.
+func (c *lkmmChecker) prepare() {
+	f, r := &c.f, &c.r
+	r.reset(int(f.n))
+	for t := 0; t+1 < len(f.start); t++ {
+		for v := f.start[t]; v < f.start[t+1]; v++ {
+			r.lo[v], r.hi[v] = f.start[t], f.start[t+1]
+		}
+	}
+	c.classify()
 }
 
 // scShortcut reports whether the loaded execution is SC-consistent

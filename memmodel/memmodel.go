@@ -84,6 +84,14 @@ type Refuter interface {
 	Refutes(x *model.Execution) bool
 }
 
+// Decider is implemented by checkers that can decide consistency more
+// cheaply than Check when nothing else is asked of the execution:
+// Consistent(x) is Check(x) == nil, and afterwards the checker holds no
+// judged execution (call Check before Ordered, Flags or Race).
+type Decider interface {
+	Consistent(x *model.Execution) bool
+}
+
 // Racer is implemented by checkers that can name a data race: Race
 // returns one racing pair of the execution most recently passed to Check
 // (which was consistent and flagged "data-race"), ok false if none.
