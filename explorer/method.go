@@ -62,7 +62,7 @@ const (
 
 // DefaultSpecStates is Options.SpecStates' default. The protocol file
 // whose proof needs the most, parked-on-dead-cpu-reonline, takes 972,310
-// states (24 s with two workers, 45 s with one); the limit leaves it half
+// states (18 s with two workers, 33 s with one); the limit leaves it half
 // as much again. A program whose proof needs more gets an inconclusive
 // verdict after about four minutes (stolen-reference-v2, which needs more
 // than 6M).
