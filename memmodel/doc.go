@@ -98,15 +98,15 @@ package memmodel
 //     pre-/post-bounded relations take (lkmm_quick.go); only when it finds
 //     none, on an execution the sc shortcut judged, does it compute the
 //     model's relations. On the lazy-mm family every pair is proved so.
-//   - lkmm's checker is also a [Refuter]: a cycle of edges each in hb or
-//     pb by definition (fence-ordered pairs, rfe, and coherence or fr
+//   - lkmm's checker refutes quickly: a cycle of edges each in hb or pb
+//     by definition (fence-ordered pairs, rfe, and coherence or fr
 //     followed by a strong fence), found by one linear search with a node
 //     for "every marked access from here on" per CPU and per coherence
 //     position (lkmm_refute.go), shows an execution inconsistent without
 //     the relations: on unlazy-6, every one of the 29,865 candidates the
 //     explorer's incremental rules leave open.
-//   - and a [Decider]: Consistent loads an execution once for the sc
-//     shortcut, the refutation and, only if both leave it open, Check on
+//   - It is a [Decider]: Consistent loads an execution once for the sc
+//     shortcut, that refutation and, only if both leave it open, Check on
 //     the part of it where a cycle can lie: the events on cycles of
 //     po ∪ rf ∪ co ∪ fr, and the events before them and their sources
 //     (lkmm_core.go; every axiom but atomicity, which is checked on the

@@ -37,8 +37,10 @@ import "mmcheck/model"
 // model).
 
 // Refutes reports whether x is inconsistent under lkmm by coherence,
-// atomicity or a cycle of the edges above. It leaves the checker as after
-// a failed Check.
+// atomicity or a cycle of the edges above: true only for an execution
+// Check rejects, false when it shows nothing. It leaves the checker as
+// after a failed Check. (Consistent, lkmm_core.go, takes the same steps
+// on its way; this is the refutation alone, for its tests.)
 func (c *lkmmChecker) Refutes(x *model.Execution) bool {
 	c.checks++
 	c.ok, c.lazy = false, false

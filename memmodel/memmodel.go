@@ -75,15 +75,6 @@ type Flagger interface {
 	Flags() []string
 }
 
-// Refuter is implemented by checkers that can show some inconsistent
-// executions inconsistent much faster than Check, without naming the
-// axiom: Refutes reports true only for an execution Check would reject,
-// and false when it shows nothing. After it, the checker holds no
-// judged execution (call Check before Ordered, Flags or Race).
-type Refuter interface {
-	Refutes(x *model.Execution) bool
-}
-
 // Decider is implemented by checkers that can decide consistency more
 // cheaply than Check when nothing else is asked of the execution:
 // Consistent(x) is Check(x) == nil, and afterwards the checker holds no
