@@ -122,6 +122,10 @@ func (c *cowChunks[T]) sameChunk(o *cowChunks[T], i int32) bool {
 	return c.ch[i>>cowBits] == o.ch[i>>cowBits]
 }
 
+// present reports whether c was made (newCowChunks), or copied from one
+// that was: the zero vector is absent.
+func (c *cowChunks[T]) present() bool { return c.ch != nil }
+
 // len returns the vector's length (0 for the zero vector).
 func (c *cowChunks[T]) len() int { return int(c.n) }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	mbits "math/bits"
 	"slices"
 
 	"mmcheck/model"
@@ -264,9 +265,9 @@ type lbState struct {
 	held []int
 
 	// Tracking r.
-	taint []bool  // the register depends on r (or on a Marked read hb-after r)
-	joins []int32 // open control scopes on r (join pc; -1 = never joins)
-	full  bool    // a strong fence since r: every later Marked access is hb-after r
+	taint cowChunks[bool] // the register depends on r (or on a Marked read hb-after r); absent outside a search
+	joins []int32         // open control scopes on r (join pc; -1 = never joins)
+	full  bool            // a strong fence since r: every later Marked access is hb-after r
 	// strong: (r, a) is in strong-fence for every later access a, or r
 	// is po-before a fully ordered RMW's read that is hb-before every
 	// later Marked access; unlike full, not set by an acquire hb-after r
@@ -279,7 +280,7 @@ type lbState struct {
 	// Value numbers: registers with the same non-zero number hold the
 	// same value on every path to here (0: unknown), so a write whose
 	// address has r's address's number writes r's location (fr ∩ int).
-	vn      []int32
+	vn      cowChunks[int32] // absent when not numbering
 	vt      *lbVN
 	wAddrVN int32  // the write half's address
 	key     string // the fixpoint's key of the state (see lbVN)
@@ -320,39 +321,35 @@ func (t *lbVN) cons(k lbVNKey) int32 {
 
 // vnOf returns an operand's value number (0: unknown, or not tracking).
 func (s *lbState) vnOf(a model.Arg) int32 {
-	if s.vn == nil {
+	if !s.vn.present() {
 		return 0
 	}
 	if a.Reg < 0 {
 		return s.vt.cons(lbVNKey{op: -1, a: int64(a.Imm)})
 	}
-	return s.vn[a.Reg]
+	return s.vn.get(a.Reg)
 }
 
 // setVN gives register r the number of operation op on a and b (0 if one
 // of them is unknown).
 func (s *lbState) setVN(r int32, op int64, a, b int32) {
-	if r < 0 || s.vn == nil {
+	if r < 0 || !s.vn.present() {
 		return
 	}
 	if a == 0 || b == 0 {
-		s.vn[r] = 0
+		s.vn.set(r, 0)
 		return
 	}
-	s.vn[r] = s.vt.cons(lbVNKey{op: op, a: int64(a), b: int64(b)})
+	s.vn.set(r, s.vt.cons(lbVNKey{op: op, a: int64(a), b: int64(b)}))
 }
 
 func (s *lbState) clone() *lbState {
 	n := *s
 	n.regs = s.regs.fork()
-	if s.taint != nil {
-		n.taint = append([]bool(nil), s.taint...)
-	}
+	n.taint = s.taint.fork()
 	n.joins = append([]int32(nil), s.joins...)
 	n.held = slices.Clone(s.held)
-	if s.vn != nil {
-		n.vn = slices.Clone(s.vn)
-	}
+	n.vn = s.vn.fork()
 	return &n
 }
 
@@ -704,7 +701,7 @@ func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
 				j = len(nodes)
 				id[nd] = j
 				nodes = append(nodes, nd)
-				locs = append(locs, &lset{m: map[int]bool{}})
+				locs = append(locs, &lset{})
 			}
 			locs[j].add(acc.locs)
 		}
@@ -712,13 +709,8 @@ func (c *lbChecker) cyclicReads(readAccs [][]*lbAccess) [][]bool {
 	// out: the locations written at or after each read.
 	out := make([]*lset, len(nodes))
 	for j, nd := range nodes {
-		o := &lset{m: map[int]bool{}}
-		c.writesFrom(nd.t, nd.pc, func(_ int32, w *lset) {
-			o.any = o.any || w.any
-			for l := range w.m {
-				o.m[l] = true
-			}
-		})
+		o := &lset{}
+		c.writesFrom(nd.t, nd.pc, func(_ int32, w *lset) { o.union(w) })
 		out[j] = o
 	}
 	succ := make([][]int, len(nodes))
@@ -1046,15 +1038,23 @@ func (s *lbState) join(o *lbState) bool {
 			changed = true
 		}
 	}
-	for i := range s.taint {
-		if s.taint[i] && !o.taint[i] {
-			s.taint[i] = false
+	for i := int32(0); i < int32(s.taint.len()); i++ {
+		if s.taint.sameChunk(&o.taint, i) {
+			i |= 1<<cowBits - 1
+			continue
+		}
+		if s.taint.get(i) && !o.taint.get(i) {
+			s.taint.set(i, false)
 			changed = true
 		}
 	}
-	for i := range s.vn {
-		if s.vn[i] != 0 && s.vn[i] != o.vn[i] {
-			s.vn[i] = 0
+	for i := int32(0); i < int32(s.vn.len()); i++ {
+		if s.vn.sameChunk(&o.vn, i) {
+			i |= 1<<cowBits - 1
+			continue
+		}
+		if v := s.vn.get(i); v != 0 && v != o.vn.get(i) {
+			s.vn.set(i, 0)
 			changed = true
 		}
 	}
@@ -1130,9 +1130,9 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		start.regs.set(int32(ri.Reg), one(ri.Val))
 	}
 	start.vt = &lbVN{tab: map[lbVNKey]int32{}}
-	start.vn = make([]int32, t.NumRegs)
+	start.vn = newCowChunks[int32](t.NumRegs)
 	for i := range t.NumRegs {
-		start.vn[i] = start.vt.cons(lbVNKey{op: -1, a: int64(start.regs.get(int32(i)).vals[0])})
+		start.vn.set(int32(i), start.vt.cons(lbVNKey{op: -1, a: int64(start.regs.get(int32(i)).vals[0])}))
 	}
 	states, why := c.fixpoint(t, []*lbState{start}, false, nil)
 	if why != "" {
@@ -1170,7 +1170,7 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 		} else {
 			w := c.instrWrites[ti][at.pc]
 			if w == nil {
-				w = &lset{m: map[int]bool{}}
+				w = &lset{}
 				c.instrWrites[ti][at.pc] = w
 			}
 			w.add(acc.locs)
@@ -1181,21 +1181,39 @@ func (c *lbChecker) collect(ti int, t *model.Thread) string {
 
 // meetsSet reports whether s and o have a location in common.
 func (s *lset) meetsSet(o *lset) bool {
-	if s.any && (o.any || len(o.m) > 0) || o.any && len(s.m) > 0 {
+	if s.any && (o.any || o.n > 0) || o.any && s.n > 0 {
 		return true
 	}
-	for l := range s.m {
-		if o.m[l] {
+	for k := range min(len(s.bits), len(o.bits)) {
+		if s.bits[k]&o.bits[k] != 0 {
 			return true
 		}
 	}
 	return false
 }
 
-// lset is a set of locations, or any location.
+// lset is a set of locations, or any location: a bitset (the pairs of
+// plainCycles meet it hundreds of thousands of times on a protocol file).
 type lset struct {
-	any bool
-	m   map[int]bool
+	any  bool
+	bits []uint64
+	n    int // locations in bits
+}
+
+// has reports whether location l is in bits.
+func (s *lset) has(l int) bool {
+	return l/64 < len(s.bits) && s.bits[l/64]&(1<<(l%64)) != 0
+}
+
+// set adds location l to bits.
+func (s *lset) set(l int) {
+	for l/64 >= len(s.bits) {
+		s.bits = append(s.bits, 0)
+	}
+	if s.bits[l/64]&(1<<(l%64)) == 0 {
+		s.bits[l/64] |= 1 << (l % 64)
+		s.n++
+	}
 }
 
 // add adds locs (nil: any location).
@@ -1204,17 +1222,42 @@ func (s *lset) add(locs []int) {
 		s.any = true
 	}
 	for _, l := range locs {
-		s.m[l] = true
+		s.set(l)
 	}
+}
+
+// union adds o's locations to s.
+func (s *lset) union(o *lset) {
+	s.any = s.any || o.any
+	for k, w := range o.bits {
+		for w != 0 {
+			b := mbits.TrailingZeros64(w)
+			w &^= 1 << b
+			s.set(k*64 + b)
+		}
+	}
+}
+
+// only returns s's one location, or -1 if it has none or more (or any).
+func (s *lset) only() int {
+	if s.any || s.n != 1 {
+		return -1
+	}
+	for k, w := range s.bits {
+		if w != 0 {
+			return k*64 + mbits.TrailingZeros64(w)
+		}
+	}
+	return -1
 }
 
 // meets reports whether one of locs (nil: any) may be in s.
 func (s *lset) meets(locs []int) bool {
-	if s.any || locs == nil && len(s.m) > 0 {
+	if s.any || locs == nil && s.n > 0 {
 		return true
 	}
 	for _, l := range locs {
-		if s.m[l] {
+		if s.has(l) {
 			return true
 		}
 	}
@@ -1246,7 +1289,7 @@ func (c *lbChecker) readOrdered(ti int, t *model.Thread, s *lbState) (string, bo
 func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, full bool) (string, bool) {
 	// Step over r itself, tracking.
 	s := s0.clone()
-	s.taint = make([]bool, t.NumRegs)
+	s.taint = newCowChunks[bool](t.NumRegs)
 	s.joins = nil
 	s.full = full
 	rAddrVN := s.vnOf(t.Code[r.instr].A) // numbered since the thread's start (collect)
@@ -1254,7 +1297,7 @@ func (c *lbChecker) search(ti int, t *model.Thread, s0 *lbState, r *lbAccess, fu
 	for _, n := range next {
 		in := &t.Code[r.instr]
 		if in.Dst >= 0 && in.Op != model.OpStore && in.Op != model.OpUnlock {
-			n.taint[in.Dst] = true
+			n.taint.set(in.Dst, true)
 		}
 		n.rmwHB = n.rmwWrite // r's own write: fr ∩ int
 	}
@@ -1361,16 +1404,16 @@ func (s *lbState) set(r int32, v aval, taint bool) {
 		return
 	}
 	s.regs.set(r, v)
-	if s.taint != nil {
-		s.taint[r] = taint
+	if s.taint.present() {
+		s.taint.set(r, taint)
 	}
-	if s.vn != nil {
-		s.vn[r] = s.vt.cons(lbVNKey{op: -100, a: s.vt.gen, b: int64(s.pc), state: s.key})
+	if s.vn.present() {
+		s.vn.set(r, s.vt.cons(lbVNKey{op: -100, a: s.vt.gen, b: int64(s.pc), state: s.key}))
 	}
 }
 
 func (s *lbState) taintOf(a model.Arg) bool {
-	return a.Reg >= 0 && s.taint != nil && s.taint[a.Reg]
+	return a.Reg >= 0 && s.taint.present() && s.taint.get(a.Reg)
 }
 
 // openScope mirrors interp.openScope for the dependency on r.
@@ -1431,8 +1474,8 @@ func (c *lbChecker) step(t *model.Thread, s0 *lbState, track bool) (*lbAccess, *
 		case model.OpMove:
 			va := s.vnOf(in.A)
 			s.set(in.Dst, s.get(in.A), s.taintOf(in.A))
-			if s.vn != nil && in.Dst >= 0 {
-				s.vn[in.Dst] = va // the same value
+			if s.vn.present() && in.Dst >= 0 {
+				s.vn.set(in.Dst, va) // the same value
 			}
 		case model.OpUnary:
 			v := unaryVal(in.Alu, s.get(in.A))

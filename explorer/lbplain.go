@@ -82,7 +82,7 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 				j = len(nodes)
 				id[nd] = j
 				nodes = append(nodes, nd)
-				locs = append(locs, &lset{m: map[int]bool{}})
+				locs = append(locs, &lset{})
 				plainR = append(plainR, false)
 				searched = append(searched, true)
 				nsegs = append(nsegs, map[int32]lbSeg{})
@@ -106,15 +106,6 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 		g           lbSeg
 		loc         int // the one location of the read, the write and the next read (else -1)
 	}
-	single := func(s *lset) int {
-		if s.any || len(s.m) != 1 {
-			return -1
-		}
-		for l := range s.m {
-			return l
-		}
-		return -1
-	}
 	out := make([][]edge, len(nodes))
 	for j, nd := range nodes {
 		c.writesFrom(nd.t, nd.pc, func(q int32, w *lset) {
@@ -128,14 +119,14 @@ func (c *lbChecker) plainCycles(readAccs [][]*lbAccess, segs [][]map[int32]lbSeg
 					g = lbSeg{hb: true, startB: true, endB: true}
 				}
 			}
-			l := single(w)
-			if single(locs[j]) != l {
+			l := w.only()
+			if locs[j].only() != l {
 				l = -1
 			}
 			for k := range nodes {
 				if nodes[k].t != nd.t && w.meetsSet(locs[k]) {
 					e := edge{to: k, good: g.hb && !plainR[k], plain: g.plainW || plainR[k], g: g, loc: -1}
-					if l >= 0 && single(locs[k]) == l {
+					if l >= 0 && locs[k].only() == l {
 						e.loc = l
 					}
 					out[j] = append(out[j], e)
