@@ -309,12 +309,7 @@ func (c *lkmmChecker) instr(v int32) *model.Instr {
 }
 
 func (c *lkmmChecker) Check(x *model.Execution) *Failure {
-	c.checks++
-	c.ok, c.lazy = false, false
-	c.plainDone = false
-	c.race = false
-	f := &c.f
-	f.load(x)
+	f := c.start(x)
 	if a, b, ok := f.poLoc(); !ok {
 		return f.failure("coherence", a, b)
 	}
@@ -332,6 +327,15 @@ func (c *lkmmChecker) Check(x *model.Execution) *Failure {
 		return nil
 	}
 	return c.rest()
+}
+
+// start forgets the execution judged last and loads x.
+func (c *lkmmChecker) start(x *model.Execution) *flat {
+	c.checks++
+	c.ok, c.lazy = false, false
+	c.plainDone, c.race = false, false
+	c.f.load(x)
+	return &c.f
 }
 
 // prepare sizes the relations for the loaded execution and classifies

@@ -45,24 +45,20 @@ import "mmcheck/model"
 // computing the relations, if it must, only on the part of x where a
 // cycle can lie. It leaves no judged execution behind.
 func (c *lkmmChecker) Consistent(x *model.Execution) bool {
-	c.checks++
-	c.ok, c.lazy = false, false
-	f := &c.f
-	f.load(x)
+	f := c.start(x)
 	if _, _, ok := f.poLoc(); !ok {
 		return false
 	}
 	if _, _, _, ok := f.atomicity(); !ok {
 		return false
 	}
-	locks, rcu := false, false
-	for v := int32(0); v < f.n; v++ {
+	rcu := false
+	for v := int32(0); v < f.n && !rcu; v++ {
 		e := f.ev[v]
-		locks = locks || e.Lock
-		rcu = rcu || !e.Lock && SCShortcutExcluded(e)
+		rcu = !e.Lock && SCShortcutExcluded(e)
 	}
 	c.prepare()
-	if locks && c.lockAxioms() != nil {
+	if c.lockAxioms() != nil {
 		return false
 	}
 	useCore := !rcu && !DisableSCShortcut
@@ -80,12 +76,17 @@ func (c *lkmmChecker) Consistent(x *model.Execution) bool {
 	if useCore {
 		sub = c.core(x)
 	}
+	var fail *Failure
 	if sub != x {
 		c.coreCalls++
+		fail = c.Check(sub)
+	} else {
+		// x is loaded and classified, its lock axioms hold and it is
+		// not sc: what Check would do next.
+		fail = c.rest()
 	}
-	ok := c.Check(sub) == nil
 	c.ok, c.lazy = false, false
-	return ok
+	return fail == nil
 }
 
 // core returns the part P of the loaded execution x that its axioms

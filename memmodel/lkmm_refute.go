@@ -42,10 +42,7 @@ import "mmcheck/model"
 // after a failed Check. (Consistent, lkmm_core.go, takes the same steps
 // on its way; this is the refutation alone, for its tests.)
 func (c *lkmmChecker) Refutes(x *model.Execution) bool {
-	c.checks++
-	c.ok, c.lazy = false, false
-	f := &c.f
-	f.load(x)
+	f := c.start(x)
 	if _, _, ok := f.poLoc(); !ok {
 		return true
 	}
