@@ -272,10 +272,8 @@ func (sp *specInfo) canWrite(g *graph, sigma int32, pcs []int, s model.EventID) 
 	x := g.x
 	ev := x.Ev(s)
 	loc, v := ev.Loc, ev.Val
-	if evs := x.Events[s.Thread]; ev.RMW && int(s.Index)+1 < len(evs) && evs[s.Index+1].RMW && evs[s.Index+1].Kind == model.EvWrite {
-		if wid := (model.EventID{Thread: s.Thread, Index: s.Index + 1}); x.COIndex(wid) > 0 {
-			return sp.canPrecede(g, sigma, pcs, s, wid)
-		}
+	if wid, ok := writeHalf(x, s); ok && x.COIndex(wid) > 0 {
+		return sp.canPrecede(g, sigma, pcs, s, wid)
 	}
 	// low: the coherence index (from 1; 0 the initial write) below which
 	// no source of s can be.
@@ -303,12 +301,27 @@ func (sp *specInfo) canWrite(g *graph, sigma int32, pcs []int, s model.EventID) 
 		return true
 	}
 	for k, c := range x.CO[loc] {
-		stays := g.metaOf(c).stamp < sigma || c.Thread == s.Thread && c.Index < s.Index
-		if k+1 >= low && stays && x.WriteVal(c) == v {
+		if k+1 >= low && stays(g, sigma, s, c) && x.WriteVal(c) == v {
 			return true
 		}
 	}
 	return sp.mayWrite(pcs, int(s.Thread), loc, &v)
+}
+
+// stays reports whether write c stays, with its place in coherence, in
+// every graph of the subtree where speculated read s does (see
+// justifiable): it was added before sigma, or it is before s on s's CPU.
+func stays(g *graph, sigma int32, s, c model.EventID) bool {
+	return g.metaOf(c).stamp < sigma || c.Thread == s.Thread && c.Index < s.Index
+}
+
+// writeHalf returns the write half of RMW read r, if it is made.
+func writeHalf(x *model.Execution, r model.EventID) (model.EventID, bool) {
+	evs := x.Events[r.Thread]
+	if !x.Ev(r).RMW || int(r.Index)+1 >= len(evs) || !evs[r.Index+1].RMW || evs[r.Index+1].Kind != model.EvWrite {
+		return model.NoEvent, false
+	}
+	return model.EventID{Thread: r.Thread, Index: r.Index + 1}, true
 }
 
 // canPrecede is canWrite for a speculated RMW read s whose write half
@@ -334,7 +347,7 @@ func (sp *specInfo) canPrecede(g *graph, sigma int32, pcs []int, s, wid model.Ev
 		if x.WriteVal(c) == v {
 			return true
 		}
-		if g.metaOf(c).stamp < sigma || c.Thread == s.Thread && c.Index < s.Index {
+		if stays(g, sigma, s, c) {
 			stayed = true
 			break
 		}
@@ -416,10 +429,8 @@ func (w *worker) resolve(g *graph) bool {
 		id := us[k]
 		ev := *h.x.Ev(id)
 		var srcs []model.EventID
-		evs := h.x.Events[id.Thread]
-		if ev.RMW && int(id.Index)+1 < len(evs) && evs[id.Index+1].RMW && evs[id.Index+1].Kind == model.EvWrite {
+		if wid, ok := writeHalf(h.x, id); ok {
 			// Atomicity: the write coherence-before the RMW's write.
-			wid := model.EventID{Thread: id.Thread, Index: id.Index + 1}
 			src := model.InitID(ev.Loc)
 			if i := h.x.COIndex(wid); i > 1 { // positions count from 1
 				src = h.x.CO[ev.Loc][i-2]
